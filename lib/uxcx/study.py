@@ -1,0 +1,301 @@
+"""The study file: what the data are, where they are, and how to analyse them.
+
+A study file is YAML (see ``data/sample/study.yml`` and the README, "Using
+your own data"). It is validated with pydantic when it is read: an unknown
+key is an error with a did-you-mean, a missing file names the path it
+resolved, and every problem of the file is reported at once.
+:func:`load_study` then reads every source, checks it against the data
+dictionary (:mod:`uxcx.schema`) and returns the clean frames with the ledger.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import DataError, StudyError
+from .ledger import Ledger, LinkCoverage
+from .schema import SOURCES
+
+__all__ = ["Study", "StudyFile", "SourceConfig", "Analysis", "read_study", "load_study"]
+
+Format = Literal["auto", "csv", "tsv", "xlsx", "parquet", "json"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceConfig(_Strict):
+    """One source: its file and how its columns map onto roles."""
+
+    path: str = Field(description="file path, relative to the study file")
+    format: Format = "auto"
+    sheet: str | int | None = Field(None, description="XLSX sheet name or 0-based index")
+    columns: dict[str, str] = Field(default_factory=dict, description="your header: role")
+    values: dict[str, dict[str | int | float | bool, float | None]] = Field(
+        default_factory=dict, description="value maps by role (or role pattern such as sus_*)")
+    ranges: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="allowed range by role, overriding the data dictionary")
+    personal: list[str] = Field(
+        default_factory=list, description="roles holding personal data: never reach a report")
+    include_personal: list[str] = Field(
+        default_factory=list, description="personal roles the study opts in to keep")
+
+    @field_validator("columns")
+    @classmethod
+    def _roles_are_names(cls, columns: dict[str, str]) -> dict[str, str]:
+        bad = [r for r in columns.values() if not re.fullmatch(r"[a-z][a-z0-9_]*", str(r))]
+        if bad:
+            raise ValueError(
+                f"roles must be lower-case names such as nps or sus_1, got {bad!r}")
+        return columns
+
+    def value_map(self, role: str) -> dict | None:
+        """The value map for ``role``: its own, or the first pattern (``sus_*``) that fits."""
+        if role in self.values:
+            return self.values[role]
+        for key, mapping in self.values.items():
+            if "*" in key and re.fullmatch(key.replace("*", ".*"), role):
+                return mapping
+        return None
+
+
+class Analysis(_Strict):
+    """Settings shared by every analysis of the study."""
+
+    confidence_level: float = Field(0.95, gt=0, lt=1)
+    alpha: float = Field(0.05, gt=0, lt=1)
+    p_adjust: Literal["holm", "bonferroni", "fdr_bh", "none"] = "holm"
+    seed: int = 20261123
+    segments: list[str] = Field(default_factory=list)
+    partial_success: Literal[0, 0.5, 1] = 0.5
+    time_unit: Literal["days", "months"] = "months"
+
+
+SourceName = Literal["usability", "questionnaire", "survey", "customers"]
+
+
+class StudyFile(_Strict):
+    """The whole study file."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                      description="short name; reports go to reports/<name>/")
+    title: str | None = None
+    description: str | None = None
+    sources: dict[SourceName, SourceConfig]
+    links: list[tuple[str, str]] = Field(default_factory=list)
+    analysis: Analysis = Field(default_factory=Analysis)
+    on_invalid: Literal["drop", "stop"] = "drop"
+
+
+@dataclass
+class Study:
+    """A loaded study: its settings, a clean frame per source and the ledger.
+
+    The frames are indexed by ``row``, the row number the user's spreadsheet
+    shows, so any value can be traced back to the file.
+    """
+
+    path: Path
+    config: StudyFile
+    frames: dict[str, pd.DataFrame]
+    ledger: Ledger
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def title(self) -> str:
+        return self.config.title or self.config.name
+
+    @property
+    def analysis(self) -> Analysis:
+        return self.config.analysis
+
+    def __getitem__(self, source: str) -> pd.DataFrame:
+        if source not in self.frames:
+            raise KeyError(f"this study has no {source!r} source; it has {sorted(self.frames)}")
+        return self.frames[source]
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{k}: {len(v)} rows" for k, v in self.frames.items())
+        return f"<Study {self.name!r} ({parts})>"
+
+
+def read_study(path) -> tuple[StudyFile, Path]:
+    """Read and validate a study file without loading its data.
+
+    Returns the validated settings and the study file's absolute path.
+    Raises :class:`~uxcx.errors.StudyError` listing every problem.
+    """
+    path = Path(path).expanduser().resolve()
+    if not path.is_file():
+        raise StudyError(f"no such file: {path}", path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise StudyError(f"not readable as YAML: {err}", path) from None
+    if not isinstance(raw, dict):
+        raise StudyError("expected a mapping of keys (name:, sources:, ...) at the top", path)
+    try:
+        config = StudyFile.model_validate(raw)
+    except ValidationError as err:
+        raise StudyError([_explain(e, raw) for e in err.errors()], path) from None
+    problems = _check_files(config, path.parent) + _check_links(config)
+    if problems:
+        raise StudyError(problems, path)
+    return config, path
+
+
+def load_study(path, *, on_invalid: str | None = None) -> Study:
+    """Load a study: read every source, check it and account for every row.
+
+    Parameters
+    ----------
+    path : str or Path
+        The study file (YAML).
+    on_invalid : {"drop", "stop"}, optional
+        Overrides the study file: drop invalid rows and record why in the
+        ledger (default), or stop with one error listing every problem.
+
+    Returns
+    -------
+    Study
+        ``study.frames[source]`` are the clean frames (columns named by role,
+        indexed by the file's row numbers), ``study.ledger`` says what
+        happened to every row.
+
+    Raises
+    ------
+    StudyError
+        The study file or its column mapping is wrong.
+    DataError
+        A file cannot be read, or (with ``on_invalid="stop"``) holds invalid rows.
+
+    Examples
+    --------
+    >>> from uxcx.sample import write_sample
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = write_sample(folder)
+    >>> study = load_study(f"{folder}/study.yml")
+    >>> sorted(study.frames)
+    ['customers', 'questionnaire', 'survey', 'usability']
+    >>> s = study.ledger.sources["survey"]
+    >>> s.read == s.kept + s.n_dropped
+    True
+    """
+    from .io import read_table
+    from .schema import validate
+
+    config, path = read_study(path)
+    mode = on_invalid or config.on_invalid
+    if mode not in ("drop", "stop"):
+        raise StudyError(f"on_invalid must be 'drop' or 'stop', got {mode!r}")
+    frames, ledger, mapping_problems, data_problems = {}, Ledger(), [], []
+    for name, source in config.sources.items():
+        file = path.parent / source.path
+        raw = read_table(file, format=source.format, sheet=source.sheet,
+                         text_columns=_key_headers(source))
+        try:
+            frame, account = validate(raw, name, source, segments=config.analysis.segments)
+        except StudyError as err:
+            mapping_problems += err.messages
+            continue
+        frames[name], ledger.sources[name] = frame, account
+        if mode == "stop":
+            data_problems += account.problems()
+    if mapping_problems:
+        raise StudyError(mapping_problems, path)
+    if data_problems:
+        raise DataError(data_problems)
+    ledger.links = [_coverage(frames, left, right) for left, right in config.links]
+    return Study(path=path, config=config, frames=frames, ledger=ledger)
+
+
+def _key_headers(source: SourceConfig) -> list[str]:
+    keys = {"participant", "respondent", "customer", "task"}
+    return [h for h, r in source.columns.items() if r in keys]
+
+
+def _coverage(frames: dict, left: str, right: str) -> LinkCoverage:
+    (ls, lr), (rs, rr) = left.split("."), right.split(".")
+    lkeys = pd.Index(frames[ls][lr].dropna().unique()) if lr in frames[ls] else pd.Index([])
+    rkeys = pd.Index(frames[rs][rr].dropna().unique()) if rr in frames[rs] else pd.Index([])
+    return LinkCoverage(left, right, len(lkeys), int(lkeys.isin(rkeys).sum()),
+                        len(rkeys), int(rkeys.isin(lkeys).sum()))
+
+
+def _check_files(config: StudyFile, folder: Path) -> list[str]:
+    out = []
+    for name, source in config.sources.items():
+        file = (folder / source.path).resolve()
+        if not file.is_file():
+            near = difflib.get_close_matches(Path(source.path).name,
+                                             [p.name for p in file.parent.glob("*")] if file.parent.is_dir() else [])
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            out.append(f"sources.{name}.path: no such file {source.path!r} "
+                       f"(looked for {file}){hint}")
+    return out
+
+
+def _check_links(config: StudyFile) -> list[str]:
+    out = []
+    for i, pair in enumerate(config.links):
+        for side in pair:
+            source, _, role = side.partition(".")
+            where = f"links[{i}]: {side!r}"
+            if not role:
+                out.append(f"{where} should be source.role, e.g. survey.customer")
+            elif source not in config.sources:
+                out.append(f"{where} names source {source!r}, which the study does not have "
+                           f"(it has {', '.join(config.sources)})")
+            elif role not in config.sources[source].columns.values():
+                out.append(f"{where}: role {role!r} is not mapped in sources.{source}.columns")
+    return out
+
+
+def _explain(error: dict, raw: dict) -> str:
+    """A pydantic error in words, with a did-you-mean for unknown keys."""
+    loc = ".".join(str(p) for p in error["loc"])
+    if error["type"] == "extra_forbidden":
+        key = str(error["loc"][-1])
+        model = _model_at(error["loc"][:-1])
+        near = difflib.get_close_matches(key, list(model.model_fields), n=1) if model else []
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        allowed = f" Allowed here: {', '.join(model.model_fields)}." if model else ""
+        return f"{loc}: unknown key{hint}{allowed}"
+    if error["type"] == "literal_error" and len(error["loc"]) >= 2 and error["loc"][0] == "sources" \
+            and error["loc"][-1] == "[key]":
+        key = str(error["input"])
+        near = difflib.get_close_matches(key, list(SOURCES), n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        return f"sources: unknown source {key!r}{hint} Sources are {', '.join(SOURCES)}."
+    if error["type"] == "missing":
+        return f"{loc}: required key is missing"
+    return f"{loc}: {error['msg']} (got {error.get('input')!r})"
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = StudyFile
+    skip = False
+    for part in loc:
+        if skip:
+            skip = False
+            continue
+        if model is StudyFile and part == "sources":
+            model, skip = SourceConfig, True  # next part is the source name
+        elif model is StudyFile and part == "analysis":
+            model = Analysis
+        else:
+            return None
+    return model
