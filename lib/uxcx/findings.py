@@ -37,13 +37,15 @@ def data_quality(study, *, missing=None, worst: float = 0.2) -> list[str]:
     for name, s in ledger.sources.items():
         if s.n_dropped:
             why = ", ".join(f"{n} for {reason}" for reason, n in s.reasons.items())
-            out.append(f"The {name} file lost {_rows(s.n_dropped)} of {s.read:,} ({why}); "
-                       f"check those rows in {s.file.split('/')[-1]} before trusting small subgroups.")
+            out.append(f"{_rows(s.n_dropped)} of {s.read:,} in the {name} file "
+                       f"({s.file.split('/')[-1]}) were dropped: {why}. The table of dropped "
+                       f"rows names each one with its row number, column and value.")
         if s.repaired_rows:
             what = "; ".join(f"{k} ({v})" for k, v in s.repairs.items())
             out.append(f"In the {name} file {_rows(s.repaired_rows)} were repaired and kept: {what}.")
     missing = missingness(study) if missing is None else missing
-    heavy = missing[missing["share_missing"] > worst]
+    # An empty end date means "still a customer", not a gap in the data.
+    heavy = missing[(missing["share_missing"] > worst) & (missing["column"] != "end")]
     for r in heavy.itertuples():
         out.append(f"{r.column} in the {r.source} data is missing for {r.share_missing:.0%} of rows; "
                    f"results that use it rest on the {r.n - r.missing:,} rows that have it.")

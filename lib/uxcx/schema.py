@@ -327,6 +327,7 @@ def validate(raw, source: str, config, *, segments=()) -> tuple[pd.DataFrame, So
     blank = pd.DataFrame({"row": raw.blank_rows, "column": None, "value": None,
                           "reason": "blank row", "expected": "", "hint": ""})
     dropped = pd.concat([blank, *bad_parts], ignore_index=True) if bad_parts else blank
+    dropped["row"] = dropped["row"].astype("int64")
     account.dropped = dropped.sort_values("row", kind="stable").reset_index(drop=True)
     clean = frame.loc[~frame.index.isin(account.dropped["row"])]
     account.kept = len(clean)

@@ -1,0 +1,63 @@
+"""Set-up files agree with each other; notebooks are committed clean; docs match the code."""
+
+import re
+import tomllib
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import ROOT
+from uxcx.schema import ROLES
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {}
+    pip = []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip += dep["pip"]
+        else:
+            conda[_name(dep)] = dep
+    conda.pop("python"), conda.pop("pip")
+    wanted = {_name(r): r for r in project["dependencies"]}
+    assert set(conda) == set(wanted), "environment.yml and pyproject.toml list different packages"
+    for name, requirement in wanted.items():
+        assert conda[name].replace(" ", "") == requirement.replace(" ", ""), name
+    assert pip == ["-e ."]
+    assert project["requires-python"] == ">=3.10" and "python>=3.10" in env["dependencies"]
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_hygiene(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be tagged"
+    assert re.search(r"^study: str = ", code[0].source, re.M)
+    assert re.search(r"^out_dir: str = ", code[0].source, re.M)
+    for cell in code:
+        assert cell.outputs == [] and cell.execution_count is None, "commit notebooks without outputs"
+        assert not re.search(r"^\s*(def|class) ", cell.source, re.M), "logic belongs in lib/uxcx"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+
+def test_data_dictionary_lists_every_role():
+    text = (ROOT / "data" / "README.md").read_text()
+    missing = [r for r in ROLES if f"`{r}`" not in text]
+    assert not missing, f"data/README.md does not document roles {missing}"
+
+
+def test_readme_shows_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text()
+    assert "make report" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
