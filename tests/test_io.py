@@ -268,11 +268,14 @@ def test_text_columns_on_the_slow_path(tmp_path):
 # --- the two engines agree ---------------------------------------------------------------
 
 MIXED = (
-    "id,n,x,flag,day,stamp,name,quoted,e,empty,mixed\n"
-    "00123,1,1.5,True,2024-01-05,2024-01-05 10:11:12,hello,\"5\",1e5,,a\n"
-    "00124,,2.25,False,2024-02-05,2024-01-05T10:11:12,NA,\"6\",inf,,1\n"
-    "00125,3,,TRUE,,,\"\",7,nan,,2.5\n"
-    "00126,-4,3,false,2024-03-01,2024-01-06 00:00:00, x ,8,-0.1,,\n"
+    "id,n,x,flag,day,stamp,name,quoted,e,empty,mixed,fine,utc,clock,maybe,big\n"
+    "00123,1,1.5,True,2024-01-05,2024-01-05 10:11:12,hello,\"5\",1e5,,a,"
+    "2024-01-05 10:11:12.25,2024-01-05T10:11:12Z,10:11:12,yes,9007199254740993\n"
+    "00124,,2.25,False,2024-02-05,2024-01-05T10:11:12,NA,\"6\",inf,,1,"
+    "2024-01-05 10:11:13,2024-01-05 10:11:12+02:00,09:05,,-9007199254740993\n"
+    "00125,3,,TRUE,,,\"\",7,nan,,2.5,,,,no,0\n"
+    "00126,-4,3,false,2024-03-01,2024-01-06 00:00:00, x ,8,-0.1,,,"
+    "2024-01-05 10:11:14.123456789,2024-01-05T10:11:12Z,23:59:59,yes,1\n"
 )
 
 
@@ -298,6 +301,12 @@ def test_fast_path_equals_c_engine_on_mixed_types(tmp_path, monkeypatch):
     assert frame["quoted"].tolist() == [5, 6, 7, 8]
     assert frame["name"][3] == " x "  # values are not trimmed
     assert frame["empty"].isna().all()
+    assert frame["fine"].dtype == pd.ArrowDtype(pa.timestamp("ns"))
+    assert frame["utc"].dtype == pd.ArrowDtype(pa.timestamp("s", tz="UTC"))
+    assert frame["utc"][1] == pd.Timestamp("2024-01-05 08:11:12", tz="UTC")
+    assert frame["clock"].dtype == pd.ArrowDtype(pa.time32("s"))
+    assert frame["clock"][1] == dt.time(9, 5)
+    assert frame["big"].tolist()[:2] == [9007199254740993, -9007199254740993]  # exact
 
 
 def test_header_only_gives_the_same_empty_frame_on_both_paths(tmp_path):

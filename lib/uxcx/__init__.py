@@ -2,30 +2,42 @@
 
 The library under the notebooks of the kit: load a study (:func:`load_study`),
 measure UX and CX, link them, and save findings for the report.
+
+Names are imported on first use (PEP 562), so the ``uxcx`` command starts
+without paying for pandas, pandera and pydantic before it needs them.
 """
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-from .errors import DataError, Problem, SmallSampleWarning, StudyError, UxcxError, UxcxWarning
-from .findings import show_findings
-from .ledger import Ledger
-from .report import save_results
-from .results import result_frame
-from .study import Study, load_study, read_study
+_EXPORTS = {
+    "load_study": "study",
+    "read_study": "study",
+    "Study": "study",
+    "Ledger": "ledger",
+    "save_results": "report",
+    "run_report": "report",
+    "show_findings": "findings",
+    "result_frame": "results",
+    "UxcxError": "errors",
+    "StudyError": "errors",
+    "DataError": "errors",
+    "Problem": "errors",
+    "UxcxWarning": "errors",
+    "SmallSampleWarning": "errors",
+}
 
-__all__ = [
-    "__version__",
-    "load_study",
-    "read_study",
-    "Study",
-    "Ledger",
-    "save_results",
-    "show_findings",
-    "result_frame",
-    "UxcxError",
-    "StudyError",
-    "DataError",
-    "Problem",
-    "UxcxWarning",
-    "SmallSampleWarning",
-]
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'uxcx' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from uxcx.errors import DataError, Problem
 
@@ -53,7 +54,7 @@ _EOF_IN_QUOTES = re.compile(r"EOF inside string starting at row (\d+)")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d")
 # The types pyarrow's CSV reader infers for text, in its order (Arrow csv/inference).
 _ARROW_TEXT_TYPES = (
-    pa.date32(), pa.timestamp("s"), pa.timestamp("s", tz="UTC"),
+    pa.date32(), pa.time32("s"), pa.timestamp("s"), pa.timestamp("s", tz="UTC"),
     pa.timestamp("ns"), pa.timestamp("ns", tz="UTC"),
 )
 
@@ -440,7 +441,7 @@ def _read_slow(body, delimiter, n_names, width, text_at, file, header_row, notes
 
 
 def _like_arrow(frame: pd.DataFrame, skip: set) -> pd.DataFrame:
-    """Give C-engine columns the types pyarrow's engine infers (dates, empty columns)."""
+    """Give C-engine columns the types pyarrow's engine infers (dates, times, empty)."""
     out = {}
     for at, name in enumerate(frame.columns):
         column = frame[name]
@@ -451,14 +452,23 @@ def _like_arrow(frame: pd.DataFrame, skip: set) -> pd.DataFrame:
         elif column.dtype == pd.ArrowDtype(pa.string()):
             first = column.first_valid_index()
             if first is not None and _DATE_LIKE.match(column[first]):
-                arrow = pa.array(column.array)
-                for kind in _ARROW_TEXT_TYPES:
-                    try:
-                        out[name] = pd.Series(pd.arrays.ArrowExtensionArray(arrow.cast(kind)))
-                        break
-                    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                        continue
+                converted = _arrow_time(pa.array(column.array))
+                if converted is not None:
+                    out[name] = pd.Series(pd.arrays.ArrowExtensionArray(converted))
     return _replaced(frame, out)
+
+
+def _arrow_time(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """ISO dates, times or timestamps as pyarrow's CSV reader would type them."""
+    for kind in _ARROW_TEXT_TYPES:
+        try:
+            if kind == pa.time32("s"):  # no direct cast: read as a time on 1970-01-01
+                day = pc.binary_join_element_wise("1970-01-01", text, " ")
+                return day.cast(pa.timestamp("s")).cast(kind)
+            return text.cast(kind)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    return None
 
 
 def _ragged(file, row, saw, expected, delimiter):
@@ -526,7 +536,9 @@ def _read_xlsx(data, file, sheet, notes):
     if at:
         notes.append(f"the header is in row {at + 1} of sheet {chosen.title!r}; "
                      f"rows above it are empty")
-    frame = pd.DataFrame(values[at + 1:], dtype=object)
+    width = max(map(len, values))  # rows come as long as their last filled cell
+    frame = pd.DataFrame([row if len(row) == width else (*row, *(None,) * (width - len(row)))
+                          for row in values[at + 1:]], columns=range(width), dtype=object)
     header = list(values[at]) + [None] * max(0, frame.shape[1] - len(values[at]))
     frame = frame.reindex(columns=range(len(header)))
     used = [i for i, h in enumerate(header) if h is not None or frame[i].notna().any()]

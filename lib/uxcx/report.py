@@ -131,11 +131,14 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     lock = threading.Lock()
     _quiet_imports()
 
-    ledger_thread = threading.Thread(target=_write_ledger, args=(study_path, out), daemon=True)
-    ledger_thread.start()
     runs = [NotebookRun(p.stem) for p in paths]
-    kernel = _kernel()
     say(f"uxcx {__version__}: {len(paths)} notebook(s) on study {config.name!r} -> {out}")
+    # The kernels are the critical path: start them first; load the ledger and import
+    # nbconvert (about 1 s each) on the side while they run.
+    side = ThreadPoolExecutor(max_workers=1)
+    ledger_done = side.submit(_write_ledger, study_path, out)
+    exporter = side.submit(_exporter)
+    kernel = _kernel()
 
     def one(i: int) -> NotebookRun:
         run = runs[i]
@@ -149,11 +152,12 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         list(pool.map(one, range(len(paths))))
-    exporter = _exporter()
     for path, run in zip(paths, runs):
-        _render(exporter, out / path.name, out / f"{run.name}.html", failed=run.status != "ok")
+        _render(exporter.result(), out / path.name, out / f"{run.name}.html",
+                failed=run.status != "ok")
         _finish_json(out, run)
-    ledger_thread.join()
+    ledger_done.result()
+    side.shutdown()
     _write_index(out, config, runs)
     say(f"report: {out / 'index.html'}")
     return runs
@@ -198,8 +202,10 @@ def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str) 
 def _exporter():
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input_prompt=True, exclude_output_prompt=True)
-    return exporter
+    # Readers see prose, tables and figures; a failed notebook keeps its code so the
+    # failing cell can be read.
+    return {failed: HTMLExporter(exclude_input=not failed, exclude_input_prompt=not failed,
+                                 exclude_output_prompt=True) for failed in (False, True)}
 
 
 def _render(exporter, notebook: Path, target: Path, *, failed: bool) -> None:
@@ -209,10 +215,7 @@ def _render(exporter, notebook: Path, target: Path, *, failed: bool) -> None:
         target.write_text(f"<p>{html.escape(notebook.name)} did not run.</p>", encoding="utf-8")
         return
     nb = nbformat.read(str(notebook), as_version=4)
-    # Readers see prose, tables and figures; a failed notebook keeps its code so the
-    # failing cell can be read.
-    exporter.exclude_input = not failed
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter[failed].from_notebook_node(nb)
     target.write_text(body, encoding="utf-8")
 
 

@@ -1,0 +1,139 @@
+"""Speed of ``uxcx.io.read_table`` against ``pandas.read_csv`` on a survey export.
+
+Writes a realistic survey CSV to a temporary folder (respondent id, date, NPS
+0-10, CSAT 1-5, CES 1-7, five Likert items, a segment, a short free-text answer
+with commas and quotes, a duration; about 5 % of answers blank), then times, in
+the same run and best of ``--repeat``:
+
+- ``uxcx.io.read_table(path, text_columns=["respondent_id"])``;
+- ``pandas.read_csv(path)`` with the default C engine, the call a researcher
+  would otherwise make;
+- ``pandas.read_csv(path, engine="pyarrow", dtype_backend="pyarrow")``, the
+  engine ``read_table`` uses, for reference.
+
+It then checks that ``read_table`` and ``pandas.read_csv`` give the same values
+(both turned into plain Python values: numbers compare as numbers, missing is
+None, dates as ISO text) and prints a markdown table.
+
+Usage::
+
+    python benchmarks/bench_io.py [--rows 1000000] [--repeat 3] [--blank-lines]
+
+``--blank-lines`` puts a blank line after every 10,000 rows, which sends
+``read_table`` down its C-engine path (it keeps the row numbering).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from uxcx.io import read_table
+
+COMMENTS = np.array([
+    "", "Great", "Too slow, honestly", "Love the new search", 'Support was "meh"',
+    "Checkout failed twice", "ok", "Hard to find the export, but fine once found",
+])
+SEGMENTS = np.array(["Enterprise", "SMB", "Consumer", "Public sector"])
+
+
+def make_survey(rows: int, seed: int = 20240501) -> pd.DataFrame:
+    """A survey export with ``rows`` respondents (deterministic for a seed)."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({
+        "respondent_id": np.char.add("R_", np.char.zfill(np.arange(1, rows + 1).astype(str), 8)),
+        "date": (np.datetime64("2024-01-01") + rng.integers(0, 366, rows)).astype(str),
+        "nps": rng.integers(0, 11, rows),
+        "csat": rng.integers(1, 6, rows).astype(float),
+        "ces": rng.integers(1, 8, rows).astype(float),
+        **{f"likert_{i}": rng.integers(1, 6, rows).astype(float) for i in range(1, 6)},
+        "segment": SEGMENTS[rng.integers(0, len(SEGMENTS), rows)],
+        "comment": COMMENTS[rng.integers(0, len(COMMENTS), rows)],
+        "duration_s": np.round(rng.gamma(2.0, 90.0, rows), 1),
+    })
+    for column in ["csat", "ces", "likert_1", "likert_2", "likert_3", "likert_4", "likert_5"]:
+        frame.loc[rng.random(rows) < 0.05, column] = np.nan  # skipped questions
+    return frame
+
+
+def write_csv(frame: pd.DataFrame, path: Path, blank_lines: bool) -> None:
+    text = frame.to_csv(index=False, float_format="%g")
+    if blank_lines:
+        lines = text.split("\n")
+        text = "\n".join(line + "\n" if i and i % 10_000 == 0 else line
+                         for i, line in enumerate(lines))
+    path.write_text(text, encoding="utf-8")
+
+
+def best_of(function, repeat: int):
+    """The shortest of ``repeat`` timings, and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def plain(column: pd.Series) -> np.ndarray:
+    """A column as Python values: missing → None, dates → ISO text."""
+    if isinstance(column.dtype, pd.ArrowDtype) and column.dtype.kind == "M" or (
+            isinstance(column.dtype, pd.ArrowDtype) and "date" in str(column.dtype)):
+        column = column.astype(str).where(column.notna(), None)
+    values = column.astype(object).to_numpy()
+    return np.where(pd.isna(values), None, values)
+
+
+def compare(ours: pd.DataFrame, theirs: pd.DataFrame) -> list[str]:
+    """The columns whose values differ (empty when all agree)."""
+    if list(ours.columns) != list(theirs.columns) or len(ours) != len(theirs):
+        return ["<shape or column names>"]
+    return [c for c in ours.columns if not np.array_equal(plain(ours[c]), plain(theirs[c]))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--blank-lines", action="store_true")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "survey.csv"
+        write_csv(make_survey(args.rows), path, args.blank_lines)
+        size = path.stat().st_size / 1e6
+
+        t_ours, table = best_of(lambda: read_table(path, text_columns=["respondent_id"]),
+                                args.repeat)
+        t_pandas, peer = best_of(lambda: pd.read_csv(path), args.repeat)
+        t_arrow, _ = best_of(lambda: pd.read_csv(path, engine="pyarrow",
+                                                 dtype_backend="pyarrow"), args.repeat)
+
+    differ = compare(table.frame, peer)
+    print(f"\n{args.rows:,} rows, {size:.1f} MB, {os.cpu_count()} CPUs, "
+          f"pandas {pd.__version__}, best of {args.repeat}"
+          f"{', blank lines' if args.blank_lines else ''}\n")
+    print("| reader | seconds | relative to pandas.read_csv |")
+    print("| --- | ---: | ---: |")
+    for name, seconds in [("uxcx.io.read_table", t_ours),
+                          ("pandas.read_csv (C engine)", t_pandas),
+                          ("pandas.read_csv (pyarrow engine, reference)", t_arrow)]:
+        print(f"| {name} | {seconds:.3f} | {seconds / t_pandas:.2f}x |")
+    print(f"\nread_table / pandas.read_csv = {t_ours / t_pandas:.2f} "
+          f"({t_pandas / t_ours:.2f}x {'faster' if t_ours < t_pandas else 'slower'})")
+    print(f"blank rows listed by read_table: {len(table.blank_rows)}")
+    if differ:
+        print(f"VALUES DIFFER in: {', '.join(differ)}")
+        return 1
+    print(f"values identical: {len(table.frame):,} rows x {table.frame.shape[1]} columns")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""The runner end to end on the sample study: pages, JSON, ledger, privacy, determinism, failure."""
+
+import json
+
+import nbformat
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from uxcx.cli import main
+from uxcx.report import run_report
+
+SAMPLE = ROOT / "data" / "sample" / "study.yml"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    lines = []
+    runs = run_report(SAMPLE, out_dir=out, jobs=2, progress=lines.append)
+    return out, runs, lines
+
+
+def test_every_output_written(report):
+    out, runs, _ = report
+    assert [r.status for r in runs] == ["ok"] * len(runs)
+    for run in runs:
+        for ext in ("ipynb", "html", "json"):
+            assert (out / f"{run.name}.{ext}").stat().st_size > 0
+    assert (out / "ledger.json").exists() and (out / "index.html").exists()
+
+
+def test_progress_shown(report):
+    _, runs, lines = report
+    assert any("running" in line for line in lines)
+    assert any(line.endswith("s)") and ": ok" in line for line in lines)
+
+
+def test_data_quality_json_matches_the_planted_dirt(report):
+    out, _, _ = report
+    doc = json.loads((out / "00_data_quality.json").read_text())
+    assert doc["notebook"] == "00_data_quality" and doc["status"] == "ok"
+    assert doc["findings"][0].startswith("All 8,361 rows read from 4 source files are accounted for")
+    sources = doc["results"]["sources"]
+    # data/sample/README.md: 3 out-of-range scores and 1 duplicate in the survey, one SUS item
+    # of 6 in the questionnaire, one time of 0 in the usability sheet.
+    assert sources["survey"] == {"read": 3001, "kept": 2997, "repaired": 0, "dropped": 4}
+    assert doc["results"]["reasons"]["survey"] == {"out of range": 3, "duplicate key": 1}
+    assert sources["questionnaire"]["dropped"] == 1 and sources["usability"]["dropped"] == 1
+    link = [x for x in doc["results"]["links"] if x["left"] == "survey.customer"][0]
+    assert link["left_unmatched"] == 40
+
+
+def test_ledger_json_reconciles(report):
+    out, _, _ = report
+    ledger = json.loads((out / "ledger.json").read_text())
+    assert set(ledger["sources"]) == {"usability", "questionnaire", "survey", "customers"}
+    for s in ledger["sources"].values():
+        assert s["read"] == s["kept"] + s["dropped"]
+        assert sum(s["reasons"].values()) == s["dropped"]
+    rows = {(d["row"], d["reason"]) for d in ledger["sources"]["survey"]["dropped_rows"]}
+    assert (2441, "duplicate key") in rows and (1101, "out of range") in rows
+
+
+def test_index_leads_with_findings_and_links_pages(report):
+    out, runs, _ = report
+    page = (out / "index.html").read_text()
+    assert "Checkout redesign benchmark" in page
+    assert page.index("Findings") < page.index("every row accounted for")
+    assert "href='00_data_quality.html'" in page
+    assert "All 8,361 rows read" in page
+    assert "uxcx 0.1.0" in page
+
+
+def test_pages_hide_code_and_show_figures(report):
+    out, _, _ = report
+    page = (out / "00_data_quality.html").read_text()
+    assert "import uxcx" not in page and "plots.ledger_bars" not in page
+    assert page.count("data:image/png;base64") >= 5
+    assert "Where every row went" in page
+
+
+def test_no_personal_data_in_any_output(report):
+    out, _, _ = report
+    survey = pd.read_csv(ROOT / "data" / "sample" / "survey.csv")
+    secrets = set(survey["Email"].dropna()) | {c for c in survey["Comment"].dropna() if len(c) > 15}
+    assert len(secrets) > 1000
+    for path in out.iterdir():
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        assert "@example.com" not in text, path.name
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{path.name} holds personal data: {leaked[:3]}"
+
+
+def test_same_study_same_numbers(report, tmp_path):
+    out, _, _ = report
+    run_report(SAMPLE, out_dir=tmp_path, only=["00"], progress=None)
+    for name in ("00_data_quality.json", "ledger.json"):
+        assert json.loads((tmp_path / name).read_text()) == json.loads((out / name).read_text())
+
+
+def _notebook(path, source):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('study = ""\nout_dir = ""', metadata={"tags": ["parameters"]}),
+                *[nbformat.v4.new_code_cell(s) for s in source]]
+    nbformat.write(nb, path)
+
+
+def test_a_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    _notebook(books / "01_fails.ipynb", ["x = 1", "raise ValueError('planted failure')"])
+    _notebook(books / "02_works.ipynb", [
+        "import uxcx\nuxcx.save_results(out_dir, '02_works', findings=['It ran.'], results={'x': 1})"])
+    out = tmp_path / "out"
+    runs = run_report(SAMPLE, out_dir=out, notebooks=books, progress=None)
+    assert [r.status for r in runs] == ["failed", "ok"]
+    failed = json.loads((out / "01_fails.json").read_text())
+    assert failed["status"] == "failed" and "planted failure" in failed["error"]["message"]
+    assert failed["error"]["cell"] == runs[0].cell is not None
+    assert "raise ValueError" in (out / "01_fails.html").read_text()  # the failing cell is shown
+    index = (out / "index.html").read_text()
+    assert "failed" in index and "It ran." in index
+    assert json.loads((out / "02_works.json").read_text())["results"] == {"x": 1}
+
+
+def test_cli_report_exits_nonzero_naming_notebook_and_cell(tmp_path, capsys, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    _notebook(books / "01_fails.ipynb", ["raise KeyError('nope')"])
+    monkeypatch.setattr("uxcx.report.default_notebooks", lambda: books)
+    code = main(["report", str(SAMPLE), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "notebook 01_fails failed at cell" in err and "KeyError" in err
+
+
+def test_only_unknown_notebook_is_a_clear_error(tmp_path, capsys):
+    code = main(["report", str(SAMPLE), "--out", str(tmp_path), "--only", "99_nothing"])
+    assert code == 1
+    assert "no notebook matches ['99_nothing']" in capsys.readouterr().err
