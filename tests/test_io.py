@@ -279,18 +279,20 @@ MIXED = (
 )
 
 
-def test_fast_path_equals_c_engine_on_mixed_types(tmp_path, monkeypatch):
-    fast_file = write(tmp_path, "fast.csv", MIXED)
-    slow_file = write(tmp_path, "slow.csv", MIXED + "\n")  # a blank line forces the C engine
+def no_slow_path(*args, **kwargs):
+    raise AssertionError("the pyarrow engine should have read this file")
 
-    def no_slow(*args, **kwargs):
-        raise AssertionError("the fast path should have read this file")
 
+@pytest.mark.parametrize("blank", ["", "\n"])
+def test_fast_path_equals_c_engine_on_mixed_types(tmp_path, monkeypatch, blank):
+    path = write(tmp_path, "mixed.csv", MIXED + blank)
     with monkeypatch.context() as patch:
-        patch.setattr(uio, "_read_slow", no_slow)
-        fast = read_table(fast_file, text_columns=["id"])
-    slow = read_table(slow_file, text_columns=["id"])
-    assert slow.blank_rows == [6]
+        patch.setattr(uio, "_read_slow", no_slow_path)
+        fast = read_table(path, text_columns=["id"])
+    with monkeypatch.context() as patch:
+        patch.setattr(uio, "_read_fast", lambda *args, **kwargs: None)
+        slow = read_table(path, text_columns=["id"])
+    assert fast.blank_rows == slow.blank_rows == ([6] if blank else [])
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
     np.testing.assert_array_equal(fast.rows, slow.rows)
     frame = fast.frame
@@ -309,14 +311,37 @@ def test_fast_path_equals_c_engine_on_mixed_types(tmp_path, monkeypatch):
     assert frame["big"].tolist()[:2] == [9007199254740993, -9007199254740993]  # exact
 
 
-def test_header_only_gives_the_same_empty_frame_on_both_paths(tmp_path):
-    fast = read_table(write(tmp_path, "a.csv", "id,nps,comment\n"), text_columns=["id"])
-    slow = read_table(write(tmp_path, "b.csv", "id,nps,comment\n\n"), text_columns=["id"])
+@pytest.mark.parametrize("ending", ["", "\n", "\n\n"])
+def test_header_only_gives_an_empty_frame_on_both_paths(tmp_path, monkeypatch, ending):
+    path = write(tmp_path, "a.csv", "id,nps,comment" + ending)
+    fast = read_table(path, text_columns=["id"])
+    with monkeypatch.context() as patch:
+        patch.setattr(uio, "_read_fast", lambda *args, **kwargs: None)
+        slow = read_table(path, text_columns=["id"])
     assert list(fast.frame.columns) == ["id", "nps", "comment"]
     assert len(fast.frame) == 0 and fast.rows.tolist() == []
     assert fast.frame["id"].dtype == pd.StringDtype()
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
-    assert slow.blank_rows == [2]
+    assert fast.blank_rows == slow.blank_rows == ([2] if ending == "\n\n" else [])
+
+
+def test_blank_lines_stay_on_the_fast_path_across_blocks(tmp_path, monkeypatch):
+    # pyarrow parses in 1 MB blocks; blank lines must keep their place in each
+    n = 60_000
+    lines = ["id,segment,nps"]
+    for i in range(n):
+        lines.append(f"{i},Consumer segment with a long name,{i % 11}")
+        if i % 997 == 0:
+            lines.append("\r" if i % 2 else "")
+    path = write(tmp_path, "s.csv", "\n".join(lines) + "\n")
+    monkeypatch.setattr(uio, "_read_slow", no_slow_path)
+    table = read_table(path)
+    assert path.stat().st_size > 2_000_000
+    assert len(table.frame) == n
+    expected_rows = [i + 1 for i, line in enumerate(lines) if line not in ("", "\r")][1:]
+    assert table.rows.tolist() == expected_rows
+    assert table.blank_rows == [i + 1 for i, line in enumerate(lines) if line in ("", "\r")]
+    assert table.frame["id"].tolist() == list(range(n))
 
 
 # --- XLSX -----------------------------------------------------------------------------
@@ -530,6 +555,15 @@ def test_ragged_rows_are_named(tmp_path):
     assert "row 7" in str(excinfo.value)
 
 
+def test_ragged_first_data_row_is_named(tmp_path):
+    text = "a,b,c\n1,Smith, Jane,3\n4,5,6\n7,8,9,10,\n"
+    with pytest.raises(DataError) as excinfo:
+        read_table(write(tmp_path, "r.csv", text))
+    found = problems(excinfo)
+    assert [p.row for p in found] == [2, 4]
+    assert found[0].reason == "this row has 4 fields but the header has 3"
+
+
 def test_ragged_row_with_blank_lines_counts_them(tmp_path):
     text = "a,b\n1,2\n\n3,4,5\n"
     with pytest.raises(DataError) as excinfo:
@@ -638,3 +672,28 @@ def test_real_files():
     assert telco.frame["customerID"].is_unique
     assert telco.blank_rows == []
     assert isinstance(telco, RawTable)
+
+
+# --- more edges -------------------------------------------------------------------------
+
+def test_ragged_row_after_a_multi_line_value_counts_records(tmp_path):
+    text = 'a,b\n1,"x\ny"\n3,4,5\n'  # the bad record is on line 4 but is row 3
+    with pytest.raises(DataError) as excinfo:
+        read_table(write(tmp_path, "r.csv", text))
+    assert [p.row for p in problems(excinfo)] == [3]
+
+
+def test_parquet_duplicate_columns(tmp_path):
+    table = pa.Table.from_arrays([pa.array([1]), pa.array([2])], names=["nps", "nps"])
+    path = tmp_path / "d.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(DataError) as excinfo:
+        read_table(path)
+    (problem,) = problems(excinfo)
+    assert problem.column == "nps" and problem.row is None
+
+
+def test_json_with_byte_order_mark(tmp_path):
+    table = read_table(write(tmp_path, "r.json", json.dumps(RECORDS).encode("utf-8-sig")))
+    assert table.encoding == "utf-8-sig"
+    assert table.frame["respondent"].tolist() == ["007", "008", "009"]

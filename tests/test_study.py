@@ -67,9 +67,19 @@ def test_links_must_name_mapped_roles(make_study):
     with pytest.raises(StudyError) as err:
         read_study(path)
     text = str(err.value)
-    assert "role 'customer' is not mapped in sources.survey.columns" in text
     assert "names source 'customers', which the study does not have" in text
     assert "should be source.role" in text
+
+
+def test_link_to_a_role_no_column_has(make_study):
+    from uxcx import load_study
+
+    path = make_study({"s.csv": CSV, "c.csv": "customer\nC1\n"},
+                      {"survey": {"path": "s.csv", "columns": {"id": "respondent"}},
+                       "customers": {"path": "c.csv"}},
+                      links=[["survey.customer", "customers.customer"]])
+    with pytest.raises(StudyError, match="no column of survey is mapped to role 'customer'"):
+        load_study(path)
 
 
 def test_not_yaml_and_not_a_mapping(tmp_path):

@@ -28,10 +28,9 @@ import pyarrow.compute as pc
 
 from uxcx.errors import DataError, Problem
 
-__all__ = ["RawTable", "read_table", "detect_format", "FORMATS"]
+__all__ = ["RawTable", "read_table", "detect_format"]
 
-#: Values accepted by ``read_table(format=...)``.
-FORMATS = ("auto", "csv", "tsv", "xlsx", "parquet", "json")
+_FORMATS = ("auto", "csv", "tsv", "xlsx", "parquet", "json")  # read_table(format=...)
 
 _EXTENSIONS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv",
@@ -46,9 +45,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or a password-protecte
 
 _LEADING_BLANKS = re.compile(rb"(?:[ \t]*(?:\r\n|\n|\r))+")
 _LINE_BREAK = re.compile(rb"\r\n|\n|\r")
-_BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
-_BLANK_LINE_CR = re.compile(rb"\r[ \t]*\r")  # files with bare \r line ends
-_SPACE_LINE = re.compile(rb"(?m)^[ \t]+(?=\r?$)")
+_SPACE_LINE = re.compile(rb"\n[ \t]+(?=\r?\n|\r?\Z)")  # a line of spaces only
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _EOF_IN_QUOTES = re.compile(r"EOF inside string starting at row (\d+)")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d")
@@ -179,14 +176,15 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
     one) of fields; if several do, the one giving most fields, and on a tie the
     earlier in that list. A file with one column is fine.
 
-    *Parsing*: pandas ``read_csv`` with the pyarrow engine and pyarrow dtypes.
-    When the file has blank lines (which that engine skips, losing the row
-    numbering), or when pyarrow cannot parse it (for example quoted values
-    spanning lines in a file of more than 1 MB, or ragged rows), pandas' C engine
-    reads it instead, keeping blank lines as rows so the numbering holds; its
-    text columns holding ISO dates or times are then converted as pyarrow would,
-    so both give the same values. Empty cells and the usual missing markers
-    (``NA``, ``N/A``, ``null``, ...) are missing in every column.
+    *Parsing*: pandas ``read_csv`` with the pyarrow engine and pyarrow dtypes,
+    with ``skip_blank_lines=False`` so that blank lines stay in place as rows of
+    nulls and the row numbering holds. Where pyarrow cannot parse the file (a
+    line of spaces only, a ragged row, an unclosed quote, quoted values spanning
+    lines in a file over 1 MB, a delimiter ending every line), pandas' C engine
+    reads it instead, also keeping blank lines; its text columns of ISO dates
+    or times are then typed as pyarrow would, so both give the same values.
+    Empty cells and the usual missing markers (``NA``, ``N/A``, ``null``, ...)
+    are missing in every column.
 
     *Blank rows*: rows with every cell empty (including lines of delimiters
     only, like ``,,,``) are removed and listed in ``blank_rows``. Row numbers
@@ -211,10 +209,10 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
     file, path = str(path), Path(path)
     wanted = {text_columns} if isinstance(text_columns, str) else set(text_columns)
     fmt = format.lower().strip() if isinstance(format, str) else format
-    if fmt not in FORMATS:
+    if fmt not in _FORMATS:
         raise DataError([Problem(
             file, None, None, format, "unknown format",
-            expected="one of " + ", ".join(repr(f) for f in FORMATS),
+            expected="one of " + ", ".join(repr(f) for f in _FORMATS),
             hint="leave format='auto' to go by the file's extension and content")])
     try:
         data = path.read_bytes()
@@ -312,10 +310,8 @@ def _read_text(data, file, delimiter, wanted, notes):
     header_row = skipped + 1
     names = _column_names(header, file, header_row, notes)
     text_at = [i for i, name in enumerate(names) if name in wanted]
-    frame = None
-    if not _has_blank_lines(body):
-        frame = _read_fast(body, delimiter, {header[i]: "string" for i in text_at})
-    if frame is None or frame.shape[1] != len(names):
+    frame = _read_fast(body, delimiter, {header[i]: "string" for i in text_at})
+    if frame is None or list(frame.columns) != [h or n for h, n in zip(header, names, strict=True)]:
         frame = _read_slow(body, delimiter, len(names), width, text_at, file, header_row, notes)
     frame.columns = names
     rows = np.arange(len(frame), dtype=np.int64) + (header_row + 1)
@@ -386,17 +382,16 @@ def _column_names(header: list[str], file: str, header_row: int | None,
     return [name or f"Unnamed: {i}" for i, name in enumerate(names)]
 
 
-def _has_blank_lines(body: bytes) -> bool:
-    if b"\n" not in body[:_SNIFF_BYTES] and b"\r" in body[:_SNIFF_BYTES]:
-        return _BLANK_LINE_CR.search(body) is not None
-    return _BLANK_LINE.search(body) is not None
-
-
 def _read_fast(body, delimiter, dtype):
-    """pandas' pyarrow engine, or None where it cannot parse the file."""
+    """pandas' pyarrow engine, or None where it cannot parse the file.
+
+    Blank lines are kept as rows of nulls (pyarrow's ``ignore_empty_lines=False``,
+    ARROW-6004), so the row numbering holds; a line of spaces is an error there.
+    """
     try:
         frame = pd.read_csv(io.BytesIO(body), sep=delimiter, engine="pyarrow",
-                            dtype_backend="pyarrow", dtype=dtype or None)
+                            dtype_backend="pyarrow", dtype=dtype or None,
+                            skip_blank_lines=False)
     except (ValueError, pa.ArrowException):  # pandas' ParserError is a ValueError
         return None
     if len(frame) and b'"' in body:
@@ -411,16 +406,20 @@ def _read_fast(body, delimiter, dtype):
 def _read_slow(body, delimiter, n_names, width, text_at, file, header_row, notes):
     """pandas' C engine, keeping blank lines as rows; ragged rows are errors."""
     if _SPACE_LINE.search(body):  # lines of spaces only are blank lines too
-        body = _SPACE_LINE.sub(b"", body)
+        body = _SPACE_LINE.sub(b"\n", body)
     width = max(width, n_names)
+    # header=0 with names replaces the header; when the first records are wider than
+    # the header pandas needs it skipped instead (slower, so only then)
+    header = {"header": 0} if width == n_names else {"header": None, "skiprows": 1}
+    text = {i: pd.ArrowDtype(pa.large_string()) for i in text_at}  # the C engine's fastest
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             frame = pd.read_csv(
-                io.BytesIO(body), sep=delimiter, engine="c", header=None, skiprows=1,
-                names=list(range(width)), index_col=False,
-                dtype={i: "string" for i in text_at} or None, dtype_backend="pyarrow",
-                skip_blank_lines=False, on_bad_lines="warn", low_memory=False)
+                io.BytesIO(body), sep=delimiter, engine="c", **header,
+                names=list(range(width)), index_col=False, dtype=text or None,
+                dtype_backend="pyarrow", skip_blank_lines=False, on_bad_lines="warn",
+                low_memory=False)
         except (ValueError, pa.ArrowException) as err:
             raise DataError([_parser_problem(err, file, header_row, delimiter)]) from None
     problems = [
@@ -428,15 +427,18 @@ def _read_slow(body, delimiter, n_names, width, text_at, file, header_row, notes
         for w in caught for line, expected, saw in _SKIPPED.findall(str(w.message))
     ]
     if width > n_names:  # the first records are wider than the header
-        extra = frame.iloc[:, n_names:].notna().to_numpy().any(axis=1)
-        rows = np.flatnonzero(extra) + header_row + 1
-        problems += [_ragged(file, int(r), None, n_names, delimiter) for r in rows]
+        filled = frame.iloc[:, n_names:].notna().to_numpy()
+        extra = filled.any(axis=1)
+        saw = n_names + filled.shape[1] - np.argmax(filled[:, ::-1], axis=1)  # last value
+        problems += [_ragged(file, int(i) + header_row + 1, int(saw[i]), n_names, delimiter)
+                     for i in np.flatnonzero(extra)]
         frame = frame.iloc[:, :n_names]
         if not extra.any():
             notes.append("ignored empty fields after the last column (a delimiter at the "
                          "end of each line)")
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.row))
+    frame = frame.astype({i: "string" for i in text_at})
     return _like_arrow(frame, skip=set(text_at))
 
 
@@ -472,10 +474,9 @@ def _arrow_time(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
 
 
 def _ragged(file, row, saw, expected, delimiter):
-    count = f"{saw} fields" if saw else "more fields"
     separator = _DELIMITER_NAMES.get(delimiter, repr(delimiter))
     return Problem(
-        file, row, None, None, f"this row has {count} but the header has {expected}",
+        file, row, None, None, f"this row has {saw} fields but the header has {expected}",
         expected=f"{expected} fields separated by {separator}",
         hint=f"put double quotes around any value that contains {delimiter!r} "
              f"(\"Smith{delimiter} Jane\"), or check that the delimiter is right")
@@ -539,8 +540,7 @@ def _read_xlsx(data, file, sheet, notes):
     width = max(map(len, values))  # rows come as long as their last filled cell
     frame = pd.DataFrame([row if len(row) == width else (*row, *(None,) * (width - len(row)))
                           for row in values[at + 1:]], columns=range(width), dtype=object)
-    header = list(values[at]) + [None] * max(0, frame.shape[1] - len(values[at]))
-    frame = frame.reindex(columns=range(len(header)))
+    header = list(values[at]) + [None] * (width - len(values[at]))
     used = [i for i, h in enumerate(header) if h is not None or frame[i].notna().any()]
     frame = frame.iloc[:, :used[-1] + 1]  # drop empty columns right of the table
     names = _column_names(header[:used[-1] + 1], file, at + 1, notes)
@@ -554,7 +554,7 @@ def _read_parquet(data, file, notes):
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(io.BytesIO(data))
+        table = pq.ParquetFile(io.BytesIO(data)).read()  # one file; allows duplicate names
     except Exception as err:  # pyarrow raises several kinds for a damaged file
         raise _fail(file, f"the file cannot be read as Parquet ({err})", "a Parquet file",
                     "write it again (pandas: DataFrame.to_parquet)") from None
@@ -564,7 +564,7 @@ def _read_parquet(data, file, notes):
             table = table.set_column(i, table.field(i).name, table.column(i).cast(kind.value_type))
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     if not isinstance(frame.index, pd.RangeIndex):  # a pandas index stored with the data
-        named = [n for n in frame.index.names if n is not None]
+        named = [n for n in frame.index.names if n is not None and n not in frame.columns]
         frame = frame.reset_index(level=named) if named else frame
         frame = frame.reset_index(drop=True)
         names = [str(n).strip() for n in frame.columns]
@@ -671,11 +671,21 @@ def _drop_blank(frame, rows):
     """Remove rows whose every cell is empty; their row numbers."""
     if frame.shape[1] == 0 or len(frame) == 0:
         return frame.reset_index(drop=True), rows, []
+    if any(_null_count(frame.iloc[:, j]) == 0 for j in range(frame.shape[1])):
+        return frame, rows, []  # a column without gaps: no row is blank
     blank = np.logical_and.reduce([frame.iloc[:, j].isna().to_numpy(dtype=bool)
                                    for j in range(frame.shape[1])])
     if not blank.any():
         return frame, rows, []
     return frame[~blank].reset_index(drop=True), rows[~blank], rows[blank].tolist()
+
+
+def _null_count(column: pd.Series) -> int:
+    """Missing values in a column (free for Arrow-backed columns)."""
+    try:
+        return column.array.__arrow_array__().null_count
+    except (AttributeError, TypeError, pa.ArrowException):
+        return int(column.isna().sum())
 
 
 def _letters(i: int) -> str:

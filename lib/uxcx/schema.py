@@ -369,7 +369,8 @@ def _check_problems(cases: pd.DataFrame, frame, table, keep, roles, source) -> p
         first.index = frame.index
         out.append(pd.DataFrame({
             "row": rows, "column": " + ".join(header_of[k] for k in keys),
-            "value": frame.loc[rows, keys].astype(str).agg(" / ".join, axis=1).values,
+            "value": frame.loc[rows, keys].astype("string").fillna("(blank)")
+                     .agg(" / ".join, axis=1).values,
             "reason": DUPLICATE, "expected": "a unique " + " x ".join(keys),
             "hint": [f"the same {' x '.join(keys)} as row {first[r]}; remove the repeat or "
                      f"give it its own identifier" for r in rows]}))

@@ -218,6 +218,12 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
         raise StudyError(mapping_problems, path)
     if data_problems:
         raise DataError(data_problems)
+    unlinked = [f"links: {side!r}: no column of {side.split('.')[0]} is mapped to role "
+                f"{side.split('.')[1]!r}; add it under sources.{side.split('.')[0]}.columns"
+                for pair in config.links for side in pair
+                if side.split(".")[1] not in frames[side.split(".")[0]].columns]
+    if unlinked:
+        raise StudyError(unlinked, path)
     ledger.links = [_coverage(frames, left, right) for left, right in config.links]
     return Study(path=path, config=config, frames=frames, ledger=ledger)
 
@@ -229,8 +235,8 @@ def _key_headers(source: SourceConfig) -> list[str]:
 
 def _coverage(frames: dict, left: str, right: str) -> LinkCoverage:
     (ls, lr), (rs, rr) = left.split("."), right.split(".")
-    lkeys = pd.Index(frames[ls][lr].dropna().unique()) if lr in frames[ls] else pd.Index([])
-    rkeys = pd.Index(frames[rs][rr].dropna().unique()) if rr in frames[rs] else pd.Index([])
+    lkeys = pd.Index(frames[ls][lr].dropna().unique())
+    rkeys = pd.Index(frames[rs][rr].dropna().unique())
     return LinkCoverage(left, right, len(lkeys), int(lkeys.isin(rkeys).sum()),
                         len(rkeys), int(rkeys.isin(lkeys).sum()))
 
@@ -259,8 +265,6 @@ def _check_links(config: StudyFile) -> list[str]:
             elif source not in config.sources:
                 out.append(f"{where} names source {source!r}, which the study does not have "
                            f"(it has {', '.join(config.sources)})")
-            elif role not in config.sources[source].columns.values():
-                out.append(f"{where}: role {role!r} is not mapped in sources.{source}.columns")
     return out
 
 
