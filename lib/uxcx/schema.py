@@ -195,6 +195,10 @@ def frame_schema(source: str, roles: dict[str, Role]) -> pa.DataFrameSchema:
 
 # --- validation: a raw table in, a clean frame and its ledger out -----------------------------
 
+# Ids a source may do without: each row's number then serves (surveys and questionnaires
+# exported without a respondent id, such as Google Forms).
+_ROW_IDS = {"respondent", "participant"}
+
 # Headers that hold personal data whatever the study maps them to.
 _PERSONAL_HEADER = re.compile(
     r"e-?mail|phone|mobile|ip.?address|first.?name|last.?name|full.?name|^name$|latitude|"
@@ -239,7 +243,7 @@ def _map_columns(headers, source: str, config, segments) -> tuple[dict[str, str]
             problems.append(f"sources.{source}.columns: {seen[name]!r} and {header!r} both map "
                             f"to role {name!r}; map one of them to another name")
         seen[name] = header
-    missing = [r for r in SOURCES[source].required if r not in seen]
+    missing = [r for r in SOURCES[source].required if r not in seen and r not in _ROW_IDS]
     if missing:
         problems.append(f"sources.{source}: no column is mapped to {', '.join(missing)} "
                         f"({SOURCES[source].description}); add it under sources.{source}.columns")
@@ -317,6 +321,11 @@ def validate(raw, source: str, config, *, segments=()) -> tuple[pd.DataFrame, So
         for what, mask in got.repairs.items():
             repairs[f"{header}: {what}"] = mask
     frame = pd.DataFrame(columns, index=rows)
+    key = SOURCES[source].unique
+    if len(key) == 1 and key[0] not in frame:
+        frame.insert(0, key[0], ("row " + rows.astype(str)).astype("string"))
+        roles[key[0]] = role(key[0])
+        account.notes.append(f"no {key[0]} column: each row's number in the file is its id")
 
     check = frame_schema(source, roles)
     try:
