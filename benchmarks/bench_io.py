@@ -72,14 +72,20 @@ def write_csv(frame: pd.DataFrame, path: Path, blank_lines: bool) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def best_of(function, repeat: int):
-    """The shortest of ``repeat`` timings, and the last result."""
-    best, result = float("inf"), None
+def best_of(readers: dict, repeat: int) -> tuple[dict, dict]:
+    """The shortest of ``repeat`` timings of each reader, and its last result.
+
+    The readers take turns (one run of each per round), so a burst of load on a
+    shared machine does not fall on one of them only.
+    """
+    best = dict.fromkeys(readers, float("inf"))
+    results = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        for name, function in readers.items():
+            start = time.perf_counter()
+            results[name] = function()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best, results
 
 
 def plain(column: pd.Series) -> np.ndarray:
@@ -110,22 +116,23 @@ def main(argv: list[str] | None = None) -> int:
         write_csv(make_survey(args.rows), path, args.blank_lines)
         size = path.stat().st_size / 1e6
 
-        t_ours, table = best_of(lambda: read_table(path, text_columns=["respondent_id"]),
-                                args.repeat)
-        t_pandas, peer = best_of(lambda: pd.read_csv(path), args.repeat)
-        t_arrow, _ = best_of(lambda: pd.read_csv(path, engine="pyarrow",
-                                                 dtype_backend="pyarrow"), args.repeat)
+        seconds, results = best_of({
+            "uxcx.io.read_table": lambda: read_table(path, text_columns=["respondent_id"]),
+            "pandas.read_csv (C engine)": lambda: pd.read_csv(path),
+            "pandas.read_csv (pyarrow engine, reference)": lambda: pd.read_csv(
+                path, engine="pyarrow", dtype_backend="pyarrow"),
+        }, args.repeat)
+    table, peer = results["uxcx.io.read_table"], results["pandas.read_csv (C engine)"]
+    t_ours, t_pandas = seconds["uxcx.io.read_table"], seconds["pandas.read_csv (C engine)"]
 
     differ = compare(table.frame, peer)
     print(f"\n{args.rows:,} rows, {size:.1f} MB, {os.cpu_count()} CPUs, "
-          f"pandas {pd.__version__}, best of {args.repeat}"
+          f"pandas {pd.__version__}, pyarrow {pa.__version__}, best of {args.repeat}"
           f"{', blank lines' if args.blank_lines else ''}\n")
     print("| reader | seconds | relative to pandas.read_csv |")
     print("| --- | ---: | ---: |")
-    for name, seconds in [("uxcx.io.read_table", t_ours),
-                          ("pandas.read_csv (C engine)", t_pandas),
-                          ("pandas.read_csv (pyarrow engine, reference)", t_arrow)]:
-        print(f"| {name} | {seconds:.3f} | {seconds / t_pandas:.2f}x |")
+    for name, best in seconds.items():
+        print(f"| {name} | {best:.3f} | {best / t_pandas:.2f}x |")
     print(f"\nread_table takes {t_ours / t_pandas:.2f}x the time of pandas.read_csv")
     print(f"blank rows listed by read_table: {len(table.blank_rows)}")
     if differ:

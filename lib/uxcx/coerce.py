@@ -62,6 +62,8 @@ def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None) -> Coer
 
 
 def _blank(series: pd.Series) -> pd.Series:
+    if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
+        return pd.Series(series.isna().to_numpy(bool), index=series.index)
     text = series.astype("string")
     return (text.isna() | (text.str.strip() == "")).fillna(True).astype(bool)
 
