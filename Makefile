@@ -31,7 +31,7 @@ report: $(VENV)/.installed      ## run every notebook on $(STUDY) into reports/<
 	$(BIN)/uxcx report $(STUDY) --jobs $(JOBS)
 
 test: $(VENV)/.installed-dev    ## the whole test suite
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lab: $(VENV)/.installed         ## JupyterLab on notebooks/ with the kit's kernel
 	$(BIN)/jupyter lab notebooks/

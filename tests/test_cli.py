@@ -35,7 +35,7 @@ def test_validate_stop_mode_lists_every_problem(make_study, capsys):
     assert main(["validate", str(study)]) == 1
     err = capsys.readouterr().err
     assert "2 problems in" in err
-    assert "row 2, column 'NPS': out of range (value 11)" in err
+    assert "s.csv, row 2, column 'NPS': out of range (value '11')" in err
     assert "row 3, column 'NPS': not a number (value 'x')" in err
 
 

@@ -21,55 +21,62 @@ _KEPT, _REPAIRED, _DROPPED = "#0072B2", "#56B4E9", "#D55E00"
 
 
 def theme() -> None:
-    """Apply the kit's theme (call once at the top of a notebook).
+    """Apply the kit's theme to figures and tables (call once at the top of a notebook).
 
     seaborn's whitegrid look with the Okabe-Ito palette, set through matplotlib's
     own copy of the style so that a notebook which draws no seaborn plot does not
     pay seaborn's import (about 1 s, most of it scipy.stats).
     """
     plt.style.use("seaborn-v0_8-whitegrid")
+    plt.rcParams["figure.constrained_layout.use"] = True
+    # Tables in notebooks: whole sentences in text columns, thousands readable.
+    pd.set_option("display.max_colwidth", 200)
     plt.rcParams.update({"axes.prop_cycle": cycler(color=PALETTE), "figure.dpi": 100,
                          "axes.titleweight": "bold", "figure.figsize": (8, 4)})
 
 
 def ledger_bars(summary: pd.DataFrame):
-    """Rows kept (of which repaired) and dropped per source, as stacked horizontal bars."""
-    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.55 * len(summary)))
-    y = range(len(summary))
-    clean = summary["kept"] - summary["repaired"]
+    """Where each source's rows went, as shares of the rows read (so small files show too)."""
+    read = summary["read"].where(summary["read"] > 0, 1)
+    clean = (summary["kept"] - summary["repaired"]) / read * 100
+    repaired = summary["repaired"] / read * 100
+    dropped = summary["dropped"] / read * 100
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * len(summary)))
+    y = np.arange(len(summary))
     ax.barh(y, clean, color=_KEPT, label="kept as read")
-    ax.barh(y, summary["repaired"], left=clean, color=_REPAIRED, label="kept, repaired")
-    ax.barh(y, summary["dropped"], left=summary["kept"], color=_DROPPED, label="dropped")
-    for i, row in enumerate(summary.itertuples()):
-        ax.text(row.read, i, f"  {row.read:,} read, {row.dropped:,} dropped", va="center")
-    ax.set_yticks(list(y), summary["source"])
+    ax.barh(y, repaired, left=clean, color=_REPAIRED, label="kept, repaired")
+    ax.barh(y, dropped, left=clean + repaired, color=_DROPPED, label="dropped")
+    labels = [f"{r.source}\n{r.read:,} read · {r.dropped:,} dropped" for r in summary.itertuples()]
+    ax.set_yticks(y, labels, fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel("rows")
-    ax.set_xlim(0, summary["read"].max() * 1.35)
-    ax.legend(loc="lower right", frameon=False)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of rows read")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 - 0.1 / len(summary)), ncols=3,
+              frameon=False)
     ax.set_title("Where every row went")
-    fig.tight_layout()
     return fig
 
 
 def missingness_bars(missing: pd.DataFrame):
-    """Share of missing values per column, one bar per source and column."""
-    labels = missing["source"] + " · " + missing["column"]
-    share = missing["share_missing"] * 100
-    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.2 * len(missing)))
-    y = np.arange(len(missing))
-    ax.barh(y, share, color=_DROPPED)
-    ax.barh(y, 100 - share, left=share, color="#DDDDDD")
-    for i, value in zip(y, share):
-        if value > 0:
-            ax.text(min(value, 88) + 1, i, f"{value:.0f}%", va="center", fontsize=8)
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.invert_yaxis()
+    """Share of missing values in each column that has any (the rest are complete)."""
+    gaps = missing[missing["missing"] > 0]
+    complete = len(missing) - len(gaps)
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.3 * max(len(gaps), 1)))
+    if len(gaps):
+        share = gaps["share_missing"].to_numpy() * 100
+        y = np.arange(len(gaps))
+        ax.barh(y, share, color=_DROPPED)
+        ax.barh(y, 100 - share, left=share, color="#DDDDDD")
+        for i, (value, n) in enumerate(zip(share, gaps["missing"])):
+            ax.text(min(value, 80) + 1, i, f"{value:.0f}% ({n:,})", va="center", fontsize=8)
+        ax.set_yticks(y, gaps["source"] + " · " + gaps["column"], fontsize=9)
+        ax.invert_yaxis()
+    else:
+        ax.set_yticks([])
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of kept rows missing")
     ax.grid(False)
-    ax.set_title("Missing values")
-    fig.tight_layout()
+    ax.set_title(f"Missing values ({complete} other column{'s' if complete != 1 else ''} complete)")
     return fig
 
 
@@ -147,5 +154,4 @@ def link_bars(links: pd.DataFrame):
     ax.set_xlim(0, max(1, links["left_keys"].max()) * 1.3)
     ax.legend(loc="lower right", frameon=False)
     ax.set_title("How well the sources link")
-    fig.tight_layout()
     return fig

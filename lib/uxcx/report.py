@@ -267,7 +267,7 @@ def _write_index(out: Path, config, runs: list[NotebookRun]) -> None:
                      f"{badge}</h3>")
         if run.status != "ok":
             parts.append(f"<p>Stopped at cell {run.cell}: <code>{esc(run.error)}</code></p>")
-        parts.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in run.findings[:6]) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in run.findings[:8]) + "</ul>")
         parts.append("</section>")
     parts.append("<h2>Data: every row accounted for</h2>")
     if "error" in ledger:

@@ -211,6 +211,7 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
         except StudyError as err:
             mapping_problems += err.messages
             continue
+        account.file = source.path  # as the study file names it: no user folders in reports
         frames[name], ledger.sources[name] = frame, account
         if mode == "stop":
             data_problems += account.problems()
