@@ -15,7 +15,7 @@ def test_validate_sample_shows_planted_dirt_and_exits_0(capsys):
     out = capsys.readouterr().out
     assert "survey" in out and "3001" in out and "2997" in out
     assert "duplicate key" in out and "out of range" in out
-    assert "Every row accounted for: read = kept + dropped" in out
+    assert "Every row accounted for: read = kept + dropped." in out
     assert "personal data withheld" in out
 
 
@@ -52,3 +52,12 @@ def test_console_script_runs():
     done = subprocess.run([sys.executable, "-m", "uxcx.cli", "--version"], capture_output=True,
                           text=True)
     assert done.returncode == 0 and done.stdout.startswith("uxcx ")
+
+
+def test_validate_exits_1_when_a_source_has_no_valid_rows(make_study, capsys):
+    study = make_study({"s.csv": "ID,NPS\nA,11\nB,12\n"},
+                       {"survey": {"path": "s.csv", "columns": {"ID": "respondent", "NPS": "nps"}}})
+    assert main(["validate", str(study)]) == 1
+    captured = capsys.readouterr()
+    assert "no valid rows left in survey" in captured.err
+    assert "out of range" in captured.out  # the ledger still says why

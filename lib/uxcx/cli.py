@@ -32,6 +32,10 @@ def _validate(args) -> int:
 
     study = load_study(args.study)
     print(validation_text(study))
+    empty = [name for name, s in study.ledger.sources.items() if s.kept == 0]
+    if empty:
+        print(f"uxcx: not usable: no valid rows left in {', '.join(empty)}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -56,9 +60,7 @@ def validation_text(study) -> str:
             parts += ["", "Notes:", *notes]
         if study.ledger.links:
             parts += ["", "Links:", study.ledger.link_table().to_string(index=False)]
-    ok = all(s.read == s.kept + s.n_dropped for s in study.ledger.sources.values())
-    parts += ["", "Every row accounted for: read = kept + dropped" if ok else "LEDGER DOES NOT RECONCILE",
-              "The study is usable."]
+    parts += ["", "Every row accounted for: read = kept + dropped."]
     return "\n".join(parts)
 
 
