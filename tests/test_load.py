@@ -55,7 +55,7 @@ def test_stop_mode_reports_every_problem_of_every_file_at_once(make_study):
     assert [(p.row, p.column, p.value, p.reason) for p in problems] == [
         (2, "NPS", "11", "out of range"), (3, "NPS", "x", "not a number"),
         (2, "sus_1", 6, "out of range")]
-    assert all(p.file.endswith((".csv")) and p.hint for p in problems)
+    assert all(p.file.endswith(".csv") and p.hint for p in problems)
     assert "3 problems in" in str(err.value)
 
 

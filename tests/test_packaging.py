@@ -1,10 +1,10 @@
 """Set-up files agree with each other; notebooks are committed clean; docs match the code."""
 
 import re
-import tomllib
 
 import nbformat
 import pytest
+import tomllib
 import yaml
 
 from conftest import ROOT
@@ -61,3 +61,14 @@ def test_readme_shows_the_two_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text()
     assert "make report" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_code_passes_ruff():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run([str(ruff), "check", "lib", "tests", "benchmarks"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]

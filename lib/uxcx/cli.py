@@ -47,7 +47,8 @@ def validation_text(study) -> str:
         parts = [f"Study {study.name!r}: {study.title}", "", study.ledger.summary().to_string(index=False)]
         reasons = study.ledger.reasons()
         if len(reasons):
-            parts += ["", "Dropped rows by reason:", reasons[["source", "reason", "rows"]].to_string(index=False)]
+            table = reasons[["source", "reason", "rows"]].to_string(index=False)
+            parts += ["", "Dropped rows by reason:", table]
             dropped = study.ledger.dropped()
             parts += ["", "Dropped rows:", dropped.head(40).to_string(index=False)]
             if len(dropped) > 40:

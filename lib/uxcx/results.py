@@ -7,7 +7,6 @@ export cleanly (DESIGN.md, Conventions).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["ESTIMATE_COLUMNS", "TEST_COLUMNS", "COLUMNS", "result_frame"]

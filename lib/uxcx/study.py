@@ -247,8 +247,8 @@ def _check_files(config: StudyFile, folder: Path) -> list[str]:
     for name, source in config.sources.items():
         file = (folder / source.path).resolve()
         if not file.is_file():
-            near = difflib.get_close_matches(Path(source.path).name,
-                                             [p.name for p in file.parent.glob("*")] if file.parent.is_dir() else [])
+            present = [p.name for p in file.parent.glob("*")] if file.parent.is_dir() else []
+            near = difflib.get_close_matches(Path(source.path).name, present)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             out.append(f"sources.{name}.path: no such file {source.path!r} "
                        f"(looked for {file}){hint}")
