@@ -12,9 +12,9 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_study": "study",
+    "load_study": "load",
     "read_study": "study",
-    "Study": "study",
+    "Study": "load",
     "Ledger": "ledger",
     "save_results": "report",
     "run_report": "report",

@@ -28,7 +28,7 @@ def _report(args) -> int:
 
 
 def _validate(args) -> int:
-    from .study import load_study
+    from .load import load_study
 
     study = load_study(args.study)
     print(validation_text(study))

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from cycler import cycler
+from matplotlib.ticker import NullLocator
 
 from .quality import key_columns
 from .schema import role
@@ -28,7 +29,6 @@ def theme() -> None:
     pay seaborn's import (about 1 s, most of it scipy.stats).
     """
     plt.style.use("seaborn-v0_8-whitegrid")
-    plt.rcParams["figure.constrained_layout.use"] = True
     # Tables in notebooks: whole sentences in text columns, thousands readable.
     pd.set_option("display.max_colwidth", 200)
     plt.rcParams.update({"axes.prop_cycle": cycler(color=PALETTE), "figure.dpi": 100,
@@ -96,7 +96,8 @@ def distributions(frame: pd.DataFrame, *, title: str = "", limit: int = 3):
     widths = ([3] if scales else []) + [1.4] * len(others)
     height = max(2.4, 0.5 + 0.28 * len(scales))
     fig, axes = plt.subplots(1, max(panels, 1), figsize=(min(1.7 * sum(widths) + 1.5, 13), height),
-                             width_ratios=widths or None, squeeze=False)
+                             width_ratios=widths or None, squeeze=False,
+                             gridspec_kw={"wspace": 0.35})
     axes = list(axes.flat)
     if scales:
         _scale_bars(axes.pop(0), frame, scales)
@@ -105,6 +106,7 @@ def distributions(frame: pd.DataFrame, *, title: str = "", limit: int = 3):
         if column == "time_s" and len(values) and values.min() > 0:
             ax.hist(values, bins=np.geomspace(values.min(), values.max(), 25), color=PALETTE[0])
             ax.set_xscale("log")
+            ax.xaxis.set_minor_locator(NullLocator())  # minor log ticks cost more than the plot
         elif len(values) and np.all(values % 1 == 0) and np.ptp(values) <= 30:
             levels, counts = np.unique(values, return_counts=True)
             ax.bar(levels, counts, width=0.8, color=PALETTE[0])

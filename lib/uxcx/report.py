@@ -238,7 +238,7 @@ def _finish_json(out: Path, run: NotebookRun) -> None:
 
 
 def _write_ledger(study_path: Path, out: Path) -> None:
-    from .study import load_study
+    from .load import load_study
 
     try:
         ledger = load_study(study_path).ledger.as_dict()

@@ -31,7 +31,7 @@ def result_frame(records, *, groups=()) -> pd.DataFrame:
     Examples
     --------
     >>> r = result_frame([{"task": "Checkout", "n": 12, "estimate": 0.75}], groups=["task"])
-    >>> list(r.columns[:3]), bool(np.isnan(r.loc[0, "p_value"]))
+    >>> list(r.columns[:3]), bool(pd.isna(r.loc[0, "p_value"]))
     (['task', 'term', 'n'], True)
     """
     frame = pd.DataFrame(records)
