@@ -142,3 +142,15 @@ def test_only_unknown_notebook_is_a_clear_error(tmp_path, capsys):
     code = main(["report", str(SAMPLE), "--out", str(tmp_path), "--only", "99_nothing"])
     assert code == 1
     assert "no notebook matches ['99_nothing']" in capsys.readouterr().err
+
+
+def test_a_study_that_cannot_load_fails_clearly(make_study, tmp_path, capsys):
+    study = make_study({"s.csv": "ID,NPS\nA,9\n"},
+                       {"survey": {"path": "s.csv", "columns": {"ID": "respondent", "Score": "nps"}}})
+    code = main(["report", str(study), "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "notebook 00_data_quality failed" in capsys.readouterr().err
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "The study could not be loaded" in index and "column &#x27;Score&#x27; is not in s.csv" in index
+    doc = json.loads((tmp_path / "out" / "00_data_quality.json").read_text())
+    assert doc["status"] == "failed" and "StudyError" in doc["error"]["message"]

@@ -20,7 +20,8 @@ def _report(args) -> int:
     from .report import run_report
 
     runs = run_report(args.study, out_dir=args.out, only=args.only, jobs=args.jobs,
-                      progress=lambda line: print(line, file=sys.stderr, flush=True))
+                      progress=lambda line: print(line, file=sys.stderr, flush=True),
+                      cell_progress=sys.stderr.isatty())
     failed = [r for r in runs if r.status != "ok"]
     for r in failed:
         print(f"notebook {r.name} failed at cell {r.cell}: {r.error}", file=sys.stderr)

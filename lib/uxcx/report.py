@@ -97,7 +97,7 @@ def _quiet_imports() -> None:
 
 
 def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
-               progress=print) -> list[NotebookRun]:
+               progress=print, cell_progress: bool = False) -> list[NotebookRun]:
     """Execute the kit's notebooks on a study and write the report.
 
     Parameters
@@ -114,6 +114,8 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
         The notebooks folder; default the kit's ``notebooks/``.
     progress : callable
         Receives one line per event (start, finish); ``None`` for silence.
+    cell_progress : bool
+        Also show papermill's bar of cells (only with ``jobs=1``, where bars cannot interleave).
 
     Returns
     -------
@@ -139,12 +141,15 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     ledger_done = side.submit(_write_ledger, study_path, out)
     exporter = side.submit(_exporter)
     kernel = _kernel()
+    # A bar of cells per notebook when one runs at a time in a terminal; with parallel
+    # jobs the bars would interleave, so each notebook then gets a start and an end line.
+    cells = cell_progress and jobs <= 1
 
     def one(i: int) -> NotebookRun:
         run = runs[i]
         with lock:
             say(f"[{i + 1}/{len(paths)}] {run.name}: running")
-        _execute(paths[i], out, study_path, run, kernel)
+        _execute(paths[i], out, study_path, run, kernel, cells)
         with lock:
             word = "ok" if run.status == "ok" else f"FAILED at cell {run.cell}: {run.error}"
             say(f"[{i + 1}/{len(paths)}] {run.name}: {word} ({run.seconds:.1f} s)")
@@ -184,14 +189,14 @@ def _kernel() -> str:
     return "uxcx" if spec.is_file() else "python3"
 
 
-def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str) -> None:
+def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, cells: bool) -> None:
     import papermill as pm
 
     start = time.perf_counter()
     try:
         pm.execute_notebook(str(path), str(out / path.name),
                             parameters={"study": str(study), "out_dir": str(out)},
-                            progress_bar=False, cwd=str(path.parent), kernel_name=kernel)
+                            progress_bar=cells, cwd=str(path.parent), kernel_name=kernel)
         run.status = "ok"
     except pm.PapermillExecutionError as err:
         # exec_count is the [n] Jupyter shows beside the cell.
