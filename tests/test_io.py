@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import uxcx.io as uio
+import uxcx.read_csv as read_csv_module
 from uxcx.errors import DataError
 from uxcx.io import RawTable, detect_format, read_table
 
@@ -287,10 +287,10 @@ def no_slow_path(*args, **kwargs):
 def test_fast_path_equals_c_engine_on_mixed_types(tmp_path, monkeypatch, blank):
     path = write(tmp_path, "mixed.csv", MIXED + blank)
     with monkeypatch.context() as patch:
-        patch.setattr(uio, "_read_slow", no_slow_path)
+        patch.setattr(read_csv_module, "_read_slow", no_slow_path)
         fast = read_table(path, text_columns=["id"])
     with monkeypatch.context() as patch:
-        patch.setattr(uio, "_read_fast", lambda *args, **kwargs: None)
+        patch.setattr(read_csv_module, "_read_fast", lambda *args, **kwargs: None)
         slow = read_table(path, text_columns=["id"])
     assert fast.blank_rows == slow.blank_rows == ([6] if blank else [])
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
@@ -316,7 +316,7 @@ def test_header_only_gives_an_empty_frame_on_both_paths(tmp_path, monkeypatch, e
     path = write(tmp_path, "a.csv", "id,nps,comment" + ending)
     fast = read_table(path, text_columns=["id"])
     with monkeypatch.context() as patch:
-        patch.setattr(uio, "_read_fast", lambda *args, **kwargs: None)
+        patch.setattr(read_csv_module, "_read_fast", lambda *args, **kwargs: None)
         slow = read_table(path, text_columns=["id"])
     assert list(fast.frame.columns) == ["id", "nps", "comment"]
     assert len(fast.frame) == 0 and fast.rows.tolist() == []
@@ -334,7 +334,7 @@ def test_blank_lines_stay_on_the_fast_path_across_blocks(tmp_path, monkeypatch):
         if i % 997 == 0:
             lines.append("\r" if i % 2 else "")
     path = write(tmp_path, "s.csv", "\n".join(lines) + "\n")
-    monkeypatch.setattr(uio, "_read_slow", no_slow_path)
+    monkeypatch.setattr(read_csv_module, "_read_slow", no_slow_path)
     table = read_table(path)
     assert path.stat().st_size > 2_000_000
     assert len(table.frame) == n

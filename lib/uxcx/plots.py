@@ -157,3 +157,36 @@ def link_bars(links: pd.DataFrame):
     ax.legend(loc="lower right", frameon=False)
     ax.set_title("How well the sources link")
     return fig
+
+
+def dot_whisker(results: pd.DataFrame, *, y: str, hue: str | None = None, xlabel: str = "",
+                log: bool = False, percent: bool = False, title: str = ""):
+    """Estimates with their intervals: one row per ``y`` level, one colour per ``hue`` level.
+
+    ``results`` is a result frame (``estimate``, ``ci_low``, ``ci_high``). Rows of
+    different ``hue`` are dodged so their whiskers do not overlap.
+    """
+    levels = list(dict.fromkeys(results[y]))
+    groups = list(dict.fromkeys(results[hue])) if hue else [None]
+    fig, ax = plt.subplots(figsize=(8, 1 + 0.5 * len(levels)))
+    scale = 100 if percent else 1
+    step = 0.5 / max(1, len(groups))
+    for k, group in enumerate(groups):
+        rows = results if group is None else results[results[hue] == group]
+        pos = np.array([levels.index(v) for v in rows[y]]) + (k - (len(groups) - 1) / 2) * step
+        est = rows["estimate"].to_numpy(float) * scale
+        err = np.vstack([est - rows["ci_low"].to_numpy(float) * scale,
+                         rows["ci_high"].to_numpy(float) * scale - est])
+        ax.errorbar(est, pos, xerr=err, fmt="o", color=PALETTE[k % len(PALETTE)], capsize=3,
+                    label=None if group is None else str(group))
+    ax.set_yticks(range(len(levels)), levels)
+    ax.invert_yaxis()
+    if log:
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel(xlabel)
+    if hue:
+        ax.legend(title=hue, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    if title:
+        ax.set_title(title)
+    return fig
