@@ -74,6 +74,9 @@ ROLES: dict[str, Role] = {
     "clicks": Role("count", 0, None, integer=True, description="clicks or taps in the attempt"),
     "optimal_clicks": Role("count", 1, None, integer=True, description="clicks on the optimal path"),
     "abandoned": Role("binary", 0, 1, description="1 when the participant gave up"),
+    "pages_unique": Role("count", 0, None, integer=True, description="distinct pages visited"),
+    "pages_total": Role("count", 0, None, integer=True, description="pages visited, repeats included"),
+    "pages_min": Role("count", 1, None, integer=True, description="pages on the shortest path"),
     "seq": _scale(1, 7, "Single Ease Question, 1 (very difficult) to 7 (very easy)"),
     "reported_success": Role("binary", 0, 1, description="self-reported task success"),
     # survey
