@@ -190,3 +190,35 @@ def dot_whisker(results: pd.DataFrame, *, y: str, hue: str | None = None, xlabel
     if title:
         ax.set_title(title)
     return fig
+
+
+def sus_bands(scores: pd.DataFrame, *, score: str = "sus", by: str | None = None, title: str = ""):
+    """SUS scores as dots over the curved grade bands (Sauro & Lewis 2016, Table 8.5).
+
+    One row of dots per ``by`` level, the group mean as a bar; bands shaded from F to A+
+    so a reader sees where a design lands on the scale the field uses.
+    """
+    from .questionnaires_norms import SAURO_LEWIS_GRADES
+
+    groups = sorted(scores[by].dropna().unique()) if by else [None]
+    fig, ax = plt.subplots(figsize=(8, 1.4 + 0.6 * len(groups)))
+    lows = [low for low, _ in SAURO_LEWIS_GRADES] + [100.0]
+    cmap = plt.get_cmap("Greys")
+    for i, (low, grade) in enumerate(SAURO_LEWIS_GRADES):
+        ax.axvspan(low, lows[i + 1], color=cmap(0.08 + 0.035 * (i % 2)), zorder=0)
+        ax.text((low + lows[i + 1]) / 2, -0.5, grade, ha="center", va="center", fontsize=7,
+                color="#555555")
+    rng = np.random.default_rng(0)  # jitter only; fixed so the figure is the same every run
+    for k, group in enumerate(groups):
+        values = (scores if group is None else scores[scores[by] == group])[score].dropna()
+        ax.scatter(values, k + rng.uniform(-0.15, 0.15, len(values)), s=14, alpha=0.6,
+                   color=PALETTE[k % len(PALETTE)], zorder=2)
+        ax.plot([values.mean()] * 2, [k - 0.3, k + 0.3], color="black", lw=2, zorder=3)
+    ax.set_yticks(range(len(groups)), ["all" if g is None else str(g) for g in groups])
+    ax.set_ylim(len(groups) - 0.4, -0.75)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("SUS score (bar: mean; bands: Sauro-Lewis curved grades)")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return fig
