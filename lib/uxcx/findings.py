@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["data_quality", "show_findings"]
+__all__ = ["data_quality", "show_findings", "p_text", "completion_findings", "time_findings",
+           "rate_findings", "sus_findings"]
 
 
 def _rows(n: int) -> str:
@@ -75,3 +76,88 @@ def show_findings(sentences: list[str]):
     except ImportError:  # pragma: no cover - IPython comes with the kit
         return text
     return Markdown(text)
+
+
+# --- usability ---------------------------------------------------------------------------------
+
+def p_text(p: float) -> str:
+    """A p-value as APA style writes it: ``p < .001``, ``p = .02``.
+
+    >>> p_text(0.0004), p_text(0.0213), p_text(0.5)
+    ('p < .001', 'p = .021', 'p = .50')
+    """
+    if p < 0.001:
+        return "p < .001"
+    text = f"{p:.3f}" if p < 0.01 or (p < 0.1 and round(p, 2) != p) else f"{p:.2f}"
+    return "p = " + text.lstrip("0")
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _adjusted(row) -> tuple[float, str]:
+    if pd_notna(row.get("p_adjusted")) and row.get("p_adjust_method") not in (None, "none"):
+        return row["p_adjusted"], f"{row['p_adjust_method'].capitalize()}-adjusted "
+    return row["p_value"], ""
+
+
+def pd_notna(value) -> bool:
+    return value is not None and value == value
+
+
+def completion_findings(rates, comparison, *, by: str = "design", task: str = "task",
+                        alpha: float = 0.05) -> list[str]:
+    """Sentences on completion: each task's change between designs, with interval and test.
+
+    ``rates`` is :func:`uxcx.completion_rate` by ``[task, by]``; ``comparison`` is
+    :func:`uxcx.compare_completion` with ``task=``. Tasks whose adjusted p-value
+    reaches ``alpha`` come first.
+    """
+    out = []
+    level = f"{comparison['confidence_level'].iloc[0]:.0%}" if len(comparison) else "95%"
+    for _, row in comparison.sort_values("p_value").iterrows():
+        other, reference = (s.strip() for s in row["term"].split("−"))
+        r = rates.set_index([task, by])["estimate"]
+        p, adj = _adjusted(row)
+        verb = "raised" if row["estimate"] > 0 else "lowered"
+        before, after = _pct(r[(row[task], reference)]), _pct(r[(row[task], other)])
+        claim = (f"{other} {verb} {row[task]} completion from {before} to {after}" if p < alpha else
+                 f"{row[task]} completion was {before} with {reference} and {after} with {other}, "
+                 f"a difference not statistically significant{' after adjustment' if adj else ''}")
+        out.append(f"{claim} (difference {100 * row['estimate']:+.0f} points, {level} CI "
+                   f"{100 * row['ci_low']:.0f} to {100 * row['ci_high']:.0f}; N−1 two-proportion test, "
+                   f"{adj}{p_text(p)}).")
+    return out
+
+
+def time_findings(comparison, *, task: str = "task", alpha: float = 0.05) -> list[str]:
+    """Sentences on task time: ratio of geometric means per task, with interval and test."""
+    out = []
+    for _, row in comparison.sort_values("p_value").iterrows():
+        other, reference = (s.strip() for s in row["term"].split("−"))
+        p, adj = _adjusted(row)
+        ratio = row["estimate"]
+        change = f"{abs(1 - ratio):.0%} {'less' if ratio < 1 else 'more'} time"
+        lead = (f"{row[task]} took {change} with {other} than with {reference}" if p < alpha else
+                f"{row[task]} took {change} with {other} than with {reference}, a difference not "
+                f"statistically significant{' after adjustment' if adj else ''}")
+        out.append(f"{lead} (ratio of geometric means {ratio:.2f}, {row['confidence_level']:.0%} CI "
+                   f"{row['ci_low']:.2f} to {row['ci_high']:.2f}; Welch t on log times, {adj}{p_text(p)}).")
+    return out
+
+
+def rate_findings(rates, *, by: str = "design", what: str = "Task completion") -> list[str]:
+    """One sentence: a rate per group with its interval (``rates`` from a rate function by ``by``)."""
+    parts = [f"{_pct(row['estimate'])} with {row[by]} ({row['confidence_level']:.0%} CI "
+             f"{_pct(row['ci_low'])} to {_pct(row['ci_high'])}, n = {row['n']:.0f})"
+             for _, row in rates.iterrows()]
+    return [f"{what} across all tasks: {'; '.join(parts)}."]
+
+
+def sus_findings(sus, *, by: str = "design") -> list[str]:
+    """One sentence: mean SUS per group with interval, grade and percentile."""
+    parts = [f"{row[by]} {row['estimate']:.1f} ({row['confidence_level']:.0%} CI {row['ci_low']:.1f} to "
+             f"{row['ci_high']:.1f}; grade {row['grade']}, {row['percentile']:.0f}th percentile)"
+             for _, row in sus.iterrows()]
+    return [f"Perceived usability (SUS): {'; '.join(parts)}."]
