@@ -11,6 +11,17 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
+_MODULE_EXPORTS = {
+    "ux": ["completion_rate", "completion_benchmark", "best_point_estimate", "task_time", "long_times",
+           "task_errors", "abandonment", "clicks", "lostness_score", "lostness"],
+    "questionnaires": ["sus_score", "sus_subscales", "straight_lining", "sus", "sus_grade", "sus_adjective",
+                       "sus_acceptability", "sus_percentile", "sus_norms", "seq", "umux_lite_score",
+                       "umux_lite_sus", "umux_lite"],
+    "compare": ["compare_completion", "compare_times", "compare_ratings", "hedges_g", "adjust_p",
+                "sum_score", "sample_size_margin", "sample_size_two_proportions", "sample_size_discovery",
+                "discovery"],
+}
+
 _EXPORTS = {
     "load_study": "load",
     "read_study": "study",
@@ -27,6 +38,8 @@ _EXPORTS = {
     "UxcxWarning": "errors",
     "SmallSampleWarning": "errors",
 }
+
+_EXPORTS.update({name: module for module, names in _MODULE_EXPORTS.items() for name in names})
 
 __all__ = ["__version__", *_EXPORTS]
 

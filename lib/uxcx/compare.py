@@ -40,7 +40,7 @@ from .compare_planning import (
     sample_size_margin,
     sample_size_two_proportions,
 )
-from .compare_ratings import compare_ratings
+from .compare_rating_tests import compare_ratings
 from .compare_sum import sum_score
 from .errors import UxcxWarning
 

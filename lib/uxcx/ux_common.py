@@ -1,0 +1,231 @@
+"""Shared machinery of the task metrics: argument checks, groups, vectorised intervals.
+
+Everything here works on arrays with one entry per group, so a metric computes
+its per-group sums once (``groupby``) and then every interval for every group in
+one numpy expression. The public functions live in :mod:`uxcx.ux_completion`,
+:mod:`uxcx.ux_time` and :mod:`uxcx.ux_counts` (all re-exported by :mod:`uxcx.ux`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .errors import DataError, Problem, SmallSampleWarning, UxcxError
+from .results import result_frame
+
+__all__ = ["PROPORTION_METHODS", "ALTERNATIVES", "check_option", "check_level", "by_columns",
+           "source_name", "require", "numeric_column", "group_ids", "per_group", "proportion_interval",
+           "t_interval", "median_interval", "finish", "warn_small"]
+
+PROPORTION_METHODS = ("adjusted-wald", "wilson", "exact")
+ALTERNATIVES = ("two-sided", "less", "greater")
+
+
+def check_option(name: str, value, allowed: Sequence) -> None:
+    """Raise a :class:`UxcxError` naming the parameter, the allowed values and the value given."""
+    if value not in allowed:
+        raise UxcxError(f"{name}={value!r} is not an option; use one of {list(allowed)}")
+
+
+def check_level(confidence_level) -> float:
+    """The confidence level as a float strictly between 0 and 1, or an error that says so."""
+    try:
+        level = float(confidence_level)
+    except (TypeError, ValueError):
+        level = np.nan
+    if not 0 < level < 1:
+        raise UxcxError(f"confidence_level={confidence_level!r} must be a number between 0 and 1 "
+                        "(exclusive), e.g. 0.95 for a 95% interval")
+    return level
+
+
+def by_columns(by) -> list[str]:
+    """``by`` as a list of column names (None gives no grouping)."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def source_name(data: pd.DataFrame) -> str:
+    """What to call the frame in a message: its ``attrs["source"]`` if set, else "the data"."""
+    return str(data.attrs.get("source", "the data"))
+
+
+def _row(label):
+    """The row as the user's spreadsheet numbers it, when the frame's index says so."""
+    try:
+        return int(label)
+    except (TypeError, ValueError):
+        return None
+
+
+def require(data: pd.DataFrame, columns: Sequence[str]) -> None:
+    """A :class:`DataError` listing every needed column that ``data`` lacks."""
+    if not isinstance(data, pd.DataFrame):
+        raise UxcxError(f"data must be a pandas DataFrame (one row per attempt), got {type(data).__name__}")
+    missing = [c for c in dict.fromkeys(columns) if c not in data.columns]
+    if missing:
+        have = ", ".join(map(str, data.columns[:20]))
+        raise DataError([Problem(source_name(data), None, c, None, "the column is missing",
+                                 expected=f"a column named {c!r}",
+                                 hint=f"pass the right name as a keyword, or rename the column "
+                                      f"(the data have: {have})") for c in missing])
+
+
+def numeric_column(data: pd.DataFrame, column: str, *, expected: str, allowed=None,
+                   minimum: float | None = None, strict: bool = False) -> pd.Series:
+    """``data[column]`` as floats, missing left as NaN; every bad value reported at once.
+
+    ``allowed`` is a set of permitted values; ``minimum`` a lower bound, exclusive when
+    ``strict``. A value that is not a number, or breaks the rule, is a :class:`Problem`.
+    """
+    raw = data[column]
+    if raw.dtype == bool or str(raw.dtype) == "boolean":
+        raw = raw.astype("Float64")
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    bad = values.isna() & raw.notna()
+    if allowed is not None:
+        bad |= values.notna() & ~values.isin(list(allowed))
+    if minimum is not None:
+        bad |= (values <= minimum) if strict else (values < minimum)
+    if bad.any():
+        file = source_name(data)
+        raise DataError([Problem(file, _row(label), column, raw.loc[label], "value not allowed",
+                                 expected=expected, hint="correct the cell, or blank it if unknown")
+                         for label in raw.index[bad.to_numpy()]])
+    return values
+
+
+def group_ids(data: pd.DataFrame, by_cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group number of every row (0..G-1, groups sorted by key) and the key of every group.
+
+    Without grouping there is one group (also for an empty frame). Missing keys
+    form their own group, so no row is lost.
+    """
+    if not by_cols:
+        return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
+    gid = data.groupby(by_cols, dropna=False, sort=True).ngroup().to_numpy()
+    keys = data[by_cols].groupby(gid, dropna=False).first()
+    return gid, keys.reset_index(drop=True)
+
+
+def per_group(values: pd.Series, gid: np.ndarray, n_groups: int, *aggs: str) -> pd.DataFrame:
+    """``values`` aggregated per group (``aggs`` such as "count", "sum", "mean", "std").
+
+    Every group appears, also one whose values are all missing (count 0, mean NaN).
+    """
+    out = pd.Series(values.to_numpy(), index=gid).groupby(level=0).agg(list(aggs))
+    out = out.reindex(range(n_groups))
+    if "count" in aggs:
+        out["count"] = out["count"].fillna(0)
+    if "sum" in aggs:
+        out["sum"] = out["sum"].fillna(0.0)
+    return out
+
+
+def _z(level: float) -> float:
+    return float(stats.norm.ppf(1 - (1 - level) / 2))
+
+
+def proportion_interval(x, n, method: str, level: float):
+    """Two-sided interval of a proportion for ``x`` successes in ``n`` trials, per group.
+
+    ``x`` may hold partial credit (not a whole number). Returns ``low, high,
+    std_error, clipped`` arrays; bounds are clipped to [0, 1] and ``clipped`` says
+    where a bound was cut. ``std_error`` is the adjusted-Wald standard error
+    sqrt(p~(1-p~)/n~) for that method and NaN for the others. See
+    :func:`uxcx.ux_completion.completion_rate` for the formulas.
+    """
+    x = np.asarray(x, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = _z(level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "adjusted-wald":
+            n_adj = n + z**2
+            p_adj = (x + z**2 / 2) / n_adj
+            se = np.sqrt(p_adj * (1 - p_adj) / n_adj)
+            low, high = p_adj - z * se, p_adj + z * se
+        elif method == "wilson":
+            centre = (x + z**2 / 2) / (n + z**2)
+            half = z / (n + z**2) * np.sqrt(x * (n - x) / n + z**2 / 4)
+            low, high, se = centre - half, centre + half, np.full_like(x, np.nan)
+        else:  # exact, Clopper & Pearson (1934), from the beta distribution
+            alpha = 1 - level
+            low = np.where(x > 0, stats.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
+            high = np.where(x < n, stats.beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)
+            se = np.full_like(x, np.nan)
+    empty = ~(n > 0)
+    low, high = np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+    clipped = (low < -1e-12) | (high > 1 + 1e-12)
+    return np.clip(low, 0, 1), np.clip(high, 0, 1), np.where(empty, np.nan, se), clipped
+
+
+def t_interval(mean, sd, n, level: float):
+    """Student t interval ``mean ± t(1-α/2, n-1)·sd/√n`` per group; NaN where n < 2.
+
+    Returns ``low, high, std_error``.
+    """
+    mean, sd, n = (np.asarray(a, dtype=float) for a in (mean, sd, n))
+    ok = n >= 2
+    df = np.where(ok, n - 1, 1.0)
+    se = np.where(ok, sd / np.sqrt(np.where(ok, n, 1.0)), np.nan)
+    q = stats.t.ppf(1 - (1 - level) / 2, df)
+    return mean - q * se, mean + q * se, se
+
+
+def median_interval(values: pd.Series, gid: np.ndarray, n_groups: int, level: float):
+    """Median with its distribution-free (binomial order-statistic) interval, per group.
+
+    The interval is ``[x_(r), x_(n+1-r)]`` with the largest rank ``r`` for which
+    ``1 - 2·P(B <= r-1) >= level``, ``B ~ Binomial(n, 1/2)`` (Conover 1999, sec. 3.2),
+    so its coverage is at least ``level`` whatever the distribution. Returns
+    ``median, low, high, rank, coverage, n``; bounds are NaN where n is too small
+    for any rank to reach the level.
+    """
+    frame = pd.DataFrame({"g": gid, "v": values.to_numpy()}).dropna()
+    median = frame.groupby("g")["v"].median().reindex(range(n_groups)).to_numpy()
+    n = frame.groupby("g").size().reindex(range(n_groups)).fillna(0).to_numpy()
+    half_alpha = (1 - level) / 2
+    j = stats.binom.ppf(half_alpha, n, 0.5)
+    j = np.where(stats.binom.cdf(j, n, 0.5) <= half_alpha + 1e-12, j, j - 1)
+    ok = (j >= 0) & (n > 0)
+    rank = np.where(ok, j + 1, np.nan)
+    coverage = np.where(ok, 1 - 2 * stats.binom.cdf(j, n, 0.5), np.nan)
+    frame = frame.sort_values(["g", "v"], kind="stable")
+    position = frame.groupby("g").cumcount().to_numpy() + 1
+    g = frame["g"].to_numpy()
+    v = frame["v"].to_numpy()
+    lower_rank = rank[g]
+    upper_rank = n[g] + 1 - rank[g]
+    low = pd.Series(v[position == lower_rank], index=g[position == lower_rank])
+    high = pd.Series(v[position == upper_rank], index=g[position == upper_rank])
+    low = low.reindex(range(n_groups)).to_numpy()
+    high = high.reindex(range(n_groups)).to_numpy()
+    return median, low, high, rank, coverage, n
+
+
+def warn_small(n, what: str, minimum: int = 2) -> None:
+    """A :class:`SmallSampleWarning` when any group has fewer than ``minimum`` observations."""
+    n = np.asarray(n, dtype=float)
+    few = int(np.sum(n < minimum))
+    if few:
+        amount = f"no {what}" if minimum == 1 else f"fewer than {minimum} {what}"
+        warnings.warn(f"{few} group(s) have {amount}; their interval is NaN",
+                      SmallSampleWarning, stacklevel=3)
+
+
+def finish(keys: pd.DataFrame, by_cols: list[str], **columns) -> pd.DataFrame:
+    """A result frame: the group keys, then the given schema columns (one entry per group)."""
+    frame = keys.copy()
+    for name, value in columns.items():
+        frame[name] = value
+    out = result_frame(frame, groups=by_cols)
+    out["n"] = out["n"].astype("int64")
+    return out
