@@ -508,10 +508,23 @@ def test_invalid_json_says_where(tmp_path):
     assert "line 2" in problems(excinfo)[0].reason
 
 
-def test_json_object_holding_the_records_is_explained(tmp_path):
+def test_json_object_holding_the_records_reads_its_list(tmp_path):
+    table = read_table(write(tmp_path, "r.json", json.dumps({"meta": {"v": 1}, "responses": RECORDS})))
+    assert len(table.frame) == len(RECORDS)
+    assert table.notes == ["records read from the list 'responses' of the file's one object"]
+
+
+def test_json_object_with_several_lists_of_records_is_explained(tmp_path):
     with pytest.raises(DataError) as excinfo:
-        read_table(write(tmp_path, "r.json", json.dumps({"responses": RECORDS})))
-    assert "'responses'" in problems(excinfo)[0].hint
+        read_table(write(tmp_path, "r.json", json.dumps({"a": RECORDS, "b": RECORDS})))
+    assert "['a', 'b']" in problems(excinfo)[0].hint
+
+
+def test_json_list_cells_are_spread_into_numbered_columns(tmp_path):
+    table = read_table(write(tmp_path, "r.json", json.dumps([{"id": "p1", "sus": [4, 1, 5]},
+                                                             {"id": "p2", "sus": [3, 3, 3]}])))
+    assert list(table.frame.columns) == ["id", "sus_1", "sus_2", "sus_3"]
+    assert table.frame["sus_3"].tolist() == [5, 3]
 
 
 def test_json_list_of_non_records(tmp_path):

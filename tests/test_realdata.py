@@ -71,3 +71,44 @@ def test_carpentries_nps_with_blanks(realdata, make_study):
     nps = s["survey"]["nps"].dropna()
     expected = raw.loc[raw["UniqueID"].notna() & ~raw["UniqueID"].duplicated(), "LikelyToRecommend"]
     assert np.array_equal(np.sort(nps.to_numpy()), np.sort(expected.dropna().to_numpy()))
+
+
+def test_heritrace_sus_json_loads_through_a_study_file_and_scores_as_published(realdata, make_study):
+    import json
+
+    from uxcx import sus, sus_score
+
+    folder = realdata / "usability_tasks" / "heritrace" / "aggregated"
+    columns = {"participant_id": "participant", "user_type": "user_type",
+               **{f"ratings_{i}": f"sus_{i}" for i in range(1, 11)}}
+    s = load_study(make_study({}, {"questionnaire": {
+        "path": str(folder / "sus_individual_scores.json"), "columns": columns}}))
+    q = s["questionnaire"]
+    led = s.ledger.sources["questionnaire"]
+    assert (led.read, led.kept) == (19, 19)
+    assert any("'participants'" in n for n in led.notes)
+    published = pd.DataFrame(json.loads((folder / "sus_individual_scores.json").read_text())["participants"])
+    assert sus_score(q).tolist() == published["sus_score"].tolist()
+    report = json.loads((folder / "sus_aggregated_report.json").read_text())["summary_statistics"]
+    by_type = sus(q, by="user_type").set_index("user_type")
+    for kind, numbers in report.items():
+        assert by_type.loc[kind, "estimate"] == pytest.approx(numbers["mean"])
+        assert by_type.loc[kind, "ci_low"] == pytest.approx(numbers["ci_95_lower"])
+
+
+def test_heritrace_task_rows_load_with_their_five_statuses(realdata, make_study):
+    from uxcx import completion_rate
+
+    path = realdata / "usability_tasks" / "heritrace" / "aggregated" / "task_metrics.json"
+    status = {"complete": 1, "partial": 0.5, "success_timeout": 1, "failed_misunderstanding": 0,
+              "failed_bug": 0}
+    s = load_study(make_study({}, {"usability": {"path": str(path), "columns": {
+        "participant_id": "participant", "task_key": "task", "status": "success",
+        "errors_encountered": "errors", "user_type": "user_type"}, "values": {"success": status}}}))
+    u = s["usability"]
+    led = s.ledger.sources["usability"]
+    assert led.read == led.kept == 9 * 4 + 10 * 2  # 9 end users x 4 tasks, 10 technicians x 2
+    # The authors count partial as 0.5 (SOURCES.md); so does the kit by default.
+    assert set(u["success"].unique()) <= {0.0, 0.5, 1.0}
+    rates = completion_rate(u, by="user_type", partial=0.5)
+    assert rates["n"].sum() == 56 and rates["estimate"].between(0, 1).all()

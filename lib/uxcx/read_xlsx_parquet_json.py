@@ -134,9 +134,13 @@ def read_json(data: bytes, file: str, notes: list[str]) -> tuple[pd.DataFrame, n
     if len(records) == 1 and isinstance(records[0], dict):
         nested = [k for k, v in records[0].items()
                   if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if len(nested) > 1:
+            raise fail(file, f"the file holds one object with several lists of records: {nested}",
+                       _JSON_EXPECTED, f"save the list you want (one of {nested}) by itself")
         if nested:
-            raise fail(file, f"the file holds one object whose {nested[0]!r} is a list",
-                       _JSON_EXPECTED, f"save the list under {nested[0]!r} by itself")
+            # An export wrapped in one object ({"rows": [...]}): its one list is the table.
+            notes.append(f"records read from the list {nested[0]!r} of the file's one object")
+            records = records[0][nested[0]]
     bad = [i + 1 for i, r in enumerate(records) if not isinstance(r, dict)]
     if bad:
         raise DataError([Problem(file, i, None, None, "this record is not an object",
@@ -147,7 +151,30 @@ def read_json(data: bytes, file: str, notes: list[str]) -> tuple[pd.DataFrame, n
         raise fail(file, "the file holds no records", _JSON_EXPECTED,
                    "check that you exported the right file")
     frame.columns = column_names(list(frame.columns), file, None, notes)
+    frame = _spread_lists(frame, notes)
     return frame, np.arange(1, len(frame) + 1, dtype=np.int64), encoding
+
+
+def _spread_lists(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Columns holding lists of one length (``"ratings": [4, 1, 5, ...]``) become numbered columns.
+
+    >>> _spread_lists(pd.DataFrame({"id": ["a"], "r": [[4, 1]]}, dtype=object), []).columns.tolist()
+    ['id', 'r_1', 'r_2']
+    """
+    for column in list(frame.columns):
+        values = frame[column]
+        if not values.map(lambda v: isinstance(v, list)).all() or not len(values):
+            continue
+        lengths = values.map(len)
+        if lengths.nunique() != 1:
+            continue
+        width = int(lengths.iloc[0])
+        spread = pd.DataFrame(values.tolist(), index=frame.index, dtype=object,
+                              columns=[f"{column}_{i}" for i in range(1, width + 1)])
+        at = frame.columns.get_loc(column)
+        frame = pd.concat([frame.iloc[:, :at], spread, frame.iloc[:, at + 1:]], axis=1)
+        notes.append(f"list column {column!r} spread into {column}_1 ... {column}_{width}")
+    return frame
 
 
 def _json_error(text: bytes, err: json.JSONDecodeError) -> str:
