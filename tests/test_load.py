@@ -174,3 +174,18 @@ def test_large_survey_loads_fast_enough_to_be_useful(make_study, rng):
     s = load_study(path)
     reconciles(s)
     assert s.ledger.sources["survey"].n_dropped == 200
+
+
+def test_straight_lining_and_missing_tasks_are_flagged_not_dropped(make_study):
+    sus = ",".join(f"sus_{i}" for i in range(1, 11))
+    study = make_study({
+        "q.csv": f"participant,{sus}\nP1,{','.join(['3'] * 10)}\nP2,4,1,5,2,5,1,4,2,3,1\n",
+        "u.csv": "participant,task,success\nP1,a,1\nP1,b,0\nP2,a,1\n"},
+        {"questionnaire": {"path": "q.csv"}, "usability": {"path": "u.csv"}})
+    s = load_study(study)
+    reconciles(s)
+    assert len(s["questionnaire"]) == 2 and len(s["usability"]) == 3
+    q, u = s.ledger.sources["questionnaire"], s.ledger.sources["usability"]
+    assert "rows 2" in q.flags["straight-lining"]
+    assert "P2 (b)" in u.flags["missing tasks"]
+    assert s.ledger.as_dict()["sources"]["usability"]["flags"] == u.flags

@@ -57,6 +57,9 @@ def validation_text(study) -> str:
         repairs = study.ledger.repairs()
         if len(repairs):
             parts += ["", "Repairs:", repairs.to_string(index=False)]
+        flagged = [f"  {name}: {text}" for name, s in study.ledger.sources.items() for text in s.flags.values()]
+        if flagged:
+            parts += ["", "Kept, but worth a look:", *flagged]
         notes = [f"  {name}: {n}" for name, s in study.ledger.sources.items() for n in s.notes]
         if notes:
             parts += ["", "Notes:", *notes]

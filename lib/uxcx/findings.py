@@ -46,6 +46,7 @@ def data_quality(study, *, missing=None, worst: float = 0.2) -> list[str]:
         out.append(f"Dropped: {'; '.join(by_source)}. The data-quality page lists each dropped row "
                    f"with its row number, column and value, so it can be fixed in the file.")
     for name, s in ledger.sources.items():
+        out += [f"In the {name} file, {text}." for text in s.flags.values()]
         if s.repaired_rows:
             what = "; ".join(f"{k} ({v:,})" for k, v in s.repairs.items())
             out.append(f"{_rows(s.repaired_rows)} of the {name} file were repaired and kept: {what}.")

@@ -55,6 +55,8 @@ class SourceLedger:
     repairs: Counter = field(default_factory=Counter)
     repaired_rows: int = 0
     notes: list[str] = field(default_factory=list)
+    # Kept rows worth a look (straight-lining, missing tasks): name -> sentence.
+    flags: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_dropped(self) -> int:
@@ -90,6 +92,7 @@ class SourceLedger:
             "reasons": self.reasons,
             "repairs": {str(k): int(v) for k, v in self.repairs.items()},
             "notes": list(self.notes),
+            "flags": dict(self.flags),
             "dropped_rows": [
                 {"row": int(r.row), "column": r.column, "value": r.value, "reason": r.reason}
                 for r in self.dropped.drop_duplicates("row").itertuples(index=False)

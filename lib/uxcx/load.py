@@ -15,6 +15,7 @@ import pandas as pd
 from .errors import DataError, StudyError
 from .io import read_table
 from .ledger import Ledger, LinkCoverage
+from .quality import flags
 from .schema import validate
 from .study import Analysis, SourceConfig, StudyFile, read_study
 
@@ -109,6 +110,7 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
             mapping_problems += err.messages
             continue
         account.file = source.path  # as the study file names it: no user folders in reports
+        account.flags = flags(name, frame)
         frames[name], ledger.sources[name] = frame, account
         if mode == "stop":
             data_problems += account.problems()

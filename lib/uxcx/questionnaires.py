@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UxcxError
+from .quality import same_answer
 from .questionnaires_norms import (
     NORMS,
     sus_acceptability,
@@ -245,9 +246,7 @@ def straight_lining(data: pd.DataFrame, *, items=None) -> pd.Series:
     [True, False]
     """
     x = item_matrix(data, _items(items), 1, 5, "SUS")
-    with np.errstate(invalid="ignore"):
-        flag = ~np.isnan(x).any(axis=1) & (np.nanmax(x, axis=1, initial=0) == np.nanmin(x, axis=1, initial=6))
-    return pd.Series(flag, index=data.index, name="straight_lining")
+    return same_answer(pd.DataFrame(x, index=data.index))
 
 
 def sus(data: pd.DataFrame, *, by=None, items=None, missing: str = "drop", norms="sauro-lewis",
