@@ -57,7 +57,8 @@ def validation_text(study) -> str:
         repairs = study.ledger.repairs()
         if len(repairs):
             parts += ["", "Repairs:", repairs.to_string(index=False)]
-        flagged = [f"  {name}: {text}" for name, s in study.ledger.sources.items() for text in s.flags.values()]
+        sources = study.ledger.sources.items()
+        flagged = [f"  {name}: {text}" for name, s in sources for text in s.flags.values()]
         if flagged:
             parts += ["", "Kept, but worth a look:", *flagged]
         notes = [f"  {name}: {n}" for name, s in study.ledger.sources.items() for n in s.notes]
