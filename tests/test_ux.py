@@ -333,7 +333,7 @@ def test_missing_column_and_bad_options():
     d = attempts(3, 5)
     with pytest.raises(DataError, match="'task'"):
         ux.completion_rate(d, by="task")
-    with pytest.raises(UxcxError, match="method='wald'"):
+    with pytest.raises(UxcxError, match="method must be one of .*got 'wald'"):
         ux.completion_rate(d, method="wald")
     with pytest.raises(UxcxError, match="confidence_level"):
         ux.completion_rate(d, confidence_level=95)

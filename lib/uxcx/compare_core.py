@@ -14,6 +14,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from .checks import check_level as _check_level
+from .checks import check_option
 from .errors import UxcxError, UxcxWarning
 from .results import result_frame
 
@@ -29,15 +31,12 @@ class ComparisonError(UxcxError, ValueError):
 
 def check_choice(name: str, value, allowed) -> None:
     """Raise a :class:`ComparisonError` naming the parameter, the allowed values and the value."""
-    if value not in allowed:
-        raise ComparisonError(f"{name} must be one of {list(allowed)}; got {value!r}.")
+    check_option(name, value, allowed, error=ComparisonError)
 
 
 def check_level(confidence_level) -> float:
-    if not (isinstance(confidence_level, (int, float)) and 0 < confidence_level < 1):
-        raise ComparisonError(f"confidence_level must be a number between 0 and 1, such as 0.95; "
-                              f"got {confidence_level!r}.")
-    return float(confidence_level)
+    """The confidence level, or a :class:`ComparisonError` that says what is wrong."""
+    return _check_level(confidence_level, error=ComparisonError)
 
 
 def z_crit(confidence_level: float) -> float:

@@ -14,36 +14,20 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .errors import DataError, Problem, SmallSampleWarning, UxcxError
+from .checks import ALTERNATIVES, check_option, source_name  # noqa: F401 (re-exported)
+from .checks import check_level as check_confidence  # noqa: F401
+from .errors import DataError, Problem, SmallSampleWarning
 
 __all__ = ["source_name", "group_keys", "check_option", "item_matrix", "t_mean_rows", "cohens_d_interval"]
 
-ALTERNATIVES = ("two-sided", "less", "greater")
 # How many bad cells an error lists one by one (DataError summarises the rest).
 _LISTED = 50
 
 
-def check_option(name: str, value, allowed) -> None:
-    """Raise a :class:`~uxcx.errors.UxcxError` naming the parameter, the allowed and the given value."""
-    if value not in allowed:
-        raise UxcxError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
 
 
-def check_confidence(confidence_level) -> float:
-    """The confidence level as a float strictly between 0 and 1."""
-    try:
-        level = float(confidence_level)
-    except (TypeError, ValueError):
-        level = np.nan
-    if not 0 < level < 1:
-        raise UxcxError(f"confidence_level must be a number between 0 and 1 (such as 0.95); "
-                        f"got {confidence_level!r}")
-    return level
 
 
-def source_name(data: pd.DataFrame) -> str:
-    """What to call the frame in a message: its ``attrs["source"]`` if set, else "the data"."""
-    return str(data.attrs.get("source", "the data"))
 
 
 def _row(index: pd.Index, label):

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .checks import ALTERNATIVES, check_level, check_option, source_name  # noqa: F401 (re-exported)
 from .errors import DataError, Problem, SmallSampleWarning, UxcxError
 from .results import result_frame
 
@@ -23,25 +24,10 @@ __all__ = ["PROPORTION_METHODS", "ALTERNATIVES", "check_option", "check_level", 
            "t_interval", "median_interval", "finish", "warn_small"]
 
 PROPORTION_METHODS = ("adjusted-wald", "wilson", "exact")
-ALTERNATIVES = ("two-sided", "less", "greater")
 
 
-def check_option(name: str, value, allowed: Sequence) -> None:
-    """Raise a :class:`UxcxError` naming the parameter, the allowed values and the value given."""
-    if value not in allowed:
-        raise UxcxError(f"{name}={value!r} is not an option; use one of {list(allowed)}")
 
 
-def check_level(confidence_level) -> float:
-    """The confidence level as a float strictly between 0 and 1, or an error that says so."""
-    try:
-        level = float(confidence_level)
-    except (TypeError, ValueError):
-        level = np.nan
-    if not 0 < level < 1:
-        raise UxcxError(f"confidence_level={confidence_level!r} must be a number between 0 and 1 "
-                        "(exclusive), e.g. 0.95 for a 95% interval")
-    return level
 
 
 def by_columns(by) -> list[str]:
@@ -53,9 +39,6 @@ def by_columns(by) -> list[str]:
     return list(by)
 
 
-def source_name(data: pd.DataFrame) -> str:
-    """What to call the frame in a message: its ``attrs["source"]`` if set, else "the data"."""
-    return str(data.attrs.get("source", "the data"))
 
 
 def _row(label):
