@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from cycler import cycler
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import LogLocator, NullLocator, ScalarFormatter
 
 from .quality import key_columns
 from .schema import role
@@ -184,6 +184,8 @@ def dot_whisker(results: pd.DataFrame, *, y: str, hue: str | None = None, xlabel
     if log:
         ax.set_xscale("log")
         ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.set_xlabel(xlabel)
     if hue:
         ax.legend(title=hue, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
@@ -222,3 +224,24 @@ def sus_bands(scores: pd.DataFrame, *, score: str = "sus", by: str | None = None
     if title:
         ax.set_title(title)
     return fig
+
+
+def table(frame: pd.DataFrame, *, digits: int = 3):
+    """A result frame as a reader sees it: the same values, without the columns that do not apply.
+
+    Columns that are empty in every row are hidden, numbers show ``digits``
+    significant figures, p-values three decimals (``<0.001`` below that), and the
+    ``method`` column, which names how each number was made, comes last.
+    """
+    shown = frame.loc[:, frame.notna().any()]
+    order = [c for c in shown.columns if c != "method"] + (["method"] if "method" in shown else [])
+    shown = shown[order]
+    numbers = shown.select_dtypes("number").columns
+    p_columns = [c for c in numbers if c in ("p_value", "p_adjusted")]
+    formats = {c: f"{{:.{digits}g}}" for c in numbers if c not in p_columns and c != "n"}
+    formats.update({c: (lambda p: "<0.001" if p < 0.001 else f"{p:.3f}") for c in p_columns})
+    if "n" in shown:
+        formats["n"] = "{:.0f}"
+    return (shown.style.hide(axis="index").format(formats, na_rep="")
+            .set_properties(subset=["method"] if "method" in shown else [],
+                            **{"max-width": "22em", "font-size": "85%", "text-align": "left"}))
