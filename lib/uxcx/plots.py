@@ -245,3 +245,87 @@ def table(frame: pd.DataFrame, *, digits: int = 3):
     return (shown.style.hide(axis="index").format(formats, na_rep="")
             .set_properties(subset=["method"] if "method" in shown else [],
                             **{"max-width": "22em", "font-size": "85%", "text-align": "left"}))
+
+
+def nps_bars(results: pd.DataFrame, *, by: str | None = None, title: str = "Net Promoter Score"):
+    """Detractors, passives and promoters as shares of each group, the NPS written beside.
+
+    ``results`` is :func:`uxcx.nps` (columns ``share_detractors``, ``share_passives``,
+    ``share_promoters``, ``estimate``, ``ci_low``, ``ci_high``).
+    """
+    labels = results[by].astype(str).tolist() if by else ["all"]
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * len(labels)))
+    y = np.arange(len(labels))
+    left = np.zeros(len(labels))
+    for column, name, colour in (("share_detractors", "detractors (0-6)", _DROPPED),
+                                 ("share_passives", "passives (7-8)", "#BBBBBB"),
+                                 ("share_promoters", "promoters (9-10)", _KEPT)):
+        width = results[column].to_numpy(float) * 100
+        ax.barh(y, width, left=left, color=colour, label=name)
+        left += width
+    for i, row in enumerate(results.itertuples()):
+        ax.text(101, i, f"NPS {row.estimate:+.0f} ({row.ci_low:+.0f} to {row.ci_high:+.0f})",
+                va="center", fontsize=9)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of respondents")
+    ax.grid(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3 - 0.1 / len(labels)), ncols=3, frameon=False)
+    ax.set_title(title)
+    return fig
+
+
+def likert_bars(distribution: pd.DataFrame, *, item: str = "item", level: str = "level",
+                share: str = "share", scale: tuple[int, int] | None = None, title: str = ""):
+    """Diverging stacked bars: answers below the midpoint to the left of zero, above it to the right.
+
+    The neutral answer (odd scales) is split across zero (Robbins & Heiberger 2011).
+    ``distribution`` has one row per item and answer level with its share (0-1).
+    """
+    items = list(dict.fromkeys(distribution[item]))
+    low, high = scale or (int(distribution[level].min()), int(distribution[level].max()))
+    mid = (low + high) / 2
+    cmap = plt.get_cmap("PuOr")
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(items)))
+    for i, name in enumerate(items):
+        rows = distribution[distribution[item] == name].set_index(level)[share].reindex(
+            range(low, high + 1), fill_value=0) * 100
+        below = rows[rows.index < mid][::-1]
+        neutral = rows.get(mid, 0) if float(mid).is_integer() else 0
+        start = -neutral / 2
+        ax.barh(i, neutral, left=start, color="#DDDDDD")
+        left = start
+        for value, width in below.items():
+            left -= width
+            ax.barh(i, width, left=left, color=cmap(0.1 + 0.8 * (value - low) / max(high - low, 1)))
+        left = neutral / 2
+        for value, width in rows[rows.index > mid].items():
+            ax.barh(i, width, left=left, color=cmap(0.1 + 0.8 * (value - low) / max(high - low, 1)))
+            left += width
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(range(len(items)), items)
+    ax.invert_yaxis()
+    ax.set_xlim(-100, 100)
+    ax.xaxis.set_major_formatter(lambda x, _: f"{abs(x):.0f}")
+    ax.set_xlabel(f"% of answers: below the midpoint (left, orange) and above it (right, purple); "
+                  f"scale {low}-{high}", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def trend_chart(results: pd.DataFrame, *, period: str = "period", ylabel: str = "", title: str = ""):
+    """A tracking chart: the estimate per period with its interval as a band."""
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    x = np.arange(len(results))
+    ax.fill_between(x, results["ci_low"], results["ci_high"], color=PALETTE[0], alpha=0.2,
+                    label="confidence interval")
+    ax.plot(x, results["estimate"], marker="o", color=PALETTE[0], label="estimate")
+    ax.set_xticks(x, results[period].astype(str), rotation=45 if len(x) > 8 else 0, ha="right"
+                  if len(x) > 8 else "center", fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, loc="best")
+    if title:
+        ax.set_title(title)
+    return fig
