@@ -147,6 +147,7 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
 
     def one(i: int) -> NotebookRun:
         run = runs[i]
+        (out / f"{run.name}.json").unlink(missing_ok=True)  # no stale results from an earlier run
         with lock:
             say(f"[{i + 1}/{len(paths)}] {run.name}: running")
         _execute(paths[i], out, study_path, run, kernel, cells)
@@ -229,12 +230,9 @@ def _render(exporter, notebook: Path, target: Path, *, failed: bool) -> None:
 
 def _finish_json(out: Path, run: NotebookRun) -> None:
     path = out / f"{run.name}.json"
-    if run.status == "ok" and path.exists():
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    else:
-        doc = {"notebook": run.name, "findings": [], "results": {}}
-        if run.status == "ok":
-            doc["findings"] = []
+    fresh = run.status == "ok" and path.exists()
+    doc = json.loads(path.read_text(encoding="utf-8")) if fresh else {
+        "notebook": run.name, "findings": [], "results": {}}
     doc["status"] = run.status
     if run.status != "ok":
         doc["error"] = {"cell": run.cell, "message": run.error}
