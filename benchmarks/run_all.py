@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_io.py", "bench_report.py", "bench_coverage.py"]
+BENCHMARKS = ["bench_io.py", "bench_report.py", "bench_coverage.py", "bench_nps.py"]
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ _MODULE_EXPORTS = {
     "questionnaires": ["sus_score", "sus_subscales", "straight_lining", "sus", "sus_grade", "sus_adjective",
                        "sus_acceptability", "sus_percentile", "sus_norms", "seq", "umux_lite_score",
                        "umux_lite_sus", "umux_lite"],
+    "cx": ["nps_category", "nps", "compare_nps", "nps_association", "top_box", "mean_score",
+           "likert_distribution", "likert_summary", "trend"],
     "compare": ["compare_completion", "compare_times", "compare_ratings", "hedges_g", "adjust_p",
                 "sum_score", "sample_size_margin", "sample_size_two_proportions", "sample_size_discovery",
                 "discovery"],
