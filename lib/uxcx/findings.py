@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["data_quality", "show_findings", "p_text", "completion_findings", "time_findings",
-           "rate_findings", "sus_findings"]
+           "rate_findings", "sus_findings", "nps_findings", "segment_findings", "share_findings",
+           "mean_findings", "trend_findings"]
 
 
 def _rows(n: int) -> str:
@@ -162,3 +163,64 @@ def sus_findings(sus, *, by: str = "design") -> list[str]:
              f"{row['ci_high']:.1f}; grade {row['grade']}, {row['percentile']:.0f}th percentile)"
              for _, row in sus.iterrows()]
     return [f"Perceived usability (SUS): {'; '.join(parts)}."]
+
+
+# --- customer experience -----------------------------------------------------------------------
+
+def _signed(x: float) -> str:
+    return f"{x:+.1f}".replace("-", "−")
+
+
+def nps_findings(result, *, by: str | None = None) -> list[str]:
+    """One sentence per row of :func:`uxcx.nps`: the score, its interval and the three shares."""
+    out = []
+    for _, row in result.iterrows():
+        who = f"{row[by]}: " if by else ""
+        out.append(f"{who}NPS {_signed(row['estimate'])} ({row['confidence_level']:.0%} CI "
+                   f"{_signed(row['ci_low'])} to {_signed(row['ci_high'])}; {row['method']}, "
+                   f"n = {row['n']:,.0f}): {_pct(row['share_promoters'])} promoters, "
+                   f"{_pct(row['share_passives'])} passives, {_pct(row['share_detractors'])} detractors.")
+    return out
+
+
+def segment_findings(comparison, *, what: str = "NPS", alpha: float = 0.05) -> list[str]:
+    """Which segments differ from the reference after adjustment (from :func:`uxcx.compare_nps`)."""
+    if not len(comparison):
+        return []
+    differ = comparison[comparison["p_adjusted"] < alpha]
+    method = comparison["p_adjust_method"].iloc[0]
+    if len(differ):
+        return [f"{row['term']}: {what} differs by {_signed(row['estimate'])} points "
+                f"({row['confidence_level']:.0%} CI {_signed(row['ci_low'])} to {_signed(row['ci_high'])}; "
+                f"{method.capitalize()}-adjusted {p_text(row['p_adjusted'])})."
+                for _, row in differ.iterrows()]
+    widest = comparison.loc[comparison["estimate"].abs().idxmax()]
+    return [f"No segment's {what} differs from {widest['reference']} once p-values are "
+            f"{method.capitalize()}-adjusted for {len(comparison)} comparisons "
+            f"(largest gap: {widest['term']}, {_signed(widest['estimate'])} points, "
+            f"adjusted {p_text(widest['p_adjusted'])})."]
+
+
+def share_findings(result, *, what: str) -> list[str]:
+    """``what`` share with interval, one sentence per row (top-box shares, abandonment, ...)."""
+    return [f"{what}: {_pct(row['estimate'])} ({row['confidence_level']:.0%} CI {_pct(row['ci_low'])} to "
+            f"{_pct(row['ci_high'])}, n = {row['n']:,.0f})." for _, row in result.iterrows()]
+
+
+def mean_findings(result, *, what: str, scale: str) -> list[str]:
+    """``what`` mean with its t interval on its scale, one sentence per row."""
+    return [f"{what}: mean {row['estimate']:.2f} on {scale} ({row['confidence_level']:.0%} CI "
+            f"{row['ci_low']:.2f} to {row['ci_high']:.2f}, n = {row['n']:,.0f})."
+            for _, row in result.iterrows()]
+
+
+def trend_findings(result, *, what: str = "NPS") -> list[str]:
+    """First and last period of a :func:`uxcx.trend` table, and whether their intervals overlap."""
+    if len(result) < 2:
+        return []
+    first, last = result.iloc[0], result.iloc[-1]
+    overlap = not (last["ci_low"] > first["ci_high"] or last["ci_high"] < first["ci_low"])
+    judged = ("their intervals overlap, so the change may be noise" if overlap else
+              "their intervals do not overlap")
+    return [f"{what} went from {_signed(first['estimate'])} in {first['period']} (n = {first['n']:,.0f}) to "
+            f"{_signed(last['estimate'])} in {last['period']} (n = {last['n']:,.0f}); {judged}."]
