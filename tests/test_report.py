@@ -176,3 +176,27 @@ def test_usability_notebook_recovers_the_planted_design_effects(report):
     assert any("Redesign raised Checkout completion" in f for f in doc["findings"])
     page = (out / "01_usability.html").read_text()
     assert page.count("data:image/png;base64") >= 3 and "import uxcx" not in page
+
+
+def test_customer_experience_notebook_reports_nps_csat_and_loyalty(report):
+    out, _, _ = report
+    doc = json.loads((out / "02_customer_experience.json").read_text())
+    assert doc["status"] == "ok"
+    survey = pd.read_csv(ROOT / "data" / "sample" / "survey.csv")
+    # Independent count on the file: the loader drops the 3 out-of-range rows and the repeat.
+    kept = survey.drop_duplicates("Response ID")
+    kept = kept[kept["Likelihood to recommend"].between(0, 10) & kept["Satisfaction"].between(1, 5)
+                & kept["Effort"].between(1, 7)]
+    ltr = kept["Likelihood to recommend"]
+    expected = 100 * ((ltr >= 9).mean() - (ltr <= 6).mean())
+    nps = doc["results"]["nps"][0]
+    assert nps["n"] == len(kept) == 2997
+    assert nps["estimate"] == pytest.approx(expected)
+    assert nps["ci_low"] < expected < nps["ci_high"]
+    assert doc["results"]["csat_top2"][0]["estimate"] == pytest.approx((kept["Satisfaction"] >= 4).mean())
+    alpha = [r for r in doc["results"]["loyalty_reliability"] if r["term"] == "alpha"][0]
+    assert alpha["estimate"] > 0.7  # planted: both loyalty items follow CSAT and ease
+    assert all(r["p_adjust_method"] == "holm" for r in doc["results"]["nps_by_segment"])
+    assert doc["findings"][0].startswith("NPS +3.8")
+    page = (out / "02_customer_experience.html").read_text()
+    assert page.count("data:image/png;base64") >= 5

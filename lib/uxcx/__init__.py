@@ -19,6 +19,7 @@ _MODULE_EXPORTS = {
                        "umux_lite_sus", "umux_lite"],
     "cx": ["nps_category", "nps", "compare_nps", "nps_association", "top_box", "mean_score",
            "likert_distribution", "likert_summary", "trend"],
+    "scale_reliability": ["scale_index", "cronbach_alpha", "mcdonald_omega", "item_total", "reliability"],
     "compare": ["compare_completion", "compare_times", "compare_ratings", "hedges_g", "adjust_p",
                 "sum_score", "sample_size_margin", "sample_size_two_proportions", "sample_size_discovery",
                 "discovery"],

@@ -8,7 +8,7 @@ naming each segment under 30 respondents for NPS and under 10 for top-box shares
 means; a NaN interval under 2) are in :mod:`uxcx.cx_common`. The code lives in
 :mod:`uxcx.cx_nps`, :mod:`uxcx.cx_compare`, :mod:`uxcx.cx_ratings` and
 :mod:`uxcx.cx_trend`; import from here. Scale reliability and the loyalty index are
-in :mod:`uxcx.reliability`.
+in :mod:`uxcx.scale_reliability`.
 
 >>> import uxcx.cx as cx
 >>> d = pd.DataFrame({"nps": [10] * 50 + [7] * 25 + [3] * 25, "csat": [5, 4, 3, 2] * 25})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["data_quality", "show_findings", "p_text", "completion_findings", "time_findings",
            "rate_findings", "sus_findings", "nps_findings", "segment_findings", "share_findings",
-           "mean_findings", "trend_findings"]
+           "mean_findings", "trend_findings", "reliability_findings"]
 
 
 def _rows(n: int) -> str:
@@ -224,3 +224,17 @@ def trend_findings(result, *, what: str = "NPS") -> list[str]:
               "their intervals do not overlap")
     return [f"{what} went from {_signed(first['estimate'])} in {first['period']} (n = {first['n']:,.0f}) to "
             f"{_signed(last['estimate'])} in {last['period']} (n = {last['n']:,.0f}); {judged}."]
+
+
+def reliability_findings(result, *, what: str = "The index", minimum: float = 0.7) -> list[str]:
+    """Alpha (and omega where it can be fitted) of a scale, and whether it may be used as one score."""
+    rows = result.set_index("term")
+    alpha = rows.loc["alpha"]
+    text = (f"{what}: Cronbach's alpha {alpha['estimate']:.2f} ({alpha['confidence_level']:.0%} CI "
+            f"{alpha['ci_low']:.2f} to {alpha['ci_high']:.2f})")
+    omega = rows["estimate"].get("omega")
+    text += f", McDonald's omega {omega:.2f}" if pd_notna(omega) else " (omega needs three or more items)"
+    low = min(v for v in (alpha["estimate"], omega) if pd_notna(v))
+    verdict = (f"consistent enough (at least {minimum}, Nunnally 1978) to use as one score" if low >= minimum
+               else f"below {minimum}: report the items separately rather than as one score")
+    return [f"{text}; {verdict}."]

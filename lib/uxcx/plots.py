@@ -238,10 +238,10 @@ def table(frame: pd.DataFrame, *, digits: int = 3):
     shown = shown[order]
     numbers = shown.select_dtypes("number").columns
     p_columns = [c for c in numbers if c in ("p_value", "p_adjusted")]
-    formats = {c: f"{{:.{digits}g}}" for c in numbers if c not in p_columns and c != "n"}
+    whole = [c for c in numbers if (shown[c].dropna() % 1 == 0).all()]
+    formats = {c: f"{{:.{digits}g}}" for c in numbers if c not in p_columns}
+    formats.update({c: "{:,.0f}" for c in whole if c not in p_columns})
     formats.update({c: (lambda p: "<0.001" if p < 0.001 else f"{p:.3f}") for c in p_columns})
-    if "n" in shown:
-        formats["n"] = "{:.0f}"
     return (shown.style.hide(axis="index").format(formats, na_rep="")
             .set_properties(subset=["method"] if "method" in shown else [],
                             **{"max-width": "22em", "font-size": "85%", "text-align": "left"}))

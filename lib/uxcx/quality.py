@@ -12,7 +12,7 @@ import pandas as pd
 
 from .schema import role
 
-__all__ = ["missingness", "key_columns", "same_answer", "missing_tasks", "flags"]
+__all__ = ["missingness", "key_columns", "same_answer", "missing_tasks", "flags", "scale_items"]
 
 SUS_ITEMS = [f"sus_{i}" for i in range(1, 11)]
 
@@ -97,3 +97,19 @@ def flags(source: str, frame: pd.DataFrame) -> dict[str, str]:
 def _rows(index) -> str:
     shown = ", ".join(str(r) for r in list(index)[:10])
     return shown + (f" and {len(index) - 10} more" if len(index) > 10 else "")
+
+
+def scale_items(frame: pd.DataFrame, *, prefix: str | tuple = "", scale: tuple | None = None) -> list[str]:
+    """The rated columns of a frame, by name prefix and/or by the scale their role has.
+
+    >>> scale_items(pd.DataFrame(columns=["respondent", "csat", "ces", "loyalty_a"]), scale=(1, 5))
+    ['csat', 'loyalty_a']
+    """
+    out = []
+    for column in frame.columns:
+        r = role(column)
+        if r.kind != "score" or not str(column).startswith(prefix):
+            continue
+        if scale is None or (r.low, r.high) == tuple(scale):
+            out.append(column)
+    return out
