@@ -189,3 +189,18 @@ def test_straight_lining_and_missing_tasks_are_flagged_not_dropped(make_study):
     assert "rows 2" in q.flags["straight-lining"]
     assert "P2 (b)" in u.flags["missing tasks"]
     assert s.ledger.as_dict()["sources"]["usability"]["flags"] == u.flags
+
+
+def test_nps_labels_read_through_the_value_map_and_unmapped_labels_listed(make_study):
+    labels = {"10 - Extremely likely": 10, "0 - Not at all likely": 0, "Don't know": None}
+    labels.update({str(i): i for i in range(1, 10)})
+    text = ("ID,LTR\nR1,10 - Extremely likely\nR2,7\nR3,0 - Not at all likely\nR4,Don't know\n"
+            "R5,Ten\nR6,Maybe\n")
+    s = load_study(make_study({"s.csv": text}, {"survey": {
+        "path": "s.csv", "columns": {"ID": "respondent", "LTR": "nps"}, "values": {"nps": labels}}}))
+    reconciles(s)
+    assert s["survey"]["nps"].tolist()[:3] == [10, 7, 0] and pd.isna(s["survey"]["nps"].iloc[3])
+    led = s.ledger.sources["survey"]
+    assert led.repairs == {"LTR: labels mapped to missing (e.g. N/A)": 1}
+    assert set(led.dropped["reason"]) == {"label not in the value map"}
+    assert "'Maybe', 'Ten'" in led.dropped["hint"].iloc[0]
