@@ -82,13 +82,19 @@ def two_levels(values: pd.Series, by: str, reference) -> tuple:
     if len(levels) != 2:
         raise ComparisonError(f"by={by!r} must have exactly two groups to compare; it has {len(levels)}: "
                               f"{[str(v) for v in levels][:10]}. Filter the data to two groups first.")
+    reference = pick_reference(levels, reference, by)
+    other = levels[1] if reference == levels[0] else levels[0]
+    return other, reference
+
+
+def pick_reference(levels: list, reference, by: str):
+    """The reference level: the one asked for, or the first in sorted order; an error if absent."""
     if reference is None:
-        reference = levels[0]
+        return levels[0]
     if reference not in levels:
         raise ComparisonError(f"reference={reference!r} is not a level of by={by!r}; the levels are "
                               f"{[str(v) for v in levels]}.")
-    other = levels[1] if reference == levels[0] else levels[0]
-    return other, reference
+    return reference
 
 
 def term(other, reference) -> str:

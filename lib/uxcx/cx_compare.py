@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import association
 
-from .compare_core import ComparisonError, adjust_p, check_choice, p_from_z, term, z_crit
+from .compare_core import ComparisonError, adjust_p, check_choice, p_from_z, pick_reference, term, z_crit
 from .cx_common import NPS_MIN, warn_segments
 from .cx_nps import CATEGORIES, nps_category, nps_counts, nps_moments
 from .errors import UxcxWarning
@@ -119,11 +119,7 @@ def compare_nps(data: pd.DataFrame, *, score: str = "nps", by: str, reference=No
     if len(levels) < 2:
         raise ComparisonError(f"by={by!r} must have at least two segments to compare; it has "
                               f"{len(levels)}: {[str(v) for v in levels]}.")
-    if reference is None:
-        reference = levels[0]
-    if reference not in levels:
-        raise ComparisonError(f"reference={reference!r} is not a segment of by={by!r}; the segments are "
-                              f"{[str(v) for v in levels]}.")
+    reference = pick_reference(levels, reference, by)
     n = (pro + pas + det).astype(float)
     warn_segments(keys, [by], n, minimum=NPS_MIN, what="respondents", measure="NPS")
     centre, var = nps_moments(pro, det, n, method)
