@@ -138,7 +138,11 @@ def proportion_interval(x, n, method: str, level: float):
         elif method == "wilson":
             centre = (x + z**2 / 2) / (n + z**2)
             half = z / (n + z**2) * np.sqrt(x * (n - x) / n + z**2 / 4)
-            low, high, se = centre - half, centre + half, np.full_like(x, np.nan)
+            # At x = 0 and x = n the Wilson bounds are exactly 0 and 1; rounding in
+            # centre - half would otherwise leave 5e-17 above the estimate of 0.
+            low = np.where(x <= 0, 0.0, centre - half)
+            high = np.where(x >= n, 1.0, centre + half)
+            se = np.full_like(x, np.nan)
         else:  # exact, Clopper & Pearson (1934), from the beta distribution
             alpha = 1 - level
             low = np.where(x > 0, stats.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
