@@ -6,8 +6,9 @@ import pytest
 
 from uxcx import StudyError
 from uxcx.io import RawTable
-from uxcx.schema import frame_schema, role, validate
+from uxcx.schema import frame_schema, role
 from uxcx.study import SourceConfig
+from uxcx.validate import validate
 
 
 def raw(frame: pd.DataFrame, blank_rows=()) -> RawTable:

@@ -16,8 +16,8 @@ from .errors import DataError, StudyError
 from .io import read_table
 from .ledger import Ledger, LinkCoverage
 from .quality import flags
-from .schema import validate
 from .study import Analysis, SourceConfig, StudyFile, read_study
+from .validate import validate
 
 __all__ = ["Study", "load_study"]
 
