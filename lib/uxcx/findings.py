@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["data_quality", "show_findings", "p_text", "completion_findings", "time_findings",
-           "rate_findings", "sus_findings", "nps_findings", "segment_findings", "share_findings",
-           "mean_findings", "trend_findings", "reliability_findings"]
+           "rate_findings", "sum_findings", "sus_findings", "nps_findings", "segment_findings",
+           "share_findings", "mean_findings", "trend_findings", "reliability_findings"]
 
 
 def _rows(n: int) -> str:
@@ -157,6 +157,15 @@ def rate_findings(rates, *, by: str = "design", what: str = "Task completion") -
     return [f"{what} across all tasks: {'; '.join(parts)}."]
 
 
+def sum_findings(result, *, by: str = "design", task: str = "task") -> list[str]:
+    """One sentence: the Single Usability Metric across all tasks per group, with its interval."""
+    overall = result[(result["term"] == "SUM") & (result[task] == "All tasks")]
+    parts = [f"{row[by]} {_pct(row['estimate'])} ({row['confidence_level']:.0%} CI {_pct(row['ci_low'])} "
+             f"to {_pct(row['ci_high'])})" for _, row in overall.iterrows()]
+    return [f"Single Usability Metric across all tasks (completion, time, errors and satisfaction "
+            f"combined; Sauro & Kindlund 2005): {'; '.join(parts)}."] if parts else []
+
+
 def sus_findings(sus, *, by: str = "design") -> list[str]:
     """One sentence: mean SUS per group with interval, grade and percentile."""
     parts = [f"{row[by]} {row['estimate']:.1f} ({row['confidence_level']:.0%} CI {row['ci_low']:.1f} to "
@@ -201,15 +210,20 @@ def segment_findings(comparison, *, what: str = "NPS", alpha: float = 0.05) -> l
             f"adjusted {p_text(widest['p_adjusted'])})."]
 
 
-def share_findings(result, *, what: str) -> list[str]:
+def _who(row, by) -> str:
+    return f", {row[by]}" if by else ""
+
+
+def share_findings(result, *, what: str, by: str | None = None) -> list[str]:
     """``what`` share with interval, one sentence per row (top-box shares, abandonment, ...)."""
-    return [f"{what}: {_pct(row['estimate'])} ({row['confidence_level']:.0%} CI {_pct(row['ci_low'])} to "
-            f"{_pct(row['ci_high'])}, n = {row['n']:,.0f})." for _, row in result.iterrows()]
+    return [f"{what}{_who(row, by)}: {_pct(row['estimate'])} ({row['confidence_level']:.0%} CI "
+            f"{_pct(row['ci_low'])} to {_pct(row['ci_high'])}, n = {row['n']:,.0f})."
+            for _, row in result.iterrows()]
 
 
-def mean_findings(result, *, what: str, scale: str) -> list[str]:
+def mean_findings(result, *, what: str, scale: str, by: str | None = None) -> list[str]:
     """``what`` mean with its t interval on its scale, one sentence per row."""
-    return [f"{what}: mean {row['estimate']:.2f} on {scale} ({row['confidence_level']:.0%} CI "
+    return [f"{what}{_who(row, by)}: mean {row['estimate']:.2f} on {scale} ({row['confidence_level']:.0%} CI "
             f"{row['ci_low']:.2f} to {row['ci_high']:.2f}, n = {row['n']:,.0f})."
             for _, row in result.iterrows()]
 
