@@ -72,3 +72,13 @@ def test_code_passes_ruff():
     done = subprocess.run([str(ruff), "check", "lib", "tests", "benchmarks"], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_readme_study_file_example_is_valid():
+    from uxcx.study import StudyFile
+
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```yaml\n(name: .*?)```", readme, re.S).group(1)
+    config = StudyFile.model_validate(yaml.safe_load(block))
+    assert set(config.sources) == {"usability", "survey", "customers"}
+    assert config.sources["survey"].value_map("csat")["N/A"] is None
