@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, SmallSampleWarning, UxcxError
-from .schema import role
+from .schema import score_range
 from .ux_common import numeric_column, require
 
 __all__ = ["NPS_MIN", "RATING_MIN", "rating_values", "scale_bounds", "segment_names", "warn_segments",
@@ -37,10 +37,8 @@ RATING_MIN = 10
 def scale_bounds(score: str, scale) -> tuple[int, int] | None:
     """The (low, high) of a rating scale: ``scale`` if given, else the role's range, else None."""
     if scale is None:
-        r = role(score)
-        if r.kind != "score" or r.low is None or r.high is None:
-            return None
-        return int(r.low), int(r.high)
+        found = score_range(score)
+        return None if found is None else (int(found[0]), int(found[1]))
     try:
         low, high = (int(v) for v in scale)
         ok = low < high and tuple(scale) == (low, high)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .schema import role
+from .schema import role, score_range
 
 __all__ = ["missingness", "key_columns", "same_answer", "missing_tasks", "flags", "scale_items"]
 
@@ -105,11 +105,5 @@ def scale_items(frame: pd.DataFrame, *, prefix: str | tuple = "", scale: tuple |
     >>> scale_items(pd.DataFrame(columns=["respondent", "csat", "ces", "loyalty_a"]), scale=(1, 5))
     ['csat', 'loyalty_a']
     """
-    out = []
-    for column in frame.columns:
-        r = role(column)
-        if r.kind != "score" or not str(column).startswith(prefix):
-            continue
-        if scale is None or (r.low, r.high) == tuple(scale):
-            out.append(column)
-    return out
+    return [c for c in frame.columns if str(c).startswith(prefix) and score_range(c) is not None
+            and (scale is None or score_range(c) == tuple(scale))]

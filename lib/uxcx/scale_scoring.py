@@ -11,7 +11,7 @@ import pandas as pd
 
 from .checks import check_option
 from .errors import DataError, UxcxError
-from .schema import role
+from .schema import score_range
 from .ux_common import by_columns, numeric_column, require
 
 __all__ = ["scale_index", "read_items"]
@@ -21,8 +21,8 @@ def _bounds(item: str, scales) -> tuple[float, float] | None:
     """The item's (low, high): from ``scales`` if it names the item, else the role's range, else None."""
     given = (scales or {}).get(item)
     if given is None:
-        r = role(item)
-        return (float(r.low), float(r.high)) if r.kind == "score" and None not in (r.low, r.high) else None
+        found = score_range(item)
+        return None if found is None else (float(found[0]), float(found[1]))
     try:
         low, high = (float(v) for v in given)
     except (TypeError, ValueError):

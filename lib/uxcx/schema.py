@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandera.pandas as pa
 
-__all__ = ["Role", "SourceSpec", "SOURCES", "role", "known_role", "frame_schema", "KINDS"]
+__all__ = ["Role", "SourceSpec", "SOURCES", "role", "score_range", "known_role", "frame_schema", "KINDS"]
 
 KINDS = ("key", "category", "text", "binary", "score", "count", "duration", "date", "money", "number")
 
@@ -121,6 +121,16 @@ def role(name: str) -> Role:
         if pattern.fullmatch(name):
             return found
     return _SEGMENT
+
+
+def score_range(name: str) -> tuple[float, float] | None:
+    """The (low, high) of a rating-scale role, or None for a role that is no bounded scale.
+
+    >>> score_range("csat"), score_range("time_s")
+    ((1, 5), None)
+    """
+    r = role(name)
+    return (r.low, r.high) if r.kind == "score" and None not in (r.low, r.high) else None
 
 
 def known_role(name: str) -> bool:
