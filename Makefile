@@ -42,7 +42,11 @@ sample: $(VENV)/.installed      ## regenerate the sample study in data/sample/
 validate: $(VENV)/.installed    ## check $(STUDY) and print its ledger
 	$(BIN)/uxcx validate $(STUDY)
 
-bench: $(VENV)/.installed-dev   ## speed against peer libraries (writes benchmarks/RESULTS.md)
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench ## speed against peer libraries (writes benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

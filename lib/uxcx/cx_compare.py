@@ -217,7 +217,9 @@ def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.Da
     require(data, [score, by])
     category = nps_category(data, score=score)
     keep = category.notna() & data[by].notna()
-    table = pd.crosstab(category[keep], data.loc[keep, by]).reindex(list(CATEGORIES)).fillna(0)
+    # arrays, not Series: a frame concatenated from parts may repeat index labels
+    table = pd.crosstab(category[keep].to_numpy(), data.loc[keep, by].to_numpy())
+    table = table.reindex(list(CATEGORIES)).fillna(0)
     dropped = [str(c) for c in table.index[table.sum(axis=1) == 0]]
     table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     if min(table.shape) < 2:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from uxcx.errors import DataError, Problem
 from uxcx.read_shared import column_names, fail, replaced, to_utf8
@@ -34,6 +35,9 @@ _SPACE_LINE = re.compile(rb"\n[ \t]+(?=\r?\n|\r?\Z)")  # a line of spaces only
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _EOF_IN_QUOTES = re.compile(r"EOF inside string starting at row (\d+)")
 _DATE_LIKE = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d")
+# pandas' default missing-value markers (pandas.read_csv, na_values), as its pyarrow engine passes them.
+_PANDAS_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+              "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
 # The types pyarrow's CSV reader infers for text, in its order (Arrow csv/inference).
 _ARROW_TEXT_TYPES = (
     pa.date32(), pa.time32("s"), pa.timestamp("s"), pa.timestamp("s", tz="UTC"),
@@ -85,7 +89,7 @@ def read_csv(data: bytes, file: str, delimiter: str | None, wanted: set, notes: 
     header_row = skipped + 1
     names = column_names(header, file, header_row, notes)
     text_at = [i for i, name in enumerate(names) if name in wanted]
-    frame = _read_fast(body, delimiter, {header[i]: "string" for i in text_at})
+    frame = _read_fast(body, delimiter, [header[i] for i in text_at])
     if frame is None or list(frame.columns) != [h or n for h, n in zip(header, names, strict=True)]:
         frame = _read_slow(body, delimiter, len(names), width, text_at, file, header_row, notes)
     frame.columns = names
@@ -136,17 +140,26 @@ def _first_records(text: str, delimiter: str, complete: bool) -> list[list[str]]
 
 # --- the two engines --------------------------------------------------------------
 
-def _read_fast(body, delimiter, dtype):
-    """pandas' pyarrow engine, or None where it cannot parse the file.
+def _read_fast(body, delimiter, text_names):
+    """pyarrow's CSV reader, or None where it cannot parse the file.
 
-    Blank lines are kept as rows of nulls (pyarrow's ``ignore_empty_lines=False``,
+    Called directly rather than through ``pd.read_csv(engine="pyarrow")`` because
+    pandas 2 applies ``dtype`` only after parsing, so an id column such as 00123
+    would be read as the number 123 first. The options are those pandas passes
+    (its missing-value markers, text columns typed as text while parsing).
+    Blank lines are kept as rows of nulls (``ignore_empty_lines=False``,
     ARROW-6004), so the row numbering holds; a line of spaces is an error there.
     """
     try:
-        frame = pd.read_csv(io.BytesIO(body), sep=delimiter, engine="pyarrow",
-                            dtype_backend="pyarrow", dtype=dtype or None,
-                            skip_blank_lines=False)
-    except (ValueError, pa.ArrowException):  # pandas' ParserError is a ValueError
+        table = pa_csv.read_csv(
+            pa.py_buffer(body),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in text_names},
+                null_values=_PANDAS_NA, strings_can_be_null=True))
+        frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+        frame = frame.astype({name: "string" for name in text_names if name in frame})
+    except (ValueError, pa.ArrowException):
         return None
     if len(frame) and b'"' in body:
         # pyarrow takes a quote left open to the end of the file as one value;

@@ -84,6 +84,9 @@ ROLES: dict[str, Role] = {
     "start": Role("date", description="date the customer started"),
     "end": Role("date", description="date the customer left (empty while still a customer)"),
     "revenue": Role("money", 0, None, description="revenue per period"),
+    "tenure": Role("number", 0, None, description="time as a customer, in the study's time_unit "
+                   "(instead of start and end dates)"),
+    "churned": Role("binary", 0, 1, description="1 when the customer left, 0 while still a customer"),
     # personal data and free text: never in a report unless the study opts in
     "email": Role("text", personal=True, description="email address"),
     "name": Role("text", personal=True, description="person's name"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -77,6 +78,10 @@ class Analysis(_Strict):
     segments: list[str] = Field(default_factory=list)
     partial_success: Literal[0, 0.5, 1] = 0.5
     time_unit: Literal["days", "months"] = "months"
+    observed_until: date | None = Field(
+        None, description="end of observation for customers still active; default the latest date seen")
+    horizons: list[float] = Field(default_factory=lambda: [3, 6, 12],
+                                  description="retention horizons, in time_unit")
 
 
 SourceName = Literal["usability", "questionnaire", "survey", "customers"]

@@ -94,7 +94,7 @@ def group_ids(data: pd.DataFrame, by_cols: list[str]) -> tuple[np.ndarray, pd.Da
     """
     if not by_cols:
         return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
-    gid = data.groupby(by_cols, dropna=False, sort=True).ngroup().to_numpy()
+    gid = data.groupby(by_cols, dropna=False, sort=True, observed=True).ngroup().to_numpy()
     keys = data[by_cols].groupby(gid, dropna=False).first()
     return gid, keys.reset_index(drop=True)
 
