@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .errors import Problem, UxcxError
+from .privacy import looks_personal, pseudonymise
 
 __all__ = ["Ledger", "SourceLedger", "LinkCoverage", "REASONS", "PROBLEM_COLUMNS"]
 
@@ -39,6 +40,8 @@ REASONS: dict[str, str] = {
     "not a yes/no value": "Expected 1/0, yes/no or true/false (or a label in the value map).",
     "not a duration": "Expected seconds (83 or 83s), m:ss (1:23) or h:mm:ss (0:01:23).",
     "not a date": "Expected a date such as 2025-03-31.",
+    "repeated header row": "The header row appears again among the data (several exports pasted "
+    "together). Nothing to fix; the row is left out.",
 }
 
 
@@ -57,6 +60,8 @@ class SourceLedger:
     notes: list[str] = field(default_factory=list)
     # Kept rows worth a look (straight-lining, missing tasks): name -> sentence.
     flags: dict[str, str] = field(default_factory=dict)
+    # Headers of the key columns: their values are pseudonymised wherever the ledger is exported.
+    keys: list[str] = field(default_factory=list)
 
     @property
     def n_dropped(self) -> int:
@@ -95,9 +100,31 @@ class SourceLedger:
             "flags": dict(self.flags),
             "dropped_rows": [
                 {"row": int(r.row), "column": r.column, "value": r.value, "reason": r.reason}
-                for r in self.dropped.drop_duplicates("row").itertuples(index=False)
+                for r in self.exported().drop_duplicates("row").itertuples(index=False)
             ],
         }
+
+    def exported(self) -> pd.DataFrame:
+        """``dropped`` as it may leave the kit: key values pseudonymised, personal values withheld.
+
+        A value in a key column (or of a duplicate or missing key) becomes its
+        pseudonym (:func:`uxcx.privacy.pseudonymise`); any other value that is an
+        email, phone number or IP address becomes ``"(personal data withheld)"``.
+        """
+        out = self.dropped.copy()
+        if not len(out):
+            return out
+        keys = set(self.keys)
+        is_key = (out["column"].map(lambda c: bool(keys & set(str(c).split(" + "))))
+                  .astype(bool) | out["reason"].isin(["duplicate key", "missing key"])).to_numpy()
+        values = out["value"].astype(object)
+        if is_key.any():
+            values[is_key] = pseudonymise(values[is_key]).astype(object).where(
+                values[is_key].notna(), None).to_numpy()
+        hide = ~is_key & looks_personal(values.where(values.notna(), "")).to_numpy()
+        values[hide] = "(personal data withheld)"
+        out["value"] = values
+        return out
 
 
 @dataclass(frozen=True)
@@ -134,12 +161,15 @@ class Ledger:
 
     sources: dict[str, SourceLedger] = field(default_factory=dict)
     links: list[LinkCoverage] = field(default_factory=list)
+    # joins of per-person tables made by the analyses (uxcx.link.join_measures)
+    joins: list[LinkCoverage] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """The ledger as JSON-ready data (the shape of ``ledger.json``)."""
         return {
             "sources": {name: s.as_dict() for name, s in self.sources.items()},
             "links": {link.name: link.as_dict() for link in self.links},
+            "joins": {join.name: join.as_dict() for join in self.joins},
         }
 
     def summary(self) -> pd.DataFrame:
@@ -176,15 +206,22 @@ class Ledger:
         return pd.DataFrame(rows, columns=["source", "repair", "cells"])
 
     def dropped(self) -> pd.DataFrame:
-        """Every problem that dropped a row: source, row, column, value, reason."""
-        frames = [s.dropped.assign(source=name) for name, s in self.sources.items() if len(s.dropped)]
+        """Every problem that dropped a row: source, row, column, value, reason.
+
+        Key values appear as pseudonyms and personal values are withheld
+        (:meth:`SourceLedger.exported`); the row number finds the row in the file.
+        """
+        frames = [s.exported().assign(source=name) for name, s in self.sources.items()
+                  if len(s.dropped)]
         if not frames:
             return pd.DataFrame(columns=["source", "row", "column", "value", "reason"])
         out = pd.concat(frames, ignore_index=True)
         return out[["source", "row", "column", "value", "reason"]]
 
-    def link_table(self) -> pd.DataFrame:
-        """One row per link with matched and unmatched key counts on both sides."""
+    def link_table(self, *, joins: bool = False) -> pd.DataFrame:
+        """One row per link (or, with ``joins=True``, per join of the analyses) with matched
+        and unmatched key counts on both sides."""
         cols = ["left", "right", "left_keys", "left_matched", "left_unmatched",
                 "right_keys", "right_matched", "right_unmatched"]
-        return pd.DataFrame([link.as_dict() for link in self.links], columns=cols)
+        return pd.DataFrame([link.as_dict() for link in (self.joins if joins else self.links)],
+                            columns=cols)
