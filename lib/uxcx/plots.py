@@ -160,11 +160,12 @@ def link_bars(links: pd.DataFrame):
 
 
 def dot_whisker(results: pd.DataFrame, *, y: str, hue: str | None = None, xlabel: str = "",
-                log: bool = False, percent: bool = False, title: str = ""):
+                log: bool = False, percent: bool = False, title: str = "", reference: float | None = None):
     """Estimates with their intervals: one row per ``y`` level, one colour per ``hue`` level.
 
     ``results`` is a result frame (``estimate``, ``ci_low``, ``ci_high``). Rows of
-    different ``hue`` are dodged so their whiskers do not overlap.
+    different ``hue`` are dodged so their whiskers do not overlap. ``reference`` draws
+    the line of no effect (0 for a difference, 1 for a ratio), so a forest plot reads at a glance.
     """
     levels = list(dict.fromkeys(results[y]))
     groups = list(dict.fromkeys(results[hue])) if hue else [None]
@@ -181,6 +182,8 @@ def dot_whisker(results: pd.DataFrame, *, y: str, hue: str | None = None, xlabel
                     label=None if group is None else str(group))
     ax.set_yticks(range(len(levels)), levels)
     ax.invert_yaxis()
+    if reference is not None:
+        ax.axvline(reference * scale, color="0.4", linestyle="--", linewidth=1, zorder=0)
     if log:
         ax.set_xscale("log")
         ax.xaxis.set_minor_locator(NullLocator())
