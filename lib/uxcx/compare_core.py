@@ -12,11 +12,11 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from .checks import check_level as _check_level
 from .checks import check_option
 from .errors import UxcxError, UxcxWarning
+from .padjust import p_adjust as _p_adjust
 from .results import result_frame
 
 __all__ = ["ComparisonError", "adjust_p", "P_ADJUST_METHODS"]
@@ -178,7 +178,8 @@ def adjust_p(frame: pd.DataFrame, method: str = "holm") -> pd.DataFrame:
     error rate at least as well as Bonferroni and is never less powerful, hence the
     default; use "fdr_bh" (Benjamini & Hochberg 1995) when many metrics or tasks are
     screened and some false discoveries are acceptable. Computed by
-    ``statsmodels.stats.multitest.multipletests``.
+    :func:`uxcx.padjust.p_adjust`, which equals
+    ``statsmodels.stats.multitest.multipletests`` without its per-call garbage collection.
 
     References
     ----------
@@ -203,10 +204,7 @@ def adjust_p(frame: pd.DataFrame, method: str = "holm") -> pd.DataFrame:
     mask = ~np.isnan(p)
     adjusted = np.full(len(out), np.nan)
     if mask.any():
-        if P_ADJUST_METHODS[method] is None or mask.sum() == 1:  # one test: nothing to adjust
-            adjusted[mask] = p[mask]
-        else:
-            adjusted[mask] = multipletests(p[mask], method=P_ADJUST_METHODS[method])[1]
+        adjusted[mask] = _p_adjust(p[mask], method)  # one test: unchanged by every method
     out["p_adjusted"] = adjusted
     out["p_adjust_method"] = pd.Series(np.where(mask, method, None), index=out.index, dtype=object)
     return out

@@ -1,0 +1,233 @@
+"""correlate and p_adjust: against R's cor.test, scipy, statsmodels, direct formulas and real data."""
+
+import json
+import warnings
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from uxcx import load_study
+from uxcx.associations import _r_from_counts, correlate, fisher_interval
+from uxcx.compare_core import adjust_p
+from uxcx.errors import DataError, UxcxError, UxcxWarning
+from uxcx.padjust import p_adjust
+from uxcx.results import COLUMNS, result_frame
+
+SMALL = pd.DataFrame({"sus": [50, 62.5, 70, 72.5, 80, 85, 90, 95], "nps": [3, 6, 7, 6, 8, 9, 9, 10]})
+WITH_NA = pd.DataFrame({
+    "x": [12.1, 15.3, np.nan, 9.8, 20.4, 17.2, 11.0, 14.4, 18.9, 13.3, 16.0, np.nan, 10.5, 19.1, 15.8],
+    "y": [3.2, 4.1, 2.9, 2.5, 4.8, np.nan, 3.0, 3.9, 4.4, 3.1, 3.6, 4.0, 2.2, 4.9, 3.3]})
+
+
+def test_pearson_fisher_interval_against_R():
+    # R 4.2: cor.test(sus, nps) with the SMALL columns as vectors
+    r = correlate(SMALL, x="sus", y="nps").iloc[0]
+    assert r["estimate"] == pytest.approx(0.972235875635023, abs=1e-12)
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((0.84969832031355, 0.995134142099119), abs=1e-12)
+    assert r["p_value"] == pytest.approx(5.23967554747875e-05, rel=1e-9)
+    assert r["statistic"] == pytest.approx(10.1771423692569, abs=1e-10)
+    assert r["df"] == 6 and r["n"] == 8
+    # R 4.2: cor.test(sus, nps, conf.level = 0.9)
+    r = correlate(SMALL, x="sus", y="nps", confidence_level=0.9).iloc[0]
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((0.884481426961578, 0.993555065096511), abs=1e-12)
+
+
+def test_pearson_with_missing_values_against_R():
+    # R 4.2: cor.test(x, y, conf.level = 0.9) on WITH_NA (R drops incomplete pairs: n = 12, df = 10)
+    with pytest.warns(UxcxWarning, match=r"x × y: 3 of 15"):
+        r = correlate(WITH_NA, x="x", y="y", confidence_level=0.9).iloc[0]
+    assert r["n"] == 12 and r["df"] == 10
+    assert r["estimate"] == pytest.approx(0.929841075575125, abs=1e-12)
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((0.803683985634343, 0.976005286093331), abs=1e-12)
+    assert r["p_value"] == pytest.approx(1.18903100002134e-05, rel=1e-9)
+    assert r["statistic"] == pytest.approx(7.99109866735075, abs=1e-10)
+    # R 4.2: cor.test(x, y, alternative = "greater")$p.value
+    with pytest.warns(UxcxWarning):
+        g = correlate(WITH_NA, x="x", y="y", alternative="greater").iloc[0]
+    assert g["p_value"] == pytest.approx(5.94515500010672e-06, rel=1e-9)
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman", "kendall"])
+@pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
+def test_every_pair_equals_scipy_on_its_complete_rows(rng, method, alternative):
+    n = 60
+    d = pd.DataFrame({"a": rng.normal(size=n), "b": rng.integers(1, 6, n).astype(float),
+                      "c": rng.normal(size=n), "d": rng.exponential(size=n)})
+    d["c"] += 0.5 * d["a"]
+    d.loc[rng.choice(n, 7, replace=False), "a"] = np.nan
+    d.loc[rng.choice(n, 4, replace=False), "d"] = np.nan
+    with pytest.warns(UxcxWarning, match="missing"):
+        out = correlate(d, x=["a", "b"], y=["c", "d"], method=method, alternative=alternative,
+                        ci_method="fisher", p_adjust="none")
+    scipy_fn = {"pearson": stats.pearsonr, "spearman": stats.spearmanr, "kendall": stats.kendalltau}[method]
+    assert list(zip(out["x"], out["y"])) == [("a", "c"), ("a", "d"), ("b", "c"), ("b", "d")]
+    for _, row in out.iterrows():
+        ok = d[row["x"]].notna() & d[row["y"]].notna()
+        res = scipy_fn(d.loc[ok, row["x"]], d.loc[ok, row["y"]], alternative=alternative)
+        assert row["n"] == ok.sum()
+        assert row["estimate"] == pytest.approx(res.statistic, abs=1e-12)
+        assert row["p_value"] == pytest.approx(res.pvalue, abs=1e-12, rel=1e-9)
+        assert row["effect_size"] == row["estimate"]
+
+
+def test_rank_fisher_intervals_equal_the_published_formulas():
+    d = pd.DataFrame({"u": [1.2, 2.3, 2.1, 3.8, 4.0, 5.5, 5.1, 6.2, 7.7, 8.1, 6.9, 9.4],
+                      "v": [2.0, 1.5, 3.1, 3.0, 4.4, 4.1, 6.0, 5.2, 6.6, 8.8, 7.1, 7.9]})
+    z = stats.norm.ppf(0.975)
+    s = correlate(d, x="u", y="v", method="spearman").iloc[0]
+    rho, n = stats.spearmanr(d["u"], d["v"]).statistic, 12
+    se = np.sqrt((1 + rho**2 / 2) / (n - 3))  # Bonett & Wright (2000), eq. for Spearman
+    assert (s["ci_low"], s["ci_high"]) == pytest.approx(np.tanh(np.arctanh(rho) + np.array([-z, z]) * se),
+                                                        abs=1e-12)
+    k = correlate(d, x="u", y="v", method="kendall").iloc[0]
+    tau = stats.kendalltau(d["u"], d["v"]).statistic
+    se = np.sqrt(0.437 / (n - 4))  # Fieller, Hartley & Pearson (1957)
+    assert (k["ci_low"], k["ci_high"]) == pytest.approx(np.tanh(np.arctanh(tau) + np.array([-z, z]) * se),
+                                                        abs=1e-12)
+    assert "Bonett-Wright" in s["method"] and "Fieller" in k["method"]
+
+
+def test_rank_fisher_intervals_cover_about_95_percent(rng):
+    reps, n, rho = 400, 40, 0.5
+    cov = [[1, rho], [rho, 1]]
+    xy = rng.multivariate_normal([0, 0], cov, size=(reps, n))
+    x, y = xy[..., 0], xy[..., 1]
+    # Population values under bivariate normality: 6/pi asin(rho/2) and 2/pi asin(rho).
+    truth = {"spearman": 6 / np.pi * np.arcsin(rho / 2), "kendall": 2 / np.pi * np.arcsin(rho)}
+    rx, ry = stats.rankdata(x, axis=1), stats.rankdata(y, axis=1)
+    rs = np.array([np.corrcoef(a, b)[0, 1] for a, b in zip(rx, ry)])
+    sx = np.sign(x[:, :, None] - x[:, None, :])
+    sy = np.sign(y[:, :, None] - y[:, None, :])
+    tau = (sx * sy).sum((1, 2)) / (n * (n - 1))
+    for method, r in (("spearman", rs), ("kendall", tau)):
+        low, high, _ = fisher_interval(r, np.full(reps, n), method, 0.95)
+        coverage = np.mean((low <= truth[method]) & (truth[method] <= high))
+        assert 0.91 <= coverage <= 0.985, (method, coverage)
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman", "kendall"])
+def test_bootstrap_replicate_equals_scipy_on_the_resampled_rows(rng, method):
+    x = rng.integers(1, 6, 40).astype(float)
+    y = np.round(x + rng.normal(size=40))
+    cells, counts = np.unique(np.column_stack([x, y]), axis=0, return_counts=True)
+    sign = np.sign(np.subtract.outer(cells[:, 0], cells[:, 0])) * np.sign(np.subtract.outer(cells[:, 1],
+                                                                                          cells[:, 1]))
+    w = rng.multinomial(40, counts / 40, size=3).astype(float)
+    w = np.vstack([counts, w])
+    got = _r_from_counts(w, cells[:, 0], cells[:, 1], method, 40, sign)
+    fn = {"pearson": stats.pearsonr, "spearman": stats.spearmanr, "kendall": stats.kendalltau}[method]
+    for row, value in zip(w.astype(int), got):
+        xs, ys = np.repeat(cells[:, 0], row), np.repeat(cells[:, 1], row)
+        assert value == pytest.approx(fn(xs, ys).statistic, abs=1e-12)
+
+
+def test_auto_bootstraps_a_binary_variable_and_is_seeded(rng):
+    d = pd.DataFrame({"success": rng.integers(0, 2, 50), "sus": rng.normal(70, 12, 50)})
+    d["sus"] += 8 * d["success"]
+    a = correlate(d, x="success", y="sus", seed=3, n_boot=500)
+    b = correlate(d, x="success", y="sus", seed=3, n_boot=500)
+    pd.testing.assert_frame_equal(a, b)
+    assert "percentile bootstrap (500 resamples)" in a.loc[0, "method"]
+    assert a.loc[0, "ci_low"] < a.loc[0, "estimate"] < a.loc[0, "ci_high"]
+    f = correlate(d, x="success", y="sus", ci_method="fisher")
+    assert "Fisher" in f.loc[0, "method"] and f.loc[0, "estimate"] == a.loc[0, "estimate"]
+
+
+def test_schema_pairs_adjustment_and_strength(rng):
+    d = pd.DataFrame(rng.normal(size=(30, 4)), columns=["sus", "seq", "nps", "csat"])
+    out = correlate(d, x=["sus", "seq"], y=["nps", "csat", "sus"])
+    assert list(out.columns) == ["x", "y", *COLUMNS, "strength"]
+    assert len(out) == 5  # sus × sus skipped; seq × sus kept
+    assert np.allclose(out["p_adjusted"], multipletests(out["p_value"], method="holm")[1], atol=1e-15)
+    assert set(out["p_adjust_method"]) == {"holm"}
+    assert set(out["strength"]) <= {"negligible", "small", "medium", "large"}
+    assert out["effect_size_type"].eq("Pearson r").all()
+    assert d.shape == (30, 4)  # caller's frame untouched
+
+
+def test_bad_input_speaks_to_people():
+    with pytest.raises(DataError, match="missing"):
+        correlate(SMALL, x="sus", y="csat")
+    with pytest.raises(UxcxError, match="method must be one of"):
+        correlate(SMALL, x="sus", y="nps", method="cosine")
+    with pytest.raises(DataError, match="row"):
+        correlate(SMALL.assign(nps=["3", "x", 7, 6, 8, 9, 9, 10]), x="sus", y="nps")
+    with pytest.warns(UxcxWarning, match="constant"):
+        out = correlate(SMALL.assign(nps=5), x="sus", y="nps")
+    assert np.isnan(out.loc[0, "estimate"]) and np.isnan(out.loc[0, "p_value"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.floats(0, 1), st.just(float("nan"))), min_size=1, max_size=40),
+       st.sampled_from(["holm", "fdr_bh", "bonferroni", "none"]))
+def test_p_adjust_equals_multipletests(p, method):
+    p = np.array(p)
+    ok = ~np.isnan(p)
+    got = p_adjust(p, method)
+    assert np.array_equal(np.isnan(got), ~ok)
+    if ok.any():
+        with mock.patch("gc.collect", return_value=0):  # multipletests' Holm collects garbage per call
+            want = p[ok] if method == "none" else multipletests(p[ok], method=method)[1]
+        np.testing.assert_allclose(got[ok], want, rtol=0, atol=1e-15)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 12), st.sampled_from(["holm", "fdr_bh", "bonferroni"]),
+       st.integers(0, 2**32 - 1))
+def test_p_adjust_rows_are_separate_families(rows, cols, method, seed):
+    g = np.random.default_rng(seed)
+    p = g.uniform(size=(rows, cols)) ** 3
+    p[g.uniform(size=p.shape) < 0.2] = np.nan
+    got = p_adjust(p, method)
+    for row, out in zip(p, got):
+        np.testing.assert_array_equal(out, p_adjust(row, method))
+
+
+def test_adjust_p_keeps_its_results():
+    f = result_frame([{"p_value": 0.01}, {"p_value": np.nan}, {"p_value": 0.04}, {"p_value": 0.03}])
+    out = adjust_p(f, "fdr_bh")
+    assert out["p_adjusted"].round(2).tolist()[::2] == [0.03, 0.04]
+    assert pd.isna(out.loc[1, "p_adjusted"]) and out.loc[1, "p_adjust_method"] is None
+
+
+def test_sample_study_umux_lite_and_recommendation():
+    s = load_study("data/sample/study.yml")
+    survey = s["survey"].assign(umux=lambda d: d[["umux_lite_1", "umux_lite_2"]].mean(axis=1))
+    out = correlate(survey, x="umux", y="nps")
+    # data/sample/README.md, "Realised figures": Pearson r, UMUX-Lite mean vs LTR = 0.633.
+    assert out.loc[0, "estimate"] == pytest.approx(0.633, abs=5e-4)
+    assert out.loc[0, "ci_low"] < 0.633 < out.loc[0, "ci_high"]
+
+
+def test_heritrace_sus_against_mean_task_time(realdata, make_study):
+    folder = realdata / "usability_tasks" / "heritrace" / "aggregated"
+    columns = {"participant_id": "participant", "user_type": "user_type",
+               **{f"ratings_{i}": f"sus_{i}" for i in range(1, 11)}}
+    s = load_study(make_study({}, {
+        "questionnaire": {"path": str(folder / "sus_individual_scores.json"), "columns": columns},
+        "usability": {"path": str(folder / "task_metrics.json"), "columns": {
+            "participant_id": "participant", "task_key": "task", "actual_duration_minutes": "minutes"}}}))
+    from uxcx import sus_score
+
+    q = s["questionnaire"].assign(sus=lambda d: sus_score(d))
+    # The authors' per-participant SUS (sus_individual_scores.json, "sus_score").
+    published = pd.DataFrame(json.loads((folder / "sus_individual_scores.json").read_text())["participants"])
+    assert dict(zip(q["participant"], q["sus"])) == dict(zip(published["participant_id"],
+                                                           published["sus_score"]))
+    tasks = s["usability"].assign(minutes=lambda d: pd.to_numeric(d["minutes"]))
+    per_person = tasks.groupby("participant", as_index=False)["minutes"].mean()
+    joined = q.merge(per_person, on="participant", validate="one_to_one")
+    assert len(joined) == 19
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = correlate(joined, x="sus", y="minutes", method="spearman")
+    want = stats.spearmanr(joined["sus"], joined["minutes"])
+    assert out.loc[0, "n"] == 19
+    assert out.loc[0, "estimate"] == pytest.approx(want.statistic, abs=1e-12)
+    assert out.loc[0, "p_value"] == pytest.approx(want.pvalue, abs=1e-12)

@@ -1,0 +1,157 @@
+"""compare_by_level: the documented test in each situation, its p-value equal to scipy's."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.contingency_tables import cochrans_q
+
+from uxcx.compare_core import ComparisonError
+from uxcx.cx_compare import compare_nps
+from uxcx.level_compare import compare_by_level
+from uxcx.level_effects import cliffs_delta, kendall_w, rank_eta2
+from uxcx.results import COLUMNS
+
+
+def _test_row(out):
+    return out.loc[out["kind"] == "test"].iloc[0]
+
+
+def _groups(rng, k, n, shift=0.0, values=None):
+    levels = [f"L{i}" for i in range(k)]
+    level = np.repeat(levels, n)
+    if values is None:
+        y = rng.normal(5, 1, k * n) + shift * (np.arange(k * n) // n)
+    else:
+        y = rng.choice(values, k * n).astype(float)
+    return pd.DataFrame({"level": level, "y": y, "pid": np.tile(np.arange(n), k)}), levels
+
+
+def _samples(d, levels):
+    return [d.loc[d["level"] == v, "y"].to_numpy() for v in levels]
+
+
+def test_two_normal_groups_use_welch_t_and_hedges_g(rng):
+    d, levels = _groups(rng, 2, 20, shift=0.6)
+    out = compare_by_level(d, outcome="y", level="level")
+    t = _test_row(out)
+    a, b = _samples(d, levels)
+    assert t["p_value"] == pytest.approx(stats.ttest_ind(b, a, equal_var=False).pvalue, abs=1e-12)
+    assert "Welch t test" in t["method"] and "Welch t test" in t["reason"]
+    effect = out.loc[out["kind"] == "effect"].iloc[0]
+    assert effect["effect_size_type"] == "Hedges' g"
+    assert effect["ci_low"] < effect["estimate"] < effect["ci_high"]
+    assert list(out.columns) == ["level", *COLUMNS, "kind", "reason"]
+    assert out.loc[out["kind"] == "level", "estimate"].tolist() == pytest.approx([a.mean(), b.mean()])
+
+
+def test_ordinal_ratings_use_mann_whitney_and_cliffs_delta(rng):
+    d, levels = _groups(rng, 2, 25, values=[1, 2, 3, 4, 5])
+    out = compare_by_level(d, outcome="y", level="level")
+    t = _test_row(out)
+    a, b = _samples(d, levels)
+    assert t["p_value"] == pytest.approx(stats.mannwhitneyu(b, a).pvalue, abs=1e-12)
+    assert "rank test (Mann-Whitney U)" in t["reason"] and "5 observed values" in t["reason"]
+    effect = out.loc[out["kind"] == "effect"].iloc[0]
+    assert effect["estimate"] == pytest.approx(t["effect_size"], abs=1e-12)  # Cliff's delta = rank-biserial
+
+
+def test_cliffs_delta_interval_is_the_brunner_munzel_one(rng):
+    a, b = rng.integers(1, 8, 30).astype(float), rng.integers(2, 8, 22).astype(float)
+    got = cliffs_delta(a, b, 0.95)
+    res = stats.brunnermunzel(b, a)  # scipy's W tests P(b < a) + P(b = a)/2 = 1/2
+    p_hat = (got["estimate"] + 1) / 2
+    assert (p_hat - 0.5) / (got["std_error"] / 2) == pytest.approx(res.statistic, abs=1e-10)
+    assert p_hat == pytest.approx(np.mean(a[:, None] > b) + 0.5 * np.mean(a[:, None] == b), abs=1e-12)
+
+
+def test_skewed_small_groups_fall_back_to_a_rank_test(rng):
+    d = pd.DataFrame({"level": ["A"] * 10 + ["B"] * 10, "y": np.r_[rng.exponential(1, 10) ** 3,
+                                                                    rng.exponential(2, 10) ** 3]})
+    t = _test_row(compare_by_level(d, outcome="y", level="level"))
+    assert "Mann-Whitney" in t["method"] and "Shapiro-Wilk p =" in t["reason"]
+
+
+def test_k_groups_normal_use_welch_anova(rng):
+    d, levels = _groups(rng, 3, 20, shift=0.4)
+    out = compare_by_level(d, outcome="y", level="level")
+    t = _test_row(out)
+    assert t["p_value"] == pytest.approx(stats.f_oneway(*_samples(d, levels), equal_var=False).pvalue,
+                                         abs=1e-12)
+    assert "Welch's one-way ANOVA" in t["reason"]
+    effect = out.loc[out["kind"] == "effect"].iloc[0]
+    assert effect["effect_size_type"] == "omega squared" and 0 <= effect["ci_low"] <= effect["ci_high"] < 1
+
+
+def test_k_ordinal_groups_use_kruskal_wallis_with_epsilon_squared(rng):
+    d, levels = _groups(rng, 4, 15, values=[1, 2, 3, 4, 5])
+    out = compare_by_level(d, outcome="y", level="level", seed=1, n_boot=300)
+    t = _test_row(out)
+    res = stats.kruskal(*_samples(d, levels))
+    assert (t["statistic"], t["p_value"]) == pytest.approx((res.statistic, res.pvalue), abs=1e-12)
+    effect = out.loc[out["kind"] == "effect"].iloc[0]
+    assert effect["estimate"] == pytest.approx(res.statistic / (len(d) - 1))
+    # epsilon² as the rank share of variance times (n - 1) is the tie-corrected H.
+    groups = np.repeat(np.arange(4), 15)
+    assert rank_eta2(d["y"].to_numpy(), groups, 4) * (len(d) - 1) == pytest.approx(res.statistic, abs=1e-10)
+    again = compare_by_level(d, outcome="y", level="level", seed=1, n_boot=300)
+    pd.testing.assert_frame_equal(out, again)
+
+
+def test_paired_levels(rng):
+    d, levels = _groups(rng, 2, 20, shift=0.3)
+    t = _test_row(compare_by_level(d, outcome="y", level="level", subject="pid", paired=True))
+    a, b = _samples(d, levels)
+    assert t["p_value"] == pytest.approx(stats.ttest_rel(b, a).pvalue, abs=1e-12)
+    d, levels = _groups(rng, 2, 20, values=[1, 2, 3, 4, 5, 6, 7])
+    t = _test_row(compare_by_level(d, outcome="y", level="level", subject="pid", paired=True, n_boot=300))
+    a, b = _samples(d, levels)
+    assert t["p_value"] == pytest.approx(stats.wilcoxon(b - a).pvalue, abs=1e-12)
+    d, levels = _groups(rng, 3, 18, values=[1, 2, 3, 4, 5])
+    out = compare_by_level(d, outcome="y", level="level", subject="pid", paired=True, n_boot=300)
+    res = stats.friedmanchisquare(*_samples(d, levels))
+    t = _test_row(out)
+    assert (t["statistic"], t["p_value"]) == pytest.approx((res.statistic, res.pvalue), abs=1e-12)
+    wide = np.column_stack(_samples(d, levels))
+    assert kendall_w(wide) == pytest.approx(res.statistic / (18 * 2), abs=1e-12)
+
+
+def test_binary_outcomes(rng):
+    d, levels = _groups(rng, 2, 30, values=[0, 1])
+    out = compare_by_level(d, outcome="y", level="level")
+    t = _test_row(out)
+    assert "N-1 two-proportion" in t["method"]
+    a, b = _samples(d, levels)
+    assert t["estimate"] == pytest.approx(b.mean() - a.mean())
+    assert out.loc[out["kind"] == "effect", "effect_size_type"].item() == "odds ratio"
+    d, levels = _groups(rng, 3, 30, values=[0, 1])
+    t = _test_row(compare_by_level(d, outcome="y", level="level", n_boot=300))
+    table = np.array([[s.sum(), len(s) - s.sum()] for s in _samples(d, levels)])
+    assert t["p_value"] == pytest.approx(stats.chi2_contingency(table, correction=False).pvalue, abs=1e-12)
+    d, levels = _groups(rng, 3, 25, values=[0, 1])
+    t = _test_row(compare_by_level(d, outcome="y", level="level", subject="pid", paired=True, n_boot=300))
+    q = cochrans_q(np.column_stack(_samples(d, levels)))
+    assert "Cochran's Q" in t["method"]
+    assert (t["statistic"], t["p_value"]) == pytest.approx((q.statistic, q.pvalue), abs=1e-12)
+
+
+def test_nps_outcome_reuses_compare_nps(rng):
+    d = pd.DataFrame({"grade": rng.choice(["A", "B", "C"], 300), "nps": rng.integers(0, 11, 300)})
+    out = compare_by_level(d, outcome="nps", level="grade")
+    want = compare_nps(d, by="grade")
+    tests = out.loc[out["kind"] == "test"]
+    assert tests["p_adjusted"].tolist() == pytest.approx(want["p_adjusted"].tolist())
+    assert "Lewis & Sauro" in tests["reason"].iloc[0]
+    assert out.loc[out["kind"] == "level", "term"].eq("NPS").all()
+
+
+def test_bad_input():
+    d = pd.DataFrame({"level": ["A", "A", "B", "B"], "y": [1.0, 2, 3, 4]})
+    with pytest.raises(ComparisonError, match="subject"):
+        compare_by_level(d, outcome="y", level="level", paired=True)
+    with pytest.raises(ComparisonError, match="at least two levels"):
+        compare_by_level(d.assign(level="A"), outcome="y", level="level")
+    with pytest.raises(ComparisonError, match="column not found"):
+        compare_by_level(d, outcome="csat", level="level")
+    with pytest.raises(ComparisonError, match="0/1"):
+        compare_by_level(d, outcome="y", level="level", scale="binary")
