@@ -39,10 +39,20 @@ class Coerced:
     repairs: dict[str, pd.Series] = field(default_factory=dict)
 
 
-def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None) -> Coerced:
-    """Read ``series`` as role ``r``, applying ``value_map`` (label -> value) first."""
+def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
+           decimal_comma: bool = False) -> Coerced:
+    """Read ``series`` as role ``r``, applying ``value_map`` (label -> value) first.
+
+    With ``decimal_comma`` (a file whose fields are not separated by commas), a
+    number written with a decimal comma ("4,5") is read as 4.5 and the repair
+    is recorded.
+    """
     blank = _blank(series)
     repairs = {}
+    if decimal_comma and r.kind in _NUMERIC_KINDS and not pd.api.types.is_numeric_dtype(series.dtype):
+        series, fixed = _decimal_comma(series)
+        if fixed.any():
+            repairs["decimal commas read as decimal points"] = fixed
     if value_map:
         series, mapped = _apply_map(series, value_map)
         # Labels mapped to nothing ("N/A", "Don't know") are missing answers, not errors.
@@ -61,10 +71,29 @@ def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None) -> Coer
     return out
 
 
+_NUMERIC_KINDS = ("score", "count", "number", "duration", "money")
+_DECIMAL_COMMA = r"^\s*[+-]?\d*,\d+\s*$"
+
+
+def _decimal_comma(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """"4,5" -> "4.5" in a text column; the mask of cells changed."""
+    text = series.astype(_ARROW_TEXT)
+    hit = text.str.match(_DECIMAL_COMMA).fillna(False).astype(bool)
+    if not hit.any():
+        return series, hit
+    out = series.astype(object).copy()
+    out[hit] = text[hit].str.replace(",", ".", regex=False).str.strip()
+    return out, hit
+
+
+# Text work runs on Arrow-backed strings (vectorised in C++); results go back to "string".
+_ARROW_TEXT = pd.StringDtype("pyarrow")
+
+
 def _blank(series: pd.Series) -> pd.Series:
     if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
         return pd.Series(series.isna().to_numpy(bool), index=series.index)
-    text = series.astype("string")
+    text = series.astype(_ARROW_TEXT)
     return (text.isna() | (text.str.strip() == "")).fillna(True).astype(bool)
 
 
@@ -73,10 +102,10 @@ def _text(series: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(series.dtype):
         values = series.astype("float64")
         whole = values.notna() & (values % 1 == 0)
-        text = values.astype("string")
-        text[whole] = values[whole].astype("int64").astype("string")
+        text = values.astype(_ARROW_TEXT)
+        text[whole] = values[whole].astype("int64").astype(_ARROW_TEXT)
         return text
-    return series.astype("string").str.strip()
+    return series.astype(_ARROW_TEXT).str.strip()
 
 
 def _apply_map(series: pd.Series, value_map: Mapping) -> tuple[pd.Series, pd.Series]:
@@ -202,10 +231,14 @@ def _read_date(series, blank, mapped) -> Coerced:
 
 
 def _read_key(series, blank, mapped) -> Coerced:
-    raw = series.astype("string")
+    raw = series.astype(_ARROW_TEXT)
     values = _text(series)
+    floats = values.str.fullmatch(r"\d+\.0+").fillna(False).astype(bool)  # 123.0 stored as a number
+    if floats.any():
+        values[floats] = values[floats].str.split(".").str[0]
     values[blank] = pd.NA
     changed = (raw != values).fillna(False).astype(bool) & ~blank
+    values = values.astype("string")
     repairs = {"identifiers trimmed or written without a trailing .0": changed} if changed.any() else {}
     return Coerced(values, pd.Series(False, index=series.index), "", repairs)
 
@@ -213,6 +246,7 @@ def _read_key(series, blank, mapped) -> Coerced:
 def _read_category(series, blank, mapped) -> Coerced:
     values = _text(series)
     values[blank] = pd.NA
+    values = values.astype("string")
     return Coerced(values, pd.Series(False, index=series.index))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +26,13 @@ import pyarrow as pa
 
 from uxcx.errors import DataError, Problem
 from uxcx.read_csv import read_csv
-from uxcx.read_shared import fail
+from uxcx.read_exports import EXPORTS, detect_export, shape_export, synthetic_header
+from uxcx.read_shared import fail, to_utf8
 from uxcx.read_xlsx_parquet_json import read_json, read_parquet, read_xlsx, typed
 
 __all__ = ["RawTable", "read_table", "detect_format"]
 
-_FORMATS = ("auto", "csv", "tsv", "xlsx", "parquet", "json")  # read_table(format=...)
+_FORMATS = ("auto", "csv", "tsv", "xlsx", "parquet", "json", *EXPORTS)  # read_table(format=...)
 
 _EXTENSIONS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv",
@@ -67,6 +68,15 @@ class RawTable:
         The field delimiter of a CSV/TSV file (None for the other formats).
     notes : list of str
         File-level repairs and guesses, in plain words.
+    export : str or None
+        The tool that exported the file (``"qualtrics"``, ``"surveymonkey"``,
+        ``"google-forms"``, ...; :mod:`uxcx.read_exports`), None for a plain table.
+    questions : dict
+        Qualtrics: column id -> question text; a reshaped wide sheet:
+        ``"<task>|<measure>"`` -> the sheet's header.
+    reshaped : bool
+        True when several rows come from one sheet row (a wide task sheet
+        reshaped to long form): ``rows`` then repeats.
     """
 
     frame: pd.DataFrame
@@ -77,6 +87,9 @@ class RawTable:
     encoding: str | None
     delimiter: str | None
     notes: list[str] = field(default_factory=list)
+    export: str | None = None
+    questions: dict = field(default_factory=dict)
+    reshaped: bool = False
 
 
 def detect_format(path) -> str:
@@ -125,8 +138,12 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
     ----------
     path : str or path-like
         The file. It is read once, whole, into memory.
-    format : {"auto", "csv", "tsv", "xlsx", "parquet", "json"}, default "auto"
-        ``"auto"`` uses :func:`detect_format`; ``"tsv"`` is CSV with tabs.
+    format : {"auto", "csv", "tsv", "xlsx", "parquet", "json", "qualtrics", "surveymonkey", \
+"google-forms", "wide-tasks", "testing-platform"}, default "auto"
+        ``"auto"`` uses :func:`detect_format`; ``"tsv"`` is CSV with tabs. A
+        tool's name reads its CSV or XLSX export (:mod:`uxcx.read_exports`);
+        ``"auto"`` also recognises Qualtrics, SurveyMonkey and Google Forms
+        exports by their header rows (:func:`uxcx.read_exports.detect_export`).
     sheet : str or int, optional
         XLSX only: the sheet's name or 0-based position; default the first.
     text_columns : iterable of str, default ()
@@ -177,6 +194,10 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
     lines is one row. Blank lines before a CSV header and empty rows below the
     last row of an XLSX sheet are skipped without listing.
 
+    *No header*: a CSV whose first line holds only numbers or scale labels,
+    one of them repeated, has no header (a header names each column once): its
+    columns are named ``column_1``, ``column_2``, ... and the first line is row 1.
+
     *Parquet and JSON*: JSON is a list of records (``[{...}, ...]``) or one
     record per line (JSON Lines). Their rows are numbered by record, from 1.
 
@@ -194,6 +215,9 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
     file, path = str(path), Path(path)
     wanted = {text_columns} if isinstance(text_columns, str) else set(text_columns)
     fmt = format.lower().strip() if isinstance(format, str) else format
+    export = fmt if fmt in EXPORTS else None
+    if export:  # an export is a CSV or XLSX file with its own header rows
+        fmt = "auto"
     if fmt not in _FORMATS:
         raise DataError([Problem(
             file, None, None, format, "unknown format",
@@ -216,8 +240,14 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
 
     encoding = delimiter = None
     if fmt in ("csv", "tsv"):
+        body, found = to_utf8(data, file, notes)
+        header = synthetic_header(body.lstrip(b"\r\n")) if export is None else None
+        if header:
+            notes.append("the first row holds answers, not column names: columns named "
+                         "column_1, column_2, ... and the first row read as data")
         frame, rows, encoding, delimiter = read_csv(
-            data, file, "\t" if fmt == "tsv" else None, wanted, notes)
+            (header or b"") + body, file, "\t" if fmt == "tsv" else None, wanted, notes)
+        encoding, rows = found, rows - (1 if header else 0)
         fmt = "csv"
     else:
         if fmt == "xlsx":
@@ -228,7 +258,11 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
             frame, rows, encoding = read_json(data, file, notes)
         frame = typed(frame, wanted)
     frame, rows, blank = _drop_blank(frame, rows)
-    return RawTable(frame, rows, blank, file, fmt, encoding, delimiter, notes)
+    table = RawTable(frame, rows, blank, file, fmt, encoding, delimiter, notes)
+    export = export or (detect_export(frame) if format == "auto" else None)
+    if export in ("qualtrics", "surveymonkey", "google-forms"):
+        table = shape_export(table, export)
+    return table if export is None else replace(table, export=export)
 
 
 # --- format, blank rows, open errors ---------------------------------------------

@@ -105,7 +105,8 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
         raw = read_table(file, format=source.format, sheet=source.sheet,
                          text_columns=_key_headers(source))
         try:
-            frame, account = validate(raw, name, source, segments=config.analysis.segments)
+            frame, account = validate(raw, name, source, segments=config.analysis.segments,
+                                      pseudonym_secret=config.analysis.pseudonym_key)
         except StudyError as err:
             mapping_problems += err.messages
             continue

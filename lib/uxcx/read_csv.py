@@ -86,6 +86,13 @@ def read_csv(data: bytes, file: str, delimiter: str | None, wanted: set, notes: 
         raise fail(file, "the file is empty (blank lines only)", "a header row and data rows",
                    "check that you exported the right file")
     header, delimiter, width = _sniff(body, delimiter)
+    for _ in range(5):  # title rows above the header ("Checkout study, March")
+        title = _title_row(body, header, delimiter)
+        if title is None:
+            break
+        body, header, delimiter, width, lines = title
+        skipped += lines
+        notes.append(f"skipped a title row above the header (row {skipped - lines + 1})")
     header_row = skipped + 1
     names = column_names(header, file, header_row, notes)
     text_at = [i for i, name in enumerate(names) if name in wanted]
@@ -94,7 +101,53 @@ def read_csv(data: bytes, file: str, delimiter: str | None, wanted: set, notes: 
         frame = _read_slow(body, delimiter, len(names), width, text_at, file, header_row, notes)
     frame.columns = names
     rows = np.arange(len(frame), dtype=np.int64) + (header_row + 1)
+    _check_cut_short(body, delimiter, len(names), rows, file)
     return frame, rows, encoding, delimiter
+
+
+def _title_row(body: bytes, header: list[str], delimiter: str):
+    """The text below a title row, with its header, delimiter, width and the lines skipped.
+
+    A title row has at most half as many filled fields as the row below it,
+    which has at least two, and the records below all have that row's width
+    (None when the first row is no title).
+    """
+    brk = _LINE_BREAK.search(body[:_SNIFF_BYTES])
+    if brk is None:
+        return None
+    rest = body[brk.end():]
+    lead = _LEADING_BLANKS.match(rest)
+    lines = 1 + (len(_LINE_BREAK.findall(lead.group())) if lead else 0)
+    rest = rest[lead.end():] if lead else rest
+    if not rest.strip():
+        return None
+    below, found, width = _sniff(rest, None)
+    sample = rest[:_SNIFF_BYTES]
+    records = _first_records(sample.decode("utf-8", errors="replace"), found, len(rest) == len(sample))
+    if len(records) < 2 or any(len(r) != len(below) for r in records):
+        return None  # the rows below do not agree with each other: no table starts there
+    filled_below = sum(1 for h in below if h.strip())
+    first = body[:brk.start()].decode("utf-8", errors="replace")
+    filled = sum(1 for h in next(csv.reader([first], delimiter=found), [""]) if h.strip())
+    if filled_below < 2 or filled > filled_below // 2 or '"' in first:
+        return None
+    return rest, below, found, width, lines
+
+
+def _check_cut_short(body: bytes, delimiter: str, n_names: int, rows, file: str) -> None:
+    """Raise when the file ends, without a line break, in the middle of its last row."""
+    if not len(rows) or body.endswith((b"\n", b"\r")):
+        return
+    last = body[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1:].decode("utf-8", errors="replace")
+    fields = next(csv.reader([last], delimiter=delimiter), [])
+    if 0 < len(fields) < n_names and '"' not in last:
+        raise DataError([Problem(
+            file, int(rows[-1]), None, last[:80],
+            f"the file ends in the middle of this row ({len(fields)} of {n_names} fields, "
+            "no line break after it): it looks cut short",
+            expected=f"{n_names} fields",
+            hint="export or copy the file again and check that it finished saving; or "
+                 "delete the incomplete last row")])
 
 
 # --- delimiter ------------------------------------------------------------------
@@ -163,7 +216,10 @@ def _read_fast(body, delimiter, text_names):
         return None
     if len(frame) and b'"' in body:
         # pyarrow takes a quote left open to the end of the file as one value;
-        # the C engine reports it, so a multi-line value in the last row goes there
+        # the C engine reports it, so an odd number of quotes or a multi-line value
+        # in the last row goes there
+        if body.count(b'"') % 2:
+            return None
         last = frame.iloc[-1]
         if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in last):
             return None

@@ -87,6 +87,10 @@ def to_utf8(data: bytes, file: str, notes: list[str]) -> tuple[bytes, str]:
             raise fail(file, "the file starts like UTF-16 text but is not valid UTF-16",
                        "text in UTF-8 or UTF-16",
                        "open it in a spreadsheet and save it again as CSV UTF-8") from None
+    if b"\x00" in data:
+        data, utf16 = _nul_bytes(data, notes)
+        if utf16:
+            return data, utf16
     if data.isascii():
         return data, "utf-8"
     try:
@@ -101,6 +105,22 @@ def to_utf8(data: bytes, file: str, notes: list[str]) -> tuple[bytes, str]:
         text, encoding = data.decode("latin-1"), "latin-1"
         notes.append("decoded as latin-1 (neither valid UTF-8 nor cp1252)")
     return text.encode("utf-8"), encoding
+
+
+def _nul_bytes(data: bytes, notes: list[str]) -> tuple[bytes, str | None]:
+    """UTF-16 without a byte-order mark (a NUL in every other byte), or stray NULs removed."""
+    sample = data[:1 << 16]
+    for order, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros and zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(order)
+            except UnicodeDecodeError:
+                break
+            notes.append(f"decoded as {order.upper()} (no byte-order mark)")
+            return text.encode("utf-8"), order
+    n = data.count(0)
+    notes.append(f"removed {n} NUL byte{'s' * (n > 1)} (a damaged or binary-padded file)")
+    return data.replace(b"\x00", b""), None
 
 
 def replaced(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:

@@ -39,7 +39,7 @@ def default_out(name: str) -> Path:
 
 
 def save_results(out_dir, notebook: str, *, findings: list[str], results: dict) -> Path:
-    """Write ``<notebook>.json`` for the report: its findings and key numbers.
+    """Write ``<notebook>.json`` for the report: its findings and key numbers; tables also as CSV.
 
     Parameters
     ----------
@@ -55,15 +55,35 @@ def save_results(out_dir, notebook: str, *, findings: list[str], results: dict) 
     Returns
     -------
     Path
-        The file written.
+        The JSON file written. Each entry of ``results`` that is a table (a
+        DataFrame or a list of records) is also written as
+        ``<notebook>.<key>.csv``, made safe to open in a spreadsheet first
+        (:func:`uxcx.privacy.safe_table`: no cell runs as a formula).
     """
+    from .privacy import write_csv
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{notebook}.json"
     doc = {"notebook": notebook, "status": "ok", "findings": list(findings), "results": results}
     path.write_text(json.dumps(doc, indent=2, default=_jsonable, ensure_ascii=False) + "\n",
                     encoding="utf-8")
+    for key, value in results.items():
+        table = _as_table(value)
+        if table is not None:
+            write_csv(table, out / f"{notebook}.{key}.csv")
     return path
+
+
+def _as_table(value):
+    """A DataFrame, or a non-empty list of records as one; None for anything else."""
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return pd.DataFrame(value)
+    return None
 
 
 def _jsonable(value):
@@ -148,6 +168,8 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     def one(i: int) -> NotebookRun:
         run = runs[i]
         (out / f"{run.name}.json").unlink(missing_ok=True)  # no stale results from an earlier run
+        for stale in out.glob(f"{run.name}.*.csv"):
+            stale.unlink(missing_ok=True)
         with lock:
             say(f"[{i + 1}/{len(paths)}] {run.name}: running")
         _execute(paths[i], out, study_path, run, kernel, cells)

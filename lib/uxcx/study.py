@@ -26,7 +26,8 @@ __all__ = ["StudyFile", "SourceConfig", "Analysis", "read_study"]
 # reading a study file needs neither pandas nor pandera.
 SOURCE_NAMES = ("usability", "questionnaire", "survey", "customers")
 
-Format = Literal["auto", "csv", "tsv", "xlsx", "parquet", "json"]
+Format = Literal["auto", "csv", "tsv", "xlsx", "parquet", "json", "qualtrics", "surveymonkey",
+                 "google-forms", "wide-tasks", "testing-platform"]
 
 
 class _Strict(BaseModel):
@@ -48,6 +49,36 @@ class SourceConfig(_Strict):
         default_factory=list, description="roles holding personal data: never reach a report")
     include_personal: list[str] = Field(
         default_factory=list, description="personal roles the study opts in to keep")
+    # survey and testing-tool exports (uxcx.read_exports, uxcx.read_wide, uxcx.labels)
+    unfinished: Literal["drop", "keep"] = Field(
+        "drop", description="Qualtrics responses with Finished = False: drop (default) or keep")
+    match: Literal["id", "text"] = Field(
+        "id", description="Qualtrics: the columns: mapping names column ids or question texts")
+    labels: dict[str, str | dict[str | int | float | bool, float | None]] = Field(
+        default_factory=dict, description="label scale by role or pattern: a built-in scale's "
+        "name (agreement, likelihood-11, ...) or your own label: value map")
+    reverse: list[str] = Field(
+        default_factory=list, description="roles or patterns whose label scale runs the other way")
+    sus_by_position: bool | int | str = Field(
+        False, description="map ten columns to sus_1..sus_10 in order: true (the ten unmapped "
+        "columns), or the first item's header or 1-based column number")
+    multi_select: list[str] = Field(
+        default_factory=list, description="columns of answers joined with ', ' (Google Forms "
+        "checkboxes): spread into one 1/0 column per option")
+    wide_pattern: str | None = Field(
+        None, description="wide-tasks: regular expression with groups (?P<task>) and "
+        "(?P<measure>) for the task columns; default matches 'T1 success', 'Task 2 time'")
+
+    @field_validator("labels")
+    @classmethod
+    def _scales_exist(cls, labels: dict) -> dict:
+        from .labels import SCALES
+
+        bad = [f"{k}: {v}" for k, v in labels.items() if isinstance(v, str) and v not in SCALES]
+        if bad:
+            raise ValueError(f"unknown label scale in {bad}; built-in scales are "
+                             + ", ".join(SCALES) + ", or write your own map of label: value")
+        return labels
 
     @field_validator("columns")
     @classmethod
@@ -82,6 +113,9 @@ class Analysis(_Strict):
         None, description="end of observation for customers still active; default the latest date seen")
     horizons: list[float] = Field(default_factory=lambda: [3, 6, 12],
                                   description="retention horizons, in time_unit")
+    pseudonym_key: str | None = Field(
+        None, description="secret for the keyed hash of ids in exported tables; the environment "
+                          "variable UXCX_PSEUDONYM_KEY takes precedence; never written to any output")
 
 
 SourceName = Literal["usability", "questionnaire", "survey", "customers"]

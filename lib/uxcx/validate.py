@@ -17,9 +17,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .ledger import SourceLedger
+from .privacy import personal_columns, pseudonym_key, pseudonymise
 from .schema import DUPLICATE, MISSING_KEY, SOURCES, Role, frame_schema, known_role, role
 
 __all__ = ["validate"]
+
+REPEATED_HEADER = "repeated header row"
 
 
 # Ids a source may do without: each row's number then serves (surveys and questionnaires
@@ -72,8 +75,12 @@ def _map_columns(headers, source: str, config, segments) -> tuple[dict[str, str]
         seen[name] = header
     missing = [r for r in SOURCES[source].required if r not in seen and r not in _ROW_IDS]
     if missing:
+        shown = ", ".join(repr(str(h)[:60]) for h in headers[:20]) + (" ..." if len(headers) > 20 else "")
+        one = (" The file was read as one column: check that its fields are separated by commas, "
+               "semicolons, tabs or pipes." if len(headers) == 1 else "")
         problems.append(f"sources.{source}: no column is mapped to {', '.join(missing)} "
-                        f"({SOURCES[source].description}); add it under sources.{source}.columns")
+                        f"({SOURCES[source].description}); add it under sources.{source}.columns. "
+                        f"The headers of {config.path} are: {shown}.{one}")
     ignored = [h for h in headers if h not in mapping]
     if ignored:
         notes.append(f"{len(ignored)} column(s) not in the mapping left out: "
@@ -89,7 +96,8 @@ def _role_with_range(name: str, config) -> Role:
     return found
 
 
-def validate(raw, source: str, config, *, segments=()) -> tuple[pd.DataFrame, SourceLedger]:
+def validate(raw, source: str, config, *, segments=(),
+             pseudonym_secret=None) -> tuple[pd.DataFrame, SourceLedger]:
     """Map, read and check one source; drop what is invalid and account for every row.
 
     Parameters
@@ -102,12 +110,18 @@ def validate(raw, source: str, config, *, segments=()) -> tuple[pd.DataFrame, So
         The study file's settings for this source.
     segments : sequence of str
         Segment columns the study names (taken by their header when unmapped).
+    pseudonym_secret : str, optional
+        The study's key for pseudonyms (see :func:`uxcx.privacy.pseudonym_key`).
 
     Returns
     -------
     frame : DataFrame
         Columns named by role, index ``row`` = the row number in the user's file.
-        Personal-data columns are left out unless the study opts in.
+        Personal-data columns (by role, the study's ``personal:`` list, header or
+        content, :func:`uxcx.privacy.personal_columns`) are left out unless the
+        study opts in; a key column holding personal data is pseudonymised.
+        A row repeating the header (files pasted together) is dropped as
+        ``"repeated header row"``.
     ledger : SourceLedger
         Rows read, kept, repaired and dropped (with row, column, value, reason).
 
@@ -118,30 +132,63 @@ def validate(raw, source: str, config, *, segments=()) -> tuple[pd.DataFrame, So
     """
     from .coerce import coerce
     from .errors import StudyError
+    from .export_options import apply_options
+    from .labels import check_labels, label_map
 
+    raw, removed = apply_options(raw, source, config)
     table = raw.frame
     headers = list(table.columns)
     mapping, notes, problems = _map_columns(headers, source, config, segments)
     if problems:
         raise StudyError(problems)
-    account = SourceLedger(source=source, file=str(raw.file), notes=list(raw.notes) + notes)
-    rows = pd.Index(np.asarray(raw.rows, dtype="int64"), name="row")
+    account = SourceLedger(source=source, file=str(raw.file),
+                           notes=_file_notes(raw) + list(raw.notes) + notes)
+    sheet_rows = np.asarray(raw.rows, dtype="int64")
+    # a reshaped wide sheet repeats its rows: work by record, report by sheet row at the end
+    rows = pd.Index(np.arange(len(table)) if raw.reshaped else sheet_rows, name="row")
     n_blank = len(raw.blank_rows)
-    account.read = len(table) + n_blank
+    account.read = len(table) + n_blank + len(removed)
+    if account.read == 0:
+        account.notes.append("the file has a header but no data rows")
+    repeated = _repeated_header(table)
+    if repeated.any():
+        table, rows = table[~repeated], rows[~repeated]
+        bad_header = pd.DataFrame({
+            "row": np.asarray(raw.rows, dtype="int64")[repeated], "column": None, "value": None,
+            "reason": REPEATED_HEADER, "expected": "a data row",
+            "hint": "the header row appears again here (files pasted together); it is left out"})
+    decimal_comma = getattr(raw, "delimiter", None) not in (None, ",")
 
-    withheld = [h for h, name in mapping.items()
-                if (role(name).personal or name in config.personal or _PERSONAL_HEADER.search(h))
+    # required non-key roles (task) are no personal data whatever they hold
+    scanned = [h for h, name in mapping.items()
+               if role(name).kind == "key" or name not in SOURCES[source].required]
+    by_content = personal_columns(table[scanned])
+    personal = [h for h, name in mapping.items()
+                if (role(name).personal or name in config.personal or _PERSONAL_HEADER.search(h)
+                    or h in by_content)
                 and name not in config.include_personal]
+    # a key holding emails or names still links the sources: it is replaced by pseudonyms
+    hidden_keys = [h for h in personal if role(mapping[h]).kind == "key"]
+    withheld = [h for h in personal if h not in hidden_keys]
     if withheld:
+        found = [f"{h!r} ({by_content[h]})" if h in by_content else repr(h) for h in withheld]
         account.notes.append("personal data withheld from the analysis and reports: "
-                             + ", ".join(repr(h) for h in withheld))
+                             + ", ".join(found))
+    if hidden_keys:
+        account.notes.append("identifiers that are personal data replaced by pseudonyms (keyed "
+                             "hash, the same id always the same pseudonym): "
+                             + ", ".join(repr(h) for h in hidden_keys))
     keep = {h: name for h, name in mapping.items() if h not in withheld}
+    account.notes += check_labels(table, keep, config, source, str(raw.file), sheet_rows)
+    account.keys = [h for h, name in keep.items() if role(name).kind == "key"]
 
     columns, roles, bad_parts, repairs = {}, {}, [], {}
     for header, name in keep.items():
         r = _role_with_range(name, config)
         cell = table[header].set_axis(rows)
-        got = coerce(cell, r, config.value_map(name))
+        got = coerce(cell, r, label_map(config, name), decimal_comma=decimal_comma)
+        if header in hidden_keys:
+            got.values = pseudonymise(got.values, pseudonym_key(pseudonym_secret))
         columns[name], roles[name] = got.values, r
         if got.bad.any():
             bad_parts.append(_problems(got.bad, header, cell, got.reason, r, source, name, config))
@@ -162,10 +209,25 @@ def validate(raw, source: str, config, *, segments=()) -> tuple[pd.DataFrame, So
                                          keep, roles, source))
     blank = pd.DataFrame({"row": raw.blank_rows, "column": None, "value": None,
                           "reason": "blank row", "expected": "", "hint": ""})
-    dropped = pd.concat([blank, *bad_parts], ignore_index=True) if bad_parts else blank
+    if repeated.any():
+        bad_parts.append(bad_header)
+    if raw.reshaped:  # blank sheet rows get records after the table's
+        blank["row"] = np.arange(len(sheet_rows), len(sheet_rows) + len(blank))
+    parts = [p for p in (blank, removed, *bad_parts) if len(p)]
+    dropped = pd.concat(parts, ignore_index=True) if parts else blank
     dropped["row"] = dropped["row"].astype("int64")
-    account.dropped = dropped.sort_values("row", kind="stable").reset_index(drop=True)
-    clean = frame.loc[~frame.index.isin(account.dropped["row"])]
+    dropped = dropped.sort_values("row", kind="stable").reset_index(drop=True)
+    clean = frame.loc[~frame.index.isin(dropped["row"])]
+    if raw.reshaped:
+        from .read_wide import sheet_columns
+
+        record = dropped["row"].to_numpy()
+        tasks = frame["task"].reindex(record) if "task" in frame else pd.Series([None] * len(record))
+        dropped = dropped.assign(
+            record=record, row=np.concatenate([sheet_rows, raw.blank_rows]).astype("int64")[record],
+            column=sheet_columns(dropped, tasks.to_numpy(), raw))
+        clean = clean.set_axis(pd.Index(sheet_rows[clean.index.to_numpy()], name="row"))
+    account.dropped = dropped
     account.kept = len(clean)
     fixed = pd.Series(False, index=clean.index)
     for what, mask in repairs.items():
@@ -176,6 +238,48 @@ def validate(raw, source: str, config, *, segments=()) -> tuple[pd.DataFrame, So
     account.repaired_rows = int(fixed.sum())
     account.check()
     return clean, account
+
+
+def _file_notes(raw) -> list[str]:
+    """How the file was read, where it differs from plain comma-separated UTF-8."""
+    out = []
+    spelled = {"utf-8-sig": "UTF-8 with a byte-order mark (removed)", "utf-16": "UTF-16"}
+    if getattr(raw, "encoding", None) in spelled:
+        out.append(f"read as {spelled[raw.encoding]} text")
+    names = {";": "semicolons", "\t": "tabs", "|": "pipes (|)"}
+    if getattr(raw, "delimiter", None) in names:
+        out.append(f"fields separated by {names[raw.delimiter]}")
+    return out
+
+
+def _repeated_header(table: pd.DataFrame) -> np.ndarray:
+    """Rows whose every filled cell repeats its column's name (at least two cells, or the one)."""
+    out = np.zeros(len(table), dtype=bool)
+    # a typed column (numbers, dates) cannot hold its header's text
+    texts = [at for at in range(table.shape[1])
+             if pd.api.types.is_string_dtype(table.iloc[:, at].dtype) or table.iloc[:, at].dtype == object]
+    if not len(table) or not texts:
+        return out
+    candidate = np.zeros(len(table), dtype=bool)
+    for at in texts[:2]:  # a repeated header repeats one of its first two text columns
+        candidate |= _is_header(table.iloc[:, at], table.columns[at])
+    if not candidate.any():
+        return out
+    part = table[candidate]
+    same = np.zeros(len(part), dtype=np.int64)
+    filled = np.zeros(len(part), dtype=np.int64)
+    for at in texts:
+        text = part.iloc[:, at].astype(pd.StringDtype("pyarrow")).str.strip()
+        filled += (text.notna() & (text != "")).fillna(False).to_numpy(dtype=bool)
+        same += _is_header(part.iloc[:, at], table.columns[at])
+    need = min(2, table.shape[1])
+    out[candidate] = (same >= need) & (same == filled)
+    return out
+
+
+def _is_header(column: pd.Series, header) -> np.ndarray:
+    text = column.astype(pd.StringDtype("pyarrow")).str.strip().str.lower()  # vectorised (Arrow)
+    return (text == _normal(header)).fillna(False).to_numpy(dtype=bool)
 
 
 def _problems(bad, header, cell, reason, r: Role, source, name, config) -> pd.DataFrame:
