@@ -1,0 +1,112 @@
+"""Whatever a file holds, loading it succeeds with a reconciled ledger or raises the kit's own error.
+
+Hypothesis writes random tables (random headers, duplicates included; cells of unicode text,
+blanks, numbers, dates, times; a random mapping of headers onto roles) and random bytes to a
+file, points a study file at it and loads it. Anything other than success or a
+:class:`uxcx.errors.UxcxError` is a bug in the kit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import uxcx
+from uxcx.errors import UxcxError
+
+ROLES = ["participant", "respondent", "customer", "task", "success", "time_s", "errors", "clicks",
+         "seq", "nps", "csat", "ces", "sus_1", "sus_2", "umux_lite_1", "date", "start", "end",
+         "revenue", "email", "comment", "design", "abandoned", "optimal_clicks"]
+SOURCES = ["usability", "questionnaire", "survey", "customers"]
+FAST = settings(max_examples=40, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+cells = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", " ", "NA", "N/A", "yes", "No", "1:23", "00:01:23", "83s", "1m 23s",
+                     "4,5", "-3", "=1+2", "@x", "1e400", "nan", "inf", "2024-02-30", "2024-01-06",
+                     "45292", "101.0", "P1", "a@b.co", "+44 20 7946 0958", "10.0.0.1", '"', "\n",
+                     "participant", "task", "\x00", "\ufeff", "0.5", "12:00", "9999999999999999999"]),
+    st.integers(-10**6, 10**6).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+headers = st.lists(st.one_of(st.sampled_from(ROLES + ["Participant", " task ", "Email", "Name",
+                                                      "IPAddress", "LocationLatitude", ""]),
+                             st.text(min_size=0, max_size=8)), min_size=1, max_size=6)
+
+
+@st.composite
+def tables(draw):
+    names = draw(headers)
+    n_rows = draw(st.integers(0, 6))
+    rows = [[draw(cells) for _ in names] for _ in range(n_rows)]
+    if rows and draw(st.booleans()):  # a ragged row now and then
+        rows[-1] = rows[-1][:-1] if draw(st.booleans()) else rows[-1] + ["extra"]
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\n", "\r\n", "\r"]))
+               ).writerows([names, *rows])
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    data = text.getvalue().encode(encoding, errors="replace")
+    mapping = draw(st.dictionaries(st.sampled_from(names), st.sampled_from(ROLES), max_size=4))
+    return data, mapping
+
+
+def _load(data: bytes, source: str, mapping: dict, extension: str = "csv", extra: dict | None = None):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder)
+        (path / f"data.{extension}").write_bytes(data)
+        config = {"path": f"data.{extension}", "columns": mapping, **(extra or {})}
+        (path / "study.yml").write_text(yaml.safe_dump({"name": "fuzz", "sources": {source: config}}),
+                                        encoding="utf-8")
+        try:
+            study = uxcx.load_study(path / "study.yml")
+        except UxcxError:
+            return None
+        for name, led in study.ledger.sources.items():
+            assert led.read == led.kept + led.n_dropped, name
+            assert len(study[name]) == led.kept
+        return study
+
+
+@FAST
+@given(table=tables(), source=st.sampled_from(SOURCES))
+def test_random_tables_load_or_raise_the_kits_error(table, source):
+    data, mapping = table
+    _load(data, source, mapping)
+
+
+@FAST
+@given(data=st.binary(max_size=300), source=st.sampled_from(SOURCES),
+       extension=st.sampled_from(["csv", "json", "txt", "xlsx", "parquet", "dat"]))
+def test_random_bytes_load_or_raise_the_kits_error(data, source, extension):
+    _load(data, source, {}, extension)
+
+
+@settings(max_examples=25, deadline=None)
+@given(table=tables(), personal=st.lists(st.sampled_from(ROLES), max_size=2),
+       values=st.dictionaries(st.sampled_from(["success", "nps", "sus_*"]),
+                              st.dictionaries(st.sampled_from(["Yes", "No", "N/A", "5"]),
+                                              st.one_of(st.none(), st.floats(0, 10))), max_size=2))
+def test_random_study_settings_load_or_raise_the_kits_error(table, personal, values):
+    data, mapping = table
+    _load(data, "survey", mapping, extra={"personal": personal, "values": values})
+
+
+# --- regressions found by the tests above ------------------------------------------
+
+
+def test_bom_only_file_is_an_empty_file():
+    assert _load(b"\xef\xbb\xbf", "survey", {}) is None
+    assert _load(b"\xff\xfe", "survey", {}) is None
+
+
+def test_header_cut_by_a_lone_carriage_return():
+    # found by hypothesis: the export sniffer's csv.reader saw '\r' inside a field
+    assert _load(b"participant,participant\r,\r", "usability", {}) is None
