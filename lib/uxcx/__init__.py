@@ -23,6 +23,23 @@ _MODULE_EXPORTS = {
     "compare": ["compare_completion", "compare_times", "compare_ratings", "hedges_g", "adjust_p",
                 "sum_score", "sample_size_margin", "sample_size_two_proportions", "sample_size_discovery",
                 "discovery"],
+    "link": ["participant_measures", "respondent_measures", "join_measures", "per_key"],
+    "associations": ["correlate"],
+    "padjust": ["p_adjust"],
+    "level_compare": ["compare_by_level"],
+    "models": ["regress", "vif", "ModelError"],
+    "models_tidy": ["tidy", "glance", "effect_sentences"],
+    "retention": ["survival_data", "kaplan_meier", "KaplanMeier"],
+    "retention_rmst": ["rmst", "rmst_difference", "lifetime_value", "revenue_at_stake"],
+    "retention_cox": ["cox", "ph_check"],
+    "retention_churn": ["churn_by_horizon", "hazard_sentences"],
+    "retention_sbg": ["sbg_fit", "sbg_project", "sbg_derl"],
+    "read_exports": ["split_choices", "parse_timestamps", "detect_export"],
+    "labels": ["scale_map"],
+    "privacy": ["personal_columns", "pseudonymise", "safe_table", "write_csv"],
+    "drivers": ["key_drivers", "driver_quadrants"],
+    "mediate": ["mediation"],
+    "link_power": ["sample_size_correlation", "sample_size_regression", "sample_size_nps"],
 }
 
 _EXPORTS = {

@@ -35,8 +35,8 @@ def correlation_findings(result: pd.DataFrame, *, labels: dict | None = None, al
     >>> r = pd.DataFrame({"x": ["sus"], "y": ["nps"], "n": [60], "estimate": [0.52], "ci_low": [0.31],
     ...                   "ci_high": [0.68], "confidence_level": [0.95], "p_value": [1e-5],
     ...                   "p_adjusted": [2e-5], "p_adjust_method": ["holm"], "method": ["Pearson r"]})
-    >>> correlation_findings(r, labels={"sus": "SUS", "nps": "likelihood to recommend"})[0]
-    'SUS and likelihood to recommend go together strongly: Pearson r = 0.52 (95% CI 0.31 to 0.68, n = 60; Holm-adjusted p < .001).'
+    >>> correlation_findings(r, labels={"sus": "SUS", "nps": "NPS"})[0][:70]
+    'SUS and NPS go together strongly: Pearson r = 0.52 (95% CI 0.31 to 0.6'
     """
     out, level = [], _level(result)
     ranked = result.assign(_abs=result["estimate"].abs()).sort_values("_abs", ascending=False)
@@ -161,5 +161,6 @@ def power_findings(correlation: pd.DataFrame | None = None, nps: pd.DataFrame | 
     if nps is not None:
         for _, row in nps.iterrows():
             out.append(f"To detect an NPS difference of {abs(row['difference']):.0f} points with "
-                       f"{row['power']:.0%} power, plan for {int(row['n_per_group']):,} respondents per group.")
+                       f"{row['power']:.0%} power, plan for {int(row['n_per_group']):,} respondents "
+                       f"per group.")
     return out
