@@ -200,3 +200,55 @@ def test_customer_experience_notebook_reports_nps_csat_and_loyalty(report):
     assert doc["findings"][0].startswith("NPS +3.8")
     page = (out / "02_customer_experience.html").read_text()
     assert page.count("data:image/png;base64") >= 5
+
+
+def _rows(doc, key, **match):
+    return [r for r in doc["results"][key] if all(r.get(k) == v for k, v in match.items())]
+
+
+def test_ux_to_cx_notebook_recovers_the_planted_mediation(report):
+    out, _, _ = report
+    doc = json.loads((out / "03_ux_to_cx.json").read_text())
+    assert doc["status"] == "ok"
+    # data/sample/README.md: a = 0.45, b = 0.5, c' = 0.15, so a*b = 0.225, each inside its interval
+    planted = {"a": 0.45, "b": 0.5, "direct": 0.15, "indirect": 0.225}
+    for term, truth in planted.items():
+        row = _rows(doc, "mediation", term=term)[0]
+        assert row["ci_low"] < truth < row["ci_high"], (term, row)
+        assert row["ci_high"] - row["ci_low"] < 0.08  # 2,997 respondents: a tight interval
+    # the README's realised correlation of the UMUX-Lite score with likelihood to recommend
+    r = _rows(doc, "correlations", x="umux_lite", y="nps")[0]
+    assert r["estimate"] == pytest.approx(0.633, abs=5e-4) and r["p_adjust_method"] == "holm"
+    drivers = [d for d in doc["results"]["key_drivers"] if d["driver"] != "(model)"]
+    model = _rows(doc, "key_drivers", driver="(model)")[0]
+    assert sum(d["estimate"] for d in drivers) == pytest.approx(model["estimate"])
+    assert all(d["ci_low"] <= d["estimate"] <= d["ci_high"] for d in drivers)
+    joins = doc["results"]["joins"][0]
+    assert joins["left_keys"] == 60 and 0 < joins["left_matched"] < 60
+    assert any("runs through" in f for f in doc["findings"])
+    page = (out / "03_ux_to_cx.html").read_text()
+    assert page.count("data:image/png;base64") >= 6
+
+
+def test_retention_notebook_recovers_the_planted_churn_effect(report):
+    out, _, _ = report
+    doc = json.loads((out / "04_retention.json").read_text())
+    assert doc["status"] == "ok"
+    # data/sample/README.md: hazard ratio 1.5 per SD lower experienced usability; plans 0.8 and 0.6
+    ux = _rows(doc, "cox", term="ux_sd")[0]  # per SD *better* experience: 1 / 1.5
+    assert ux["ci_low"] < 1 / 1.5 < ux["ci_high"]
+    for term, truth in (("plan[Plus]", 0.8), ("plan[Pro]", 0.6)):
+        row = _rows(doc, "cox", term=term)[0]
+        assert row["ci_low"] < truth < row["ci_high"], term
+    customers = pd.read_csv(ROOT / "data" / "sample" / "customers.csv")
+    by_plan = doc["results"]["retention_by_segment"]
+    assert sum(r["n"] for r in by_plan if r["term"] == "median survival") == len(customers)
+    worse, best = (_rows(doc, "lifetime_value", **{"UX level": level})[0]["estimate"]
+                   for level in ("Low", "High"))
+    assert worse < best
+    assert _rows(doc, "logrank")[0]["p_value"] < 1e-6
+    alpha = _rows(doc, "sbg", term="alpha")[0]
+    assert alpha["estimate"] > 0 and alpha["ci_low"] < alpha["estimate"] < alpha["ci_high"]
+    assert any("times as fast" in f or "times the" in f for f in doc["findings"])
+    page = (out / "04_retention.html").read_text()
+    assert page.count("data:image/png;base64") >= 4

@@ -30,6 +30,7 @@ _MODULE_EXPORTS = {
     "models": ["regress", "vif", "ModelError"],
     "models_tidy": ["tidy", "glance", "effect_sentences"],
     "retention": ["survival_data", "kaplan_meier", "KaplanMeier"],
+    "retention_logrank": ["logrank"],
     "retention_rmst": ["rmst", "rmst_difference", "lifetime_value", "revenue_at_stake"],
     "retention_cox": ["cox", "ph_check"],
     "retention_churn": ["churn_by_horizon", "hazard_sentences"],

@@ -91,12 +91,40 @@ def group_ids(data: pd.DataFrame, by_cols: list[str]) -> tuple[np.ndarray, pd.Da
 
     Without grouping there is one group (also for an empty frame). Missing keys
     form their own group, so no row is lost.
+
+    The numbering is that of ``data.groupby(by_cols, dropna=False, sort=True,
+    observed=True).ngroup()`` (in each column missing keys sort last, a categorical
+    sorts by its categories and keeps only those seen) and the keys those of
+    ``groupby(...).first()``, at a fraction of the cost: each column is factorized
+    once by hashing, the codes are combined into one mixed-radix integer, and the
+    combinations seen are numbered in order by a count over that grid (by a sort
+    when the grid would be large).
     """
     if not by_cols:
         return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
-    gid = data.groupby(by_cols, dropna=False, sort=True, observed=True).ngroup().to_numpy()
-    keys = data[by_cols].groupby(gid, dropna=False).first()
-    return gid, keys.reset_index(drop=True)
+    n_rows = len(data)
+    code, size = np.zeros(n_rows, dtype=np.int64), 1
+    for column in by_cols:
+        codes, uniques = pd.factorize(data[column], sort=True)
+        codes = codes.astype(np.int64, copy=False)
+        codes[codes < 0] = len(uniques)  # missing keys: a group of their own, sorted last
+        if size * (len(uniques) + 1) >= 2**62:  # the combined code would overflow: renumber first
+            code = np.unique(code, return_inverse=True)[1].reshape(-1)
+            size = int(code.max()) + 1 if n_rows else 1
+        code, size = code * (len(uniques) + 1) + codes, size * (len(uniques) + 1)
+    if size <= max(4 * n_rows, 1_000_000):  # number the occupied cells of the grid in order
+        gid = (np.cumsum(np.bincount(code, minlength=size) > 0) - 1)[code]
+    else:
+        gid = np.unique(code, return_inverse=True)[1].reshape(-1)
+    gid = gid.astype(np.int64, copy=False)
+    first = np.full(int(gid.max()) + 1 if n_rows else 0, n_rows, dtype=np.int64)
+    np.minimum.at(first, gid, np.arange(n_rows, dtype=np.int64))  # the first row of every group
+    keys = pd.concat([data[c].take(first).reset_index(drop=True) for c in by_cols], axis=1)
+    keys.columns = pd.Index(by_cols, name=data.columns.name)
+    for j, dtype in enumerate(keys.dtypes):
+        if dtype == np.dtype(object):  # a missing key reads None there, as groupby(...).first() gives it
+            keys.isetitem(j, keys.iloc[:, j].where(keys.iloc[:, j].notna(), None))
+    return gid, keys
 
 
 def per_group(values: pd.Series, gid: np.ndarray, n_groups: int, *aggs: str) -> pd.DataFrame:
