@@ -46,7 +46,7 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-bench: $(VENV)/.installed-bench ## speed against peer libraries (writes benchmarks/RESULTS.md)
+bench: $(VENV)/.installed-bench ## speed against peer libraries (writes benchmarks/README.md)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -82,3 +82,19 @@ def test_readme_study_file_example_is_valid():
     config = StudyFile.model_validate(yaml.safe_load(block))
     assert set(config.sources) == {"usability", "survey", "customers"}
     assert config.sources["survey"].value_map("csat")["N/A"] is None
+
+
+def test_readme_bringing_your_own_data_example_is_valid_and_reasons_documented():
+    from uxcx.ledger import REASONS
+    from uxcx.study import StudyFile
+
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```yaml\n(name: .*?)```", readme, re.S)
+    assert len(blocks) == 2
+    config = StudyFile.model_validate(yaml.safe_load(blocks[1]))
+    assert config.sources["survey"].format == "qualtrics"
+    assert config.sources["usability"].format == "wide-tasks"
+    assert config.analysis.pseudonym_key
+    # every reason a row can be dropped for is explained, with its fix, in the README
+    missing = [reason for reason in REASONS if f"| `{reason}` |" not in readme]
+    assert not missing, f"README does not explain ledger reasons {missing}"

@@ -237,6 +237,7 @@ def join_measures(left: pd.DataFrame, right: pd.DataFrame, *, on: str, names=("l
     out = out.merge(right_cols, on=on, how="left", validate="many_to_one").set_axis(index)
     if on not in left.columns and left.index.name == on:
         out = out.set_index(on)
+    out.attrs = dict(left.attrs)  # e.g. the time unit of survival data
     matched = lkey.isin(rkey.dropna())
     if ledger is not None:
         lk, rk = pd.Index(lkey.dropna().unique()), pd.Index(rkey.dropna().unique())

@@ -243,11 +243,15 @@ def table(frame: pd.DataFrame, *, digits: int = 3):
     p_columns = [c for c in numbers if c in ("p_value", "p_adjusted")]
     whole = [c for c in numbers if (shown[c].dropna() % 1 == 0).all()]
     formats = {c: f"{{:.{digits}g}}" for c in numbers if c not in p_columns}
-    formats.update({c: "{:,.0f}" for c in whole if c not in p_columns})
+    large = [c for c in numbers if shown[c].abs().max() >= 1000]  # money, counts: 37,931 not 3.79e+04
+    formats.update({c: "{:,.0f}" for c in [*whole, *large] if c not in p_columns})
     formats.update({c: (lambda p: "<0.001" if p < 0.001 else f"{p:.3f}") for c in p_columns})
+    # long text (method, a test's reason) gets room to run, so rows stay one or two lines high
+    prose = [c for c in shown.columns if shown[c].dtype == object
+             and shown[c].dropna().astype(str).str.len().max() > 40]
     return (shown.style.hide(axis="index").format(formats, na_rep="")
-            .set_properties(subset=["method"] if "method" in shown else [],
-                            **{"max-width": "22em", "font-size": "85%", "text-align": "left"}))
+            .set_properties(subset=prose, **{"min-width": "24em", "max-width": "40em", "font-size": "85%",
+                                             "text-align": "left"}))
 
 
 def nps_bars(results: pd.DataFrame, *, by: str | None = None, title: str = "Net Promoter Score"):

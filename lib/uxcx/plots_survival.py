@@ -74,7 +74,7 @@ def km_plot(curve: pd.DataFrame, *, times=None, bands: bool = True, at_risk: boo
     """
     by_cols = [c for c in curve.columns if c not in _CURVE]
     if by_cols:
-        parts = list(curve.groupby(by_cols, sort=False, dropna=False))
+        parts = list(curve.groupby(by_cols, sort=False, dropna=False, observed=True))
     else:
         parts = [((), curve)]
     last = float(curve["time"].max()) if len(curve) else 1.0
