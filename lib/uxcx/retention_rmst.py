@@ -145,6 +145,24 @@ def _levels(keys, by_cols):
     return [" / ".join(map(str, row)) for row in keys[by_cols].itertuples(index=False)]
 
 
+def _segments(data, duration, event, by, tau, reference, caller: str, *, default):
+    """RMST per segment and the reference segment's position (``default``: 0, or "longest" RMST)."""
+    by_cols = by_columns(by)
+    if not by_cols:
+        raise UxcxError(f"{caller} needs by=: the segment column(s) to compare")
+    keys, mean, se, n = _rmst_groups(data, duration, event, by_cols, tau)
+    labels = _levels(keys, by_cols)
+    if len(labels) < 2:
+        raise UxcxError(f"{caller} needs at least two segments in {by_cols}; the data have {len(labels)}")
+    if reference is None:
+        ref = int(np.argmax(mean)) if default == "longest" else default
+    else:
+        ref = next((i for i, lab in enumerate(labels) if lab == str(reference)), None)
+    if ref is None:
+        raise UxcxError(f"reference={reference!r} is not a segment; the segments are {labels}")
+    return by_cols, keys, mean, se, n, labels, ref
+
+
 def rmst_difference(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", by, tau,
                     reference=None, confidence_level: float = 0.95, alternative: str = "two-sided",
                     p_adjust: str = "holm") -> pd.DataFrame:
@@ -212,17 +230,8 @@ def rmst_difference(data: pd.DataFrame, *, duration: str = "duration", event: st
     check_option("alternative", alternative, ALTERNATIVES)
     check_option("p_adjust", p_adjust, P_ADJUST_METHODS)
     tau = _tau(tau)
-    by_cols = by_columns(by)
-    if not by_cols:
-        raise UxcxError("rmst_difference needs by=: the segment column(s) to compare")
-    keys, mean, se, n = _rmst_groups(data, duration, event, by_cols, tau)
-    labels = _levels(keys, by_cols)
-    if len(labels) < 2:
-        raise UxcxError(f"rmst_difference needs at least two segments in {by_cols}; the data have "
-                        f"{len(labels)}")
-    ref = 0 if reference is None else next((i for i, lab in enumerate(labels) if lab == str(reference)), None)
-    if ref is None:
-        raise UxcxError(f"reference={reference!r} is not a segment; the segments are {labels}")
+    by_cols, keys, mean, se, n, labels, ref = _segments(data, duration, event, by, tau, reference,
+                                                        "rmst_difference", default=0)
     z = float(stats.norm.ppf(0.5 + level / 2))
     rows = []
     for j in range(len(labels)):
@@ -378,16 +387,9 @@ def revenue_at_stake(data: pd.DataFrame, *, duration: str = "duration", event: s
     """
     level = check_level(confidence_level)
     tau = _tau(tau)
-    by_cols = by_columns(by)
-    if not by_cols:
-        raise UxcxError("revenue_at_stake needs by=: the segment column(s) to compare")
-    keys, mean, se, n = _rmst_groups(data, duration, event, by_cols, tau)
+    by_cols, keys, mean, se, n, labels, ref = _segments(data, duration, event, by, tau, reference,
+                                                        "revenue_at_stake", default="longest")
     rev, rev_se = _revenue(data, revenue, group_ids(data, by_cols)[0], len(keys))
-    labels = _levels(keys, by_cols)
-    ref = (int(np.argmax(mean)) if reference is None
-           else next((i for i, lab in enumerate(labels) if lab == str(reference)), None))
-    if ref is None:
-        raise UxcxError(f"reference={reference!r} is not a segment; the segments are {labels}")
     z = float(stats.norm.ppf(0.5 + level / 2))
     rows = []
     for j in range(len(labels)):
