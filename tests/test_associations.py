@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from conftest import ROOT
 from uxcx import load_study
 from uxcx.associations import _r_from_counts, correlate, fisher_interval
 from uxcx.compare_core import adjust_p
@@ -197,7 +198,7 @@ def test_adjust_p_keeps_its_results():
 
 
 def test_sample_study_umux_lite_and_recommendation():
-    s = load_study("data/sample/study.yml")
+    s = load_study(ROOT / "data" / "sample" / "study.yml")
     survey = s["survey"].assign(umux=lambda d: d[["umux_lite_1", "umux_lite_2"]].mean(axis=1))
     out = correlate(survey, x="umux", y="nps")
     # data/sample/README.md, "Realised figures": Pearson r, UMUX-Lite mean vs LTR = 0.633.

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 import uxcx
+from conftest import ROOT
 from uxcx.errors import UxcxWarning
 from uxcx.models import ModelError, regress, vif
 from uxcx.models_tidy import effect_sentences, glance, tidy
@@ -54,7 +55,7 @@ def mtcars():
 def survey():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sv = uxcx.load_study("data/sample/study.yml")["survey"].copy()
+        sv = uxcx.load_study(ROOT / "data" / "sample" / "study.yml")["survey"].copy()
     sv["umux"] = uxcx.umux_lite_score(sv)
     sv["ease"] = sv[["ease_search", "ease_checkout", "ease_returns"]].mean(axis=1)
     sv["promoter"] = (sv["nps"] >= 9).astype(int)

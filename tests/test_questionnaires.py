@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from conftest import ROOT
 from uxcx import DataError, SmallSampleWarning, UxcxError, load_study
 from uxcx.questionnaires import (
     SUS_ITEMS,
@@ -33,7 +34,7 @@ from uxcx.results import COLUMNS
 ITEMS = list(SUS_ITEMS)
 BROOKE = [4, 1, 5, 2, 5, 1, 4, 2, 3, 1]  # Brooke (1996), the worked example: SUS = 85
 AGREE = {"Strongly Disagree": 1, "Disagree": 2, "Neutral": 3, "Agree": 4, "Strongly Agree": 5}
-SAMPLE = "data/sample/study.yml"
+SAMPLE = ROOT / "data" / "sample" / "study.yml"
 
 
 def answers(*rows) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pytest
 import statsmodels.api as sm
 
 import uxcx
+from conftest import ROOT
 from uxcx.errors import DataError, UxcxError, UxcxWarning
 from uxcx.results import COLUMNS
 from uxcx.retention_churn import churn_by_horizon, hazard_sentences
@@ -143,7 +144,7 @@ def test_telco_multi_against_R(telco):
 
 
 def test_sample_study_plan_hazard_ratios():
-    s = uxcx.load_study("data/sample/study.yml")
+    s = uxcx.load_study(ROOT / "data" / "sample" / "study.yml")
     c = s["customers"].copy()
     end = pd.to_datetime(c["end"])
     last = end.fillna(pd.Timestamp("2025-12-31"))
