@@ -2,7 +2,7 @@
 
 Completion rate: for n = 5, 10, 20, 50 and a grid of true rates p, draw
 ``--sims`` binomial outcomes and compute the adjusted-Wald, Wilson and exact
-(Clopper-Pearson) 95% intervals with ``uxcx.ux_common.proportion_interval``, the
+(Clopper-Pearson) 95% intervals with ``uxcx._core.common.proportion_interval``, the
 code ``completion_rate`` runs after counting successes per group (all simulated
 samples in one vectorised call). Each cell shows the simulated coverage and, in
 brackets, the exact coverage sum_x P(X = x)·[p in interval(x)] over x = 0..n.
@@ -33,8 +33,8 @@ import pandas as pd
 from scipy import stats
 
 from uxcx import ux
+from uxcx._core.common import proportion_interval
 from uxcx.errors import SmallSampleWarning
-from uxcx.ux_common import proportion_interval
 
 NS = (5, 10, 20, 50)
 PS = (0.5, 0.6, 0.7, 0.78, 0.8, 0.9, 0.95)

@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from uxcx.retention_cox import cox
+from uxcx.retention.proportional_hazards import cox
 
 TRUE = {"sus": -0.02, "umux": -0.3, "plan[Plus]": -0.22, "plan[Pro]": -0.51, "mobile": 0.1}
 

@@ -36,8 +36,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from uxcx import drivers_boot as kern
-from uxcx.drivers import key_drivers
+from uxcx.link import drivers_boot as kern
+from uxcx.link.drivers import key_drivers
 
 
 def _timed(func, repeat: int = 1):

@@ -1,11 +1,11 @@
-"""Speed of ``uxcx.io.read_table`` against ``pandas.read_csv`` on a survey export.
+"""Speed of ``uxcx.io.tables.read_table`` against ``pandas.read_csv`` on a survey export.
 
 Writes a realistic survey CSV to a temporary folder (respondent id, date, NPS
 0-10, CSAT 1-5, CES 1-7, five Likert items, a segment, a short free-text answer
 with commas and quotes, a duration; about 5 % of answers blank), then times, in
 the same run and best of ``--repeat``:
 
-- ``uxcx.io.read_table(path, text_columns=["respondent_id"])``;
+- ``uxcx.io.tables.read_table(path, text_columns=["respondent_id"])``;
 - ``pandas.read_csv(path)`` with the default C engine, the call a researcher
   would otherwise make;
 - ``pandas.read_csv(path, engine="pyarrow", dtype_backend="pyarrow")``, the
@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from uxcx.io import read_table
+from uxcx.io.tables import read_table
 
 COMMENTS = np.array([
     "", "Great", "Too slow, honestly", "Love the new search", 'Support was "meh"',
@@ -121,13 +121,13 @@ def main(argv: list[str] | None = None) -> int:
         size = path.stat().st_size / 1e6
 
         seconds, results = best_of({
-            "uxcx.io.read_table": lambda: read_table(path, text_columns=["respondent_id"]),
+            "uxcx.io.tables.read_table": lambda: read_table(path, text_columns=["respondent_id"]),
             "pandas.read_csv (C engine)": lambda: pd.read_csv(path),
             "pandas.read_csv (pyarrow engine, reference)": lambda: pd.read_csv(
                 path, engine="pyarrow", dtype_backend="pyarrow"),
         }, args.repeat)
-    table, peer = results["uxcx.io.read_table"], results["pandas.read_csv (C engine)"]
-    t_ours, t_pandas = seconds["uxcx.io.read_table"], seconds["pandas.read_csv (C engine)"]
+    table, peer = results["uxcx.io.tables.read_table"], results["pandas.read_csv (C engine)"]
+    t_ours, t_pandas = seconds["uxcx.io.tables.read_table"], seconds["pandas.read_csv (C engine)"]
 
     differ = compare(table.frame, peer)
     print(f"\n{args.rows:,} rows, {size:.1f} MB, {os.cpu_count()} CPUs, "

@@ -37,7 +37,7 @@ from bench_mediation import simulate
 df = simulate(np.random.default_rng(seed), n)
 start = time.perf_counter()
 if tool == "uxcx":
-    from uxcx.mediate import mediation
+    from uxcx.link.mediate import mediation
     r = mediation(df, x="x", m="m", y="y", n_boot=n_boot, seed=1, ci_method=method).set_index("term")
     row = r.loc["indirect"]
     out = [float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]),
@@ -91,7 +91,7 @@ def speed_table(n: int, n_boot: int, seed: int) -> str:
 
 
 def coverage_table(sims: int, seed: int, n: int = 100, n_boot: int = 1000) -> str:
-    from uxcx.mediate import mediation
+    from uxcx.link.mediate import mediation
 
     rng = np.random.default_rng(seed)
     hits = {"bca": 0, "percentile": 0}

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from uxcx import sample
-from uxcx.report import run_report
+from uxcx.datasets import sample
+from uxcx.report.runner import run_report
 
 
 def write_study(folder: Path, n_customers: int) -> Path:

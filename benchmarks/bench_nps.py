@@ -14,7 +14,7 @@ The three intervals agree within Monte Carlo error: the standard error of a 2.5%
 percentile of B resamples is about sqrt(0.025 * 0.975 / B) / phi(1.96) * se.
 
 Coverage: for n = 30, 100, 1000 and several true (p_P, p_D), ``--sims`` simulated
-surveys (counts drawn from the trinomial) go through ``uxcx.cx_nps.nps_interval``
+surveys (counts drawn from the trinomial) go through ``uxcx.cx.nps.nps_interval``
 in one vectorised call per method. Analytic cells show the simulated coverage and,
 in brackets, the exact coverage sum over all (P, D) of P(P, D)·[truth in interval].
 Bootstrap cells use ``--boot-sims`` surveys of ``--n-boot`` resamples each.
@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from uxcx import cx
-from uxcx.cx_nps import nps_interval
+from uxcx.cx.nps import nps_interval
 
 LEVEL = 0.95
 NS = (30, 100, 1000)

@@ -1,4 +1,4 @@
-"""p-value adjustment: ``uxcx.padjust.p_adjust`` against statsmodels' ``multipletests``.
+"""p-value adjustment: ``uxcx._core.padjust.p_adjust`` against statsmodels' ``multipletests``.
 
 statsmodels runs ``gc.collect()`` inside every Holm call, so its cost grows with
 the number of live Python objects in the session (a notebook holding frames pays
@@ -24,7 +24,7 @@ import time
 import numpy as np
 from statsmodels.stats.multitest import multipletests
 
-from uxcx.padjust import p_adjust
+from uxcx._core.padjust import p_adjust
 
 
 def _time(fn, calls: int) -> float:

@@ -3,7 +3,7 @@
 Data: ``--n`` customers in three plans (50/35/15%) with exponential churn (monthly
 hazard 0.025 x 1 / 0.8 / 0.6), start dates spread over 18 months and observation
 ending at 24 months, times counted in whole days and expressed in months (as
-``uxcx.retention.survival_data`` makes them), so there are many tied times.
+``uxcx.retention.curves.survival_data`` makes them), so there are many tied times.
 
 - uxcx: ``kaplan_meier(data, by="plan", horizons=[3, 6, 12])`` (one lexsort, counts by
   ``np.add.reduceat``, grouped cumulative sums in log space; curves, log-log intervals,
@@ -36,8 +36,8 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
-from uxcx.retention import DAYS_PER_MONTH, kaplan_meier
-from uxcx.retention_logrank import logrank
+from uxcx.retention.curves import DAYS_PER_MONTH, kaplan_meier
+from uxcx.retention.logrank_test import logrank
 
 HORIZONS = [3.0, 6.0, 12.0]
 

@@ -14,11 +14,11 @@ from statsmodels.stats.multitest import multipletests
 
 from conftest import ROOT
 from uxcx import load_study
-from uxcx.associations import _r_from_counts, correlate, fisher_interval
-from uxcx.compare_core import adjust_p
+from uxcx._core.compare import adjust_p
+from uxcx._core.padjust import p_adjust
+from uxcx._core.results import COLUMNS, result_frame
 from uxcx.errors import DataError, UxcxError, UxcxWarning
-from uxcx.padjust import p_adjust
-from uxcx.results import COLUMNS, result_frame
+from uxcx.link.correlations import _r_from_counts, correlate, fisher_interval
 
 SMALL = pd.DataFrame({"sus": [50, 62.5, 70, 72.5, 80, 85, 90, 95], "nps": [3, 6, 7, 6, 8, 9, 9, 10]})
 WITH_NA = pd.DataFrame({

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
-from uxcx.cli import main
+from uxcx.report.cli import main
 
 SAMPLE = ROOT / "data" / "sample" / "study.yml"
 
@@ -49,7 +49,7 @@ def test_sample_command_writes_the_committed_files(tmp_path, capsys):
 
 
 def test_console_script_runs():
-    done = subprocess.run([sys.executable, "-m", "uxcx.cli", "--version"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "uxcx.report.cli", "--version"], capture_output=True,
                           text=True)
     assert done.returncode == 0 and done.stdout.startswith("uxcx ")
 

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from uxcx.coerce import coerce
-from uxcx.schema import role
+from uxcx.study.coerce import coerce
+from uxcx.study.schema import role
 
 
 def s(*values, dtype=object):

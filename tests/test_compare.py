@@ -1,4 +1,4 @@
-"""Tests of uxcx.compare: published examples, R and scipy/statsmodels cross-checks,
+"""Tests of uxcx.ux.compare: published examples, R and scipy/statsmodels cross-checks,
 properties, and the planted effects of the sample study.
 
 R figures come from R 4.2.2 (``Rscript``); each is written next to the call that
@@ -22,7 +22,9 @@ from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize, samplesize_confint_proportion
 
 import uxcx
-from uxcx.compare import (
+from uxcx._core.results import COLUMNS
+from uxcx.errors import UxcxWarning
+from uxcx.ux.compare import (
     ComparisonError,
     adjust_p,
     compare_completion,
@@ -35,9 +37,7 @@ from uxcx.compare import (
     sample_size_two_proportions,
     sum_score,
 )
-from uxcx.compare_sum import _weighted
-from uxcx.errors import UxcxWarning
-from uxcx.results import COLUMNS
+from uxcx.ux.single_metric import _weighted
 
 ROOT = Path(__file__).resolve().parents[1]
 

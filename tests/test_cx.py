@@ -16,9 +16,9 @@ from statsmodels.stats.weightstats import DescrStatsW
 import uxcx
 from conftest import ROOT
 from uxcx import cx
-from uxcx.cx_nps import nps_interval
+from uxcx._core.results import COLUMNS
+from uxcx.cx.nps import nps_interval
 from uxcx.errors import DataError, SmallSampleWarning, UxcxError, UxcxWarning
-from uxcx.results import COLUMNS
 
 NPS_EXTRA = ["promoters", "passives", "detractors", "share_promoters", "share_passives", "share_detractors"]
 

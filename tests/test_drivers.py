@@ -1,4 +1,4 @@
-"""Key driver analysis (uxcx.drivers): published figures, slow refits, properties, bad input.
+"""Key driver analysis (uxcx.link.drivers): published figures, slow refits, properties, bad input.
 
 tests/data/mtcars.csv is R's ``datasets::mtcars`` written by R 4.2 with
 ``Rscript -e 'write.csv(mtcars, "tests/data/mtcars.csv")'`` (row names in the first column).
@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import uxcx
-from uxcx.drivers import driver_quadrants, key_drivers
 from uxcx.errors import DataError, UxcxError, UxcxWarning
+from uxcx.link.drivers import driver_quadrants, key_drivers
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -173,7 +173,7 @@ def test_bootstrap_is_seeded_and_intervals_contain_the_estimate(rng):
 def test_bootstrap_matches_a_loop_over_row_resamples(rng):
     # The vectorised weighted-moment bootstrap equals refitting on explicitly resampled rows
     # when both see the same resample counts.
-    from uxcx import drivers_boot as kern
+    from uxcx.link import drivers_boot as kern
 
     frame = _random_frame(rng, n=40, p=3)
     z = frame.to_numpy()
@@ -193,7 +193,7 @@ def test_bootstrap_interval_calibration_small():
     # Population LMG of y = x·b + e with x ~ N(0, S) comes from the population correlation matrix;
     # 60 samples of n = 400 with 200 resamples each: the 90% intervals should cover it about 90%
     # of the time (the full calibration with more samples is in benchmarks/bench_drivers.py).
-    from uxcx import drivers_boot as kern
+    from uxcx.link import drivers_boot as kern
 
     rng = np.random.default_rng(11)
     cov_x = np.array([[1, 0.5, 0.3], [0.5, 1, 0.2], [0.3, 0.2, 1.0]])

@@ -1,4 +1,4 @@
-"""Survey and testing-tool exports (uxcx.read_exports, uxcx.read_wide) on hand-made files in each
+"""Survey and testing-tool exports (uxcx.io.exports, uxcx.io.wide) on hand-made files in each
 tool's shape (tests/exports/), and on the real exports in ../shared/realdata (read in place)."""
 
 import json
@@ -10,8 +10,8 @@ import pytest
 
 from uxcx import load_study
 from uxcx.errors import DataError
-from uxcx.io import read_table
-from uxcx.read_exports import detect_export, parse_timestamps, split_choices
+from uxcx.io.exports import detect_export, parse_timestamps, split_choices
+from uxcx.io.tables import read_table
 
 EXPORTS = __import__("pathlib").Path(__file__).parent / "exports"
 

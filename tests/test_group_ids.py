@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from uxcx.ux_common import group_ids
+from uxcx._core.common import group_ids
 
 
 def _groupby_ids(data, by_cols):

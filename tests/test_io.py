@@ -1,4 +1,4 @@
-"""Tests of uxcx.io: reading tables in every format, encoding and delimiter we meet.
+"""Tests of uxcx.io.tables: reading tables in every format, encoding and delimiter we meet.
 
 Expected row numbers are those a spreadsheet shows for the file (header = row 1).
 """
@@ -17,9 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import uxcx.read_csv as read_csv_module
+import uxcx.io.delimited as read_csv_module
 from uxcx.errors import DataError
-from uxcx.io import RawTable, detect_format, read_table
+from uxcx.io.tables import RawTable, detect_format, read_table
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 

@@ -1,11 +1,11 @@
-"""Label scales (uxcx.labels): built-in maps, reversal, custom maps, missing answers, unknown labels."""
+"""Label scales (uxcx.io.labels): built-in maps, reversal, custom maps, missing answers, unknown labels."""
 
 import pytest
 
 from uxcx import load_study
 from uxcx.errors import DataError, StudyError
-from uxcx.labels import MISSING_LABELS, SCALES, label_map, normal_label, scale_map
-from uxcx.study import SourceConfig
+from uxcx.io.labels import MISSING_LABELS, SCALES, label_map, normal_label, scale_map
+from uxcx.study.study_file import SourceConfig
 
 # Every built-in scale, written as a survey tool shows it (mixed case, extra spaces), with the
 # value it must read as. Anchors: Likert (1932) agreement; Qualtrics' default wordings for the

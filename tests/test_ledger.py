@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from uxcx import UxcxError
-from uxcx.ledger import REASONS, Ledger, LinkCoverage, SourceLedger
+from uxcx.study.ledger import REASONS, Ledger, LinkCoverage, SourceLedger
 
 
 def account() -> SourceLedger:

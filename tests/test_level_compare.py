@@ -6,11 +6,11 @@ import pytest
 from scipy import stats
 from statsmodels.stats.contingency_tables import cochrans_q
 
-from uxcx.compare_core import ComparisonError
-from uxcx.cx_compare import compare_nps
-from uxcx.level_compare import compare_by_level
-from uxcx.level_effects import cliffs_delta, kendall_w, rank_eta2
-from uxcx.results import COLUMNS
+from uxcx._core.compare import ComparisonError
+from uxcx._core.results import COLUMNS
+from uxcx.cx.compare import compare_nps
+from uxcx.link.by_level import compare_by_level
+from uxcx.link.level_effects import cliffs_delta, kendall_w, rank_eta2
 
 
 def _test_row(out):

@@ -1,4 +1,4 @@
-"""Joining at the right level: per-participant aggregation and accounted joins (uxcx.link)."""
+"""Joining at the right level: per-participant aggregation and accounted joins (uxcx.link.measures)."""
 
 from pathlib import Path
 
@@ -8,8 +8,8 @@ import pytest
 
 import uxcx
 from uxcx.errors import UxcxError
-from uxcx.ledger import Ledger
-from uxcx.link import join_measures, participant_measures, per_key, respondent_measures
+from uxcx.link.measures import join_measures, participant_measures, per_key, respondent_measures
+from uxcx.study.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parents[1]
 

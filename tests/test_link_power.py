@@ -1,4 +1,4 @@
-"""Sample sizes for planning a UX-CX study (uxcx.link_power): closed forms, statsmodels, R, simulation."""
+"""Sample sizes for planning a UX-CX study (uxcx.link.power): closed forms, statsmodels, R, simulation."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from scipy import optimize, stats
 from statsmodels.stats.power import FTestPowerF2, NormalIndPower
 
 import uxcx
-from uxcx.link_power import sample_size_correlation, sample_size_nps, sample_size_regression
+from uxcx.link.power import sample_size_correlation, sample_size_nps, sample_size_regression
 
 
 def _pwr_r_power(n, r, alpha=0.05):

@@ -1,4 +1,4 @@
-"""Tests of uxcx.mediate.mediation and its bootstrap engine uxcx.mediate_boot.
+"""Tests of uxcx.link.mediate.mediation and its bootstrap engine uxcx.link.mediate_boot.
 
 Reference values come from statsmodels (OLS, GLM, stats.mediation.Mediation), from
 scipy.stats.bootstrap, from slow loop implementations written here, and from the sample
@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.mediation import Mediation
 
-from uxcx import mediate_boot as boot
 from uxcx.errors import DataError, UxcxError, UxcxWarning
-from uxcx.mediate import mediation
+from uxcx.link import mediate_boot as boot
+from uxcx.link.mediate import mediation
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 

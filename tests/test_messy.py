@@ -20,9 +20,9 @@ import yaml
 import uxcx
 from conftest import ROOT
 from uxcx.errors import UxcxError
-from uxcx.io import read_table
-from uxcx.study import read_study
-from uxcx.validate import validate
+from uxcx.io.tables import read_table
+from uxcx.study.study_file import read_study
+from uxcx.study.validate import validate
 
 CORPUS = ROOT / "tests" / "messy"
 
@@ -139,7 +139,7 @@ def test_decimal_comma_is_not_guessed_in_a_comma_file(tmp_path):
 
 
 def test_a_one_column_file_keeps_its_header(tmp_path):
-    from uxcx.io import read_table
+    from uxcx.io.tables import read_table
 
     (tmp_path / "c.csv").write_text("comment\nToo slow, honestly\nGreat\nFine\n")
     table = read_table(tmp_path / "c.csv")
@@ -175,7 +175,7 @@ def _write_big(path, target_bytes: int) -> int:
 @pytest.mark.big
 def test_200_mb_file_reads_and_validates_quickly(tmp_path):
     # read_table + validate, the loader's two steps on one source (load_study adds the
-    # quality flags of uxcx.quality, timed separately)
+    # quality flags of uxcx.study.quality, timed separately)
     path = tmp_path / "big.csv"
     rows = _write_big(path, 200 * 1024 * 1024)
     (tmp_path / "study.yml").write_text(yaml.safe_dump(

@@ -1,4 +1,4 @@
-"""Models of CX on UX: regress, tidy, glance, vif, effect_sentences (uxcx.models, uxcx.models_tidy).
+"""Models of CX on UX: regress, tidy, glance, vif, effect_sentences (uxcx.link.models, uxcx.link.model_tidy).
 
 Reference values come from R 4.2 on R's own mtcars (datasets package), typed in
 below; each number says which R call produced it.
@@ -16,10 +16,10 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 import uxcx
 from conftest import ROOT
+from uxcx._core.results import COLUMNS
 from uxcx.errors import UxcxWarning
-from uxcx.models import ModelError, regress, vif
-from uxcx.models_tidy import effect_sentences, glance, tidy
-from uxcx.results import COLUMNS
+from uxcx.link.model_tidy import effect_sentences, glance, tidy
+from uxcx.link.models import ModelError, regress, vif
 
 # R 4.2: write.csv(mtcars) -- the columns used here, rows in R's order.
 MTCARS = {

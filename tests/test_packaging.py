@@ -8,7 +8,7 @@ import tomllib
 import yaml
 
 from conftest import ROOT
-from uxcx.schema import ROLES
+from uxcx.study.schema import ROLES
 
 
 def _name(requirement: str) -> str:
@@ -75,7 +75,7 @@ def test_code_passes_ruff():
 
 
 def test_readme_study_file_example_is_valid():
-    from uxcx.study import StudyFile
+    from uxcx.study.study_file import StudyFile
 
     readme = (ROOT / "README.md").read_text()
     block = re.search(r"```yaml\n(name: .*?)```", readme, re.S).group(1)
@@ -85,8 +85,8 @@ def test_readme_study_file_example_is_valid():
 
 
 def test_readme_bringing_your_own_data_example_is_valid_and_reasons_documented():
-    from uxcx.ledger import REASONS
-    from uxcx.study import StudyFile
+    from uxcx.study.ledger import REASONS
+    from uxcx.study.study_file import StudyFile
 
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```yaml\n(name: .*?)```", readme, re.S)

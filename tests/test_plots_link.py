@@ -1,10 +1,10 @@
-"""The linking figures draw what they are given (uxcx.plots_link)."""
+"""The linking figures draw what they are given (uxcx.report.plots_link)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from uxcx.plots_link import correlation_heatmap, driver_quadrant, mediation_diagram, scatter_fit, stars
+from uxcx.report.plots_link import correlation_heatmap, driver_quadrant, mediation_diagram, scatter_fit, stars
 
 
 def test_stars_follow_the_usual_thresholds():

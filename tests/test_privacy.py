@@ -14,8 +14,8 @@ import yaml
 
 import uxcx
 from conftest import ROOT
-from uxcx.privacy import looks_personal, personal_columns, pseudonymise, safe_table, write_csv
-from uxcx.report import run_report, save_results
+from uxcx.report.runner import run_report, save_results
+from uxcx.study.privacy import looks_personal, personal_columns, pseudonymise, safe_table, write_csv
 
 SAMPLE = ROOT / "data" / "sample"
 

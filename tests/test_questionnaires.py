@@ -12,7 +12,9 @@ from scipy import stats
 
 from conftest import ROOT
 from uxcx import DataError, SmallSampleWarning, UxcxError, load_study
-from uxcx.questionnaires import (
+from uxcx._core.results import COLUMNS
+from uxcx.ux.questionnaire_stats import cohens_d_interval
+from uxcx.ux.questionnaires import (
     SUS_ITEMS,
     seq,
     straight_lining,
@@ -28,8 +30,6 @@ from uxcx.questionnaires import (
     umux_lite_score,
     umux_lite_sus,
 )
-from uxcx.questionnaires_stats import cohens_d_interval
-from uxcx.results import COLUMNS
 
 ITEMS = list(SUS_ITEMS)
 BROOKE = [4, 1, 5, 2, 5, 1, 4, 2, 3, 1]  # Brooke (1996), the worked example: SUS = 85

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from uxcx.cli import main
-from uxcx.report import run_report
+from uxcx.report.cli import main
+from uxcx.report.runner import run_report
 
 SAMPLE = ROOT / "data" / "sample" / "study.yml"
 
@@ -131,7 +131,7 @@ def test_cli_report_exits_nonzero_naming_notebook_and_cell(tmp_path, capsys, mon
     books = tmp_path / "notebooks"
     books.mkdir()
     _notebook(books / "01_fails.ipynb", ["raise KeyError('nope')"])
-    monkeypatch.setattr("uxcx.report.default_notebooks", lambda: books)
+    monkeypatch.setattr("uxcx.report.runner.default_notebooks", lambda: books)
     code = main(["report", str(SAMPLE), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 1

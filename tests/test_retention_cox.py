@@ -1,4 +1,5 @@
-"""Tests of uxcx.retention_cox and uxcx.retention_churn against R's survival package (R 4.2.2,
+"""Tests of uxcx.retention.proportional_hazards and uxcx.retention.churn against R's survival package
+(R 4.2.2,
 survival 3.5-3, installed on the build machine) and statsmodels."""
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import statsmodels.api as sm
 
 import uxcx
 from conftest import ROOT
+from uxcx._core.results import COLUMNS
 from uxcx.errors import DataError, UxcxError, UxcxWarning
-from uxcx.results import COLUMNS
-from uxcx.retention_churn import churn_by_horizon, hazard_sentences
-from uxcx.retention_cox import cox, ph_check
+from uxcx.retention.churn import churn_by_horizon, hazard_sentences
+from uxcx.retention.proportional_hazards import cox, ph_check
 
 DATA = __import__("pathlib").Path(__file__).parent / "data"
 

@@ -1,4 +1,4 @@
-"""Tests of uxcx.retention_sbg against Fader & Hardie (2007) and independent computations."""
+"""Tests of uxcx.retention.sbg against Fader & Hardie (2007) and independent computations."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import optimize, special
 
 from uxcx.errors import UxcxError
-from uxcx.retention_sbg import sbg_derl, sbg_fit, sbg_project
+from uxcx.retention.sbg import sbg_derl, sbg_fit, sbg_project
 
 # Fader & Hardie (2007), "How to project customer retention", J. Interactive Marketing 21(1), table 1:
 # percent of the cohort alive at the start of years 1-8 (1,000 customers each).

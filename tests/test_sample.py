@@ -1,4 +1,4 @@
-"""Tests of uxcx.sample: determinism, the committed files, planted effects and planted dirt.
+"""Tests of uxcx.datasets.sample: determinism, the committed files, planted effects and planted dirt.
 
 Expected sizes come from the generating model stated in data/sample/README.md; effect
 tolerances are loose (rough size and sign), since each seed is one draw from the model.
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from uxcx import sample
-from uxcx.sample import DEFAULT_SEED, generate, write_sample
+from uxcx.datasets import sample
+from uxcx.datasets.sample import DEFAULT_SEED, generate, write_sample
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "data" / "sample"

@@ -1,4 +1,4 @@
-"""Tests of uxcx.scale_reliability: a published alpha, R psych, independent formulas, the sample."""
+"""Tests of uxcx.cx.scale_reliability: a published alpha, R psych, independent formulas, the sample."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from scipy import optimize, stats
 
 import uxcx
 from conftest import ROOT
+from uxcx._core.results import COLUMNS
+from uxcx.cx.scale_reliability import cronbach_alpha, item_total, mcdonald_omega, reliability, scale_index
 from uxcx.errors import DataError, SmallSampleWarning, UxcxError, UxcxWarning
-from uxcx.results import COLUMNS
-from uxcx.scale_reliability import cronbach_alpha, item_total, mcdonald_omega, reliability, scale_index
 
 # Denis, D. J. (2021). Applied Univariate, Bivariate, and Multivariate Statistics (2nd ed.), Wiley,
 # ch. "Reliability": 10 respondents x 5 items, analysed with SPSS RELIABILITY /MODEL=ALPHA.
@@ -227,7 +227,7 @@ def test_scale_index_missing_items_and_min_items():
 
 
 def test_scale_index_standardises_when_role_ranges_differ(survey):
-    # nps is 0-10 and csat 1-5 (uxcx.schema roles): "auto" z-standardises each item first.
+    # nps is 0-10 and csat 1-5 (uxcx.study.schema roles): "auto" z-standardises each item first.
     items = ["nps", "csat"]
     z = (survey[items] - survey[items].mean()) / survey[items].std(ddof=1)
     np.testing.assert_allclose(scale_index(survey, items=items), z.mean(axis=1))

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from uxcx import StudyError
-from uxcx.io import RawTable
-from uxcx.schema import frame_schema, role
-from uxcx.study import SourceConfig
-from uxcx.validate import validate
+from uxcx.io.tables import RawTable
+from uxcx.study.schema import frame_schema, role
+from uxcx.study.study_file import SourceConfig
+from uxcx.study.validate import validate
 
 
 def raw(frame: pd.DataFrame, blank_rows=()) -> RawTable:

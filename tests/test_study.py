@@ -101,7 +101,7 @@ def test_role_names_must_be_names(make_study):
 
 
 def test_value_map_patterns():
-    from uxcx.study import SourceConfig
+    from uxcx.study.study_file import SourceConfig
 
     config = SourceConfig(path="x.csv", values={"sus_*": {"Agree": 4}, "csat": {"Good": 4}})
     assert config.value_map("sus_7") == {"Agree": 4}

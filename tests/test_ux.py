@@ -15,8 +15,8 @@ from statsmodels.stats.proportion import proportion_confint
 import uxcx
 from conftest import ROOT
 from uxcx import ux
+from uxcx._core.results import COLUMNS
 from uxcx.errors import DataError, SmallSampleWarning, UxcxError
-from uxcx.results import COLUMNS
 
 SM_METHOD = {"adjusted-wald": "agresti_coull", "wilson": "wilson", "exact": "beta"}
 

@@ -1,0 +1,201 @@
+"""Comparing ratings (SEQ, SUS, UMUX-Lite, ...) of two designs: t or rank tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from uxcx._core.compare import (
+    ALTERNATIVES,
+    ComparisonError,
+    check_choice,
+    check_level,
+    columns_present,
+    numeric,
+    run_by_task,
+    split_groups,
+    term,
+    two_levels,
+)
+from uxcx._core.effects import g_two, hodges_lehmann, rank_biserial
+
+__all__ = ["compare_ratings"]
+
+#: The "auto" rule: rank tests when the smallest group has fewer than this many
+#: observations and a Shapiro-Wilk test rejects normality at ``_SHAPIRO_ALPHA``.
+_AUTO_MIN_N = 15
+_SHAPIRO_ALPHA = 0.05
+
+
+def _auto(samples: dict[str, np.ndarray]) -> tuple[str, str]:
+    """("t" or "rank", the reason) by the stated rule."""
+    smallest = min(len(v) for v in samples.values())
+    if smallest >= _AUTO_MIN_N:
+        return "t", f"auto: n >= {_AUTO_MIN_N} per group"
+    shapiro = {k: stats.shapiro(v).pvalue for k, v in samples.items()
+               if len(v) >= 3 and np.ptp(v) > 0}
+    failing = {k: p for k, p in shapiro.items() if p < _SHAPIRO_ALPHA}
+    if failing:
+        k, p = min(failing.items(), key=lambda kv: kv[1])
+        return "rank", f"auto: n < {_AUTO_MIN_N} and Shapiro-Wilk p = {p:.3f} < .05 in {k}"
+    return "t", f"auto: n < {_AUTO_MIN_N} but Shapiro-Wilk p >= .05"
+
+
+def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paired: bool = False,
+                    method: str = "auto", subject: str = "participant", task: str | None = None,
+                    reference=None, alternative: str = "two-sided", confidence_level: float = 0.95,
+                    p_adjust: str = "holm") -> pd.DataFrame:
+    """Compare ratings of two designs with a t test or a rank test.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long-form: one row per rating.
+    score : str
+        The rating column (SEQ, a SUS score, ...).
+    by : str
+        The column holding the two designs.
+    paired : bool
+        Within subjects: paired t or Wilcoxon signed-rank on the differences.
+    method : {"auto", "t", "rank"}
+        "t": Welch's t (paired t); "rank": Mann-Whitney U (Wilcoxon signed-rank);
+        "auto": rank test when the smallest group has fewer than 15 ratings **and**
+        a Shapiro-Wilk test has p < .05 in a group (paired: in the differences),
+        otherwise t. The reason is written into ``method``.
+    subject : str
+        Participant id: pairs ratings when ``paired``; unpaired rows of one
+        participant and design are averaged first so each participant counts once.
+    task : str, optional
+        Compare task by task: one row per task, p-values adjusted across tasks.
+    reference : optional
+        The design subtracted (default: the first in sorted order).
+    alternative : {"two-sided", "less", "greater"}
+        "greater": the other design is rated higher than the reference.
+    confidence_level : float
+        Of the (always two-sided) interval.
+    p_adjust : {"holm", "fdr_bh", "bonferroni", "none"}
+
+    Returns
+    -------
+    DataFrame
+        Result schema, one row per task (or one row): ``term`` ("Redesign − Current"),
+        ``n`` (ratings in both groups, or pairs), ``estimate`` with ``ci_low``/``ci_high``
+        (t: difference of means with its Welch or paired t interval; rank: the
+        Hodges-Lehmann shift with its distribution-free interval), ``std_error`` (t
+        only), ``statistic`` (t; U of the other design; or W+, the sum of the positive
+        ranks), ``df`` (t only), ``p_value``, ``alternative``, ``p_adjusted``,
+        ``p_adjust_method``, ``effect_size`` and ``effect_size_type`` (Hedges' g /
+        g_z for t; rank-biserial r for rank tests), ``confidence_level``, ``method``.
+
+    Notes
+    -----
+    Ratings are bounded and discrete, yet Sauro & Lewis (2016, ch. 5 and 9) show the
+    t test is robust for them and recommend it; rank tests are the fallback for
+    small, clearly non-normal samples, hence the "auto" rule above (Shapiro & Wilk
+    1965 as the check). The tests are computed by scipy: ``ttest_ind(equal_var=False)``
+    (Welch 1947), ``ttest_rel``, ``mannwhitneyu`` (exact for small samples without ties,
+    else normal with tie correction) and ``wilcoxon`` (zero differences dropped).
+
+    Effect sizes: Hedges' g = J(df) (mean_a - mean_b) / s_pooled and, paired,
+    g_z = J(n - 1) mean(d) / SD(d) (Hedges 1981); their noncentral-t intervals come
+    from :func:`uxcx.ux.compare.hedges_g`. The rank-biserial correlation is
+    r = 2U/(n_a n_b) - 1 for Mann-Whitney and (W+ - W-)/(W+ + W-) for the signed-rank
+    test (Kerby 2014); it runs from -1 (all of the reference above) to 1.
+
+    References
+    ----------
+    Sauro, J., & Lewis, J. R. (2016). *Quantifying the User Experience* (2nd ed.),
+    chapters 5 and 9. Morgan Kaufmann.
+
+    Welch, B. L. (1947). The generalization of "Student's" problem when several
+    different population variances are involved. *Biometrika*, 34(1-2), 28-35.
+
+    Mann, H. B., & Whitney, D. R. (1947). On a test of whether one of two random
+    variables is stochastically larger than the other. *Annals of Mathematical
+    Statistics*, 18(1), 50-60.
+
+    Wilcoxon, F. (1945). Individual comparisons by ranking methods. *Biometrics
+    Bulletin*, 1(6), 80-83.
+
+    Shapiro, S. S., & Wilk, M. B. (1965). An analysis of variance test for normality
+    (complete samples). *Biometrika*, 52(3-4), 591-611.
+
+    Kerby, D. S. (2014). The simple difference formula: an approach to teaching
+    nonparametric correlation. *Comprehensive Psychology*, 3, 11.IT.3.1.
+
+    Hollander, M., Wolfe, D. A., & Chicken, E. (2014). *Nonparametric Statistical
+    Methods* (3rd ed.). Wiley.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"design": ["A"] * 6 + ["B"] * 6, "participant": range(12),
+    ...                   "seq": [6, 7, 5, 6, 7, 6, 4, 5, 3, 5, 4, 6]})
+    >>> r = compare_ratings(d, score="seq", method="rank", reference="B")
+    >>> r[["term", "estimate", "statistic", "effect_size"]].round(3).to_dict("records")
+    [{'term': 'A − B', 'estimate': 2.0, 'statistic': 32.5, 'effect_size': 0.806}]
+    """
+    check_choice("method", method, ("auto", "t", "rank"))
+    check_choice("alternative", alternative, ALTERNATIVES)
+    level = check_level(confidence_level)
+    columns_present(data, {"score": score, "by": by, "subject": subject if paired else None, "task": task})
+    keep = [c for c in dict.fromkeys([by, subject, task, score]) if c is not None and c in data.columns]
+    frame = data[keep].copy()
+    frame[score] = numeric(frame, score, "score")
+    frame = frame.dropna(subset=[score, by])
+    levels = two_levels(frame[by], by, reference)
+    subj = subject if subject in frame.columns else None
+
+    def kernel(part, label):
+        a, b, note = split_groups(part, value=score, by=by, subject=subj, paired=paired, levels=levels,
+                                  aggregate="mean", label=label)
+        if min(len(a), len(b)) < 2:
+            raise ComparisonError(f"each design needs at least 2 ratings{label}; got {len(a)} and {len(b)}.")
+        if method == "auto":
+            samples = {"the differences": a - b} if paired else {str(levels[0]): a, str(levels[1]): b}
+            chosen, reason = _auto(samples)
+            reason = f" ({reason})"
+        else:
+            chosen, reason = method, ""
+        row = {"term": term(*levels), "alternative": alternative, "confidence_level": level}
+        if chosen == "t":
+            g = g_two(a, b, level, paired)
+            if paired:
+                res, diff = stats.ttest_rel(a, b, alternative=alternative), a - b
+                est, se, df, name = diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff)), len(diff) - 1, \
+                    "paired t test"
+                es_type = "Hedges' g_z"
+            else:
+                res = stats.ttest_ind(a, b, equal_var=False, alternative=alternative)
+                est = a.mean() - b.mean()
+                se, df, name = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)), float(res.df), \
+                    "Welch t test"
+                es_type = "Hedges' g"
+            half = stats.t.ppf(0.5 + level / 2, df) * se
+            return {**row, "n": g["n"], "estimate": est, "std_error": se, "ci_low": est - half,
+                    "ci_high": est + half, "statistic": float(res.statistic), "df": df,
+                    "p_value": float(res.pvalue), "effect_size": g["estimate"], "effect_size_type": es_type,
+                    "method": f"{name}{note}; difference of means{reason}"}
+        if paired:
+            diff = a - b
+            nonzero = diff[diff != 0]
+            if len(nonzero) == 0:
+                stat, p, r = 0.0, 1.0, 0.0
+            else:
+                ranks = stats.rankdata(np.abs(nonzero))
+                stat = float(ranks[nonzero > 0].sum())
+                p = float(stats.wilcoxon(diff, zero_method="wilcox", alternative=alternative).pvalue)
+                r = float((stat - ranks[nonzero < 0].sum()) / ranks.sum())
+            est, lo, hi = hodges_lehmann(nonzero, None, level)
+            return {**row, "n": len(diff), "estimate": est, "ci_low": lo, "ci_high": hi, "statistic": stat,
+                    "p_value": p, "effect_size": r, "effect_size_type": "rank-biserial r (matched pairs)",
+                    "method": f"Wilcoxon signed-rank test{note}; Hodges-Lehmann shift{reason}"}
+        res = stats.mannwhitneyu(a, b, alternative=alternative)
+        est, lo, hi = hodges_lehmann(a, b, level)
+        return {**row, "n": len(a) + len(b), "estimate": est, "ci_low": lo, "ci_high": hi,
+                "statistic": float(res.statistic), "p_value": float(res.pvalue),
+                "effect_size": rank_biserial(res.statistic, len(a), len(b)),
+                "effect_size_type": "rank-biserial r",
+                "method": f"Mann-Whitney U test{note}; Hodges-Lehmann shift{reason}"}
+
+    return run_by_task(frame, task=task, kernel=kernel, p_adjust=p_adjust)

@@ -1,0 +1,1 @@
+"""Data sets: the deterministic sample study with planted, documented effects."""

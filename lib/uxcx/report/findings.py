@@ -1,0 +1,254 @@
+"""Plain-language sentences from results, for notebooks and the report index."""
+
+from __future__ import annotations
+
+__all__ = ["data_quality", "show_findings", "p_text", "completion_findings", "time_findings",
+           "rate_findings", "sum_findings", "sus_findings", "nps_findings", "segment_findings",
+           "share_findings", "mean_findings", "trend_findings", "reliability_findings"]
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row{'s' if n != 1 else ''}"
+
+
+def _reasons(reasons: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {reason}" for reason, n in reasons.items())
+
+
+def data_quality(study, *, missing=None, worst: float = 0.2) -> list[str]:
+    """What a researcher should know about a study's data, headline first.
+
+    Parameters
+    ----------
+    study : uxcx.Study
+    missing : DataFrame, optional
+        :func:`uxcx.study.quality.missingness` of the study (computed when omitted).
+    worst : float
+        Columns with more than this share missing are named.
+
+    Returns
+    -------
+    list of str
+        One sentence per point: the reconciliation, each source's drops by
+        reason, repairs, heavily missing columns, and link coverage.
+    """
+    from uxcx.study.quality import missingness
+
+    ledger = study.ledger
+    read = sum(s.read for s in ledger.sources.values())
+    kept = sum(s.kept for s in ledger.sources.values())
+    dropped = sum(s.n_dropped for s in ledger.sources.values())
+    files = f"{len(ledger.sources)} source file{'s' if len(ledger.sources) != 1 else ''}"
+    out = [f"All {read:,} rows read from {files} are accounted for: "
+           f"{kept:,} kept and {dropped:,} dropped, each with its reason."]
+    by_source = [f"{s.n_dropped:,} in {name} ({_reasons(s.reasons)})"
+                 for name, s in ledger.sources.items() if s.n_dropped]
+    if by_source:
+        out.append(f"Dropped: {'; '.join(by_source)}. The data-quality page lists each dropped row "
+                   f"with its row number, column and value, so it can be fixed in the file.")
+    for name, s in ledger.sources.items():
+        out += [f"In the {name} file, {text}." for text in s.flags.values()]
+        if s.repaired_rows:
+            what = "; ".join(f"{k} ({v:,})" for k, v in s.repairs.items())
+            out.append(f"{_rows(s.repaired_rows)} of the {name} file were repaired and kept: {what}.")
+    missing = missingness(study) if missing is None else missing
+    # An empty end date means "still a customer", not a gap in the data.
+    heavy = missing[(missing["share_missing"] > worst) & (missing["column"] != "end")]
+    for r in heavy.itertuples():
+        out.append(f"{r.column} in the {r.source} data is missing for {r.share_missing:.0%} of rows; "
+                   f"results that use it rest on the {r.n - r.missing:,} rows that have it.")
+    whole = [f"{link.left} to {link.right}" for link in ledger.links
+             if link.left_keys and link.left_matched == link.left_keys]
+    for link in ledger.links:
+        if link.left_keys and link.left_matched < link.left_keys:
+            gap = link.left_keys - link.left_matched
+            out.append(f"{gap:,} of {link.left_keys:,} {link.left} keys "
+                       f"({gap / link.left_keys:.1%}) have no partner in {link.right}; "
+                       f"analyses joining the two leave them out.")
+    if whole:
+        out.append(f"Every key links for {', '.join(whole)}.")
+    return out
+
+
+def show_findings(sentences: list[str]):
+    """The sentences as a bulleted Markdown block for a notebook (plain text outside one)."""
+    text = "\n".join(f"- {s}" for s in sentences)
+    try:
+        from IPython.display import Markdown
+    except ImportError:  # pragma: no cover - IPython comes with the kit
+        return text
+    return Markdown(text)
+
+
+# --- usability ---------------------------------------------------------------------------------
+
+def p_text(p: float) -> str:
+    """A p-value as APA style writes it: ``p < .001``, ``p = .02``.
+
+    >>> p_text(0.0004), p_text(0.0213), p_text(0.5)
+    ('p < .001', 'p = .021', 'p = .50')
+    """
+    if p < 0.001:
+        return "p < .001"
+    text = f"{p:.3f}" if p < 0.01 or (p < 0.1 and round(p, 2) != p) else f"{p:.2f}"
+    return "p = " + text.lstrip("0")
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _adjusted(row) -> tuple[float, str]:
+    if pd_notna(row.get("p_adjusted")) and row.get("p_adjust_method") not in (None, "none"):
+        return row["p_adjusted"], f"{row['p_adjust_method'].capitalize()}-adjusted "
+    return row["p_value"], ""
+
+
+def pd_notna(value) -> bool:
+    return value is not None and value == value
+
+
+def completion_findings(rates, comparison, *, by: str = "design", task: str = "task",
+                        alpha: float = 0.05) -> list[str]:
+    """Sentences on completion: each task's change between designs, with interval and test.
+
+    ``rates`` is :func:`uxcx.completion_rate` by ``[task, by]``; ``comparison`` is
+    :func:`uxcx.compare_completion` with ``task=``. Tasks whose adjusted p-value
+    reaches ``alpha`` come first.
+    """
+    out = []
+    level = f"{comparison['confidence_level'].iloc[0]:.0%}" if len(comparison) else "95%"
+    for _, row in comparison.sort_values("p_value").iterrows():
+        other, reference = (s.strip() for s in row["term"].split("−"))
+        r = rates.set_index([task, by])["estimate"]
+        p, adj = _adjusted(row)
+        verb = "raised" if row["estimate"] > 0 else "lowered"
+        before, after = _pct(r[(row[task], reference)]), _pct(r[(row[task], other)])
+        claim = (f"{other} {verb} {row[task]} completion from {before} to {after}" if p < alpha else
+                 f"{row[task]} completion was {before} with {reference} and {after} with {other}, "
+                 f"a difference not statistically significant{' after adjustment' if adj else ''}")
+        out.append(f"{claim} (difference {100 * row['estimate']:+.0f} points, {level} CI "
+                   f"{100 * row['ci_low']:.0f} to {100 * row['ci_high']:.0f}; N−1 two-proportion test, "
+                   f"{adj}{p_text(p)}).")
+    return out
+
+
+def time_findings(comparison, *, task: str = "task", alpha: float = 0.05) -> list[str]:
+    """Sentences on task time: ratio of geometric means per task, with interval and test."""
+    out = []
+    for _, row in comparison.sort_values("p_value").iterrows():
+        other, reference = (s.strip() for s in row["term"].split("−"))
+        p, adj = _adjusted(row)
+        ratio = row["estimate"]
+        change = f"{abs(1 - ratio):.0%} {'less' if ratio < 1 else 'more'} time"
+        lead = (f"{row[task]} took {change} with {other} than with {reference}" if p < alpha else
+                f"{row[task]} took {change} with {other} than with {reference}, a difference not "
+                f"statistically significant{' after adjustment' if adj else ''}")
+        out.append(f"{lead} (ratio of geometric means {ratio:.2f}, {row['confidence_level']:.0%} CI "
+                   f"{row['ci_low']:.2f} to {row['ci_high']:.2f}; Welch t on log times, {adj}{p_text(p)}).")
+    return out
+
+
+def rate_findings(rates, *, by: str = "design", what: str = "Task completion") -> list[str]:
+    """One sentence: a rate per group with its interval (``rates`` from a rate function by ``by``)."""
+    parts = [f"{_pct(row['estimate'])} with {row[by]} ({row['confidence_level']:.0%} CI "
+             f"{_pct(row['ci_low'])} to {_pct(row['ci_high'])}, n = {row['n']:.0f})"
+             for _, row in rates.iterrows()]
+    return [f"{what} across all tasks: {'; '.join(parts)}."]
+
+
+def sum_findings(result, *, by: str = "design", task: str = "task") -> list[str]:
+    """One sentence: the Single Usability Metric across all tasks per group, with its interval."""
+    overall = result[(result["term"] == "SUM") & (result[task] == "All tasks")]
+    parts = [f"{row[by]} {_pct(row['estimate'])} ({row['confidence_level']:.0%} CI {_pct(row['ci_low'])} "
+             f"to {_pct(row['ci_high'])})" for _, row in overall.iterrows()]
+    return [f"Single Usability Metric across all tasks (completion, time, errors and satisfaction "
+            f"combined; Sauro & Kindlund 2005): {'; '.join(parts)}."] if parts else []
+
+
+def sus_findings(sus, *, by: str = "design") -> list[str]:
+    """One sentence: mean SUS per group with interval, grade and percentile."""
+    parts = [f"{row[by]} {row['estimate']:.1f} ({row['confidence_level']:.0%} CI {row['ci_low']:.1f} to "
+             f"{row['ci_high']:.1f}; grade {row['grade']}, {row['percentile']:.0f}th percentile)"
+             for _, row in sus.iterrows()]
+    return [f"Perceived usability (SUS): {'; '.join(parts)}."]
+
+
+# --- customer experience -----------------------------------------------------------------------
+
+def _signed(x: float) -> str:
+    return f"{x:+.1f}".replace("-", "−")
+
+
+def nps_findings(result, *, by: str | None = None) -> list[str]:
+    """One sentence per row of :func:`uxcx.nps`: the score, its interval and the three shares."""
+    out = []
+    for _, row in result.iterrows():
+        who = f"{row[by]}: " if by else ""
+        out.append(f"{who}NPS {_signed(row['estimate'])} ({row['confidence_level']:.0%} CI "
+                   f"{_signed(row['ci_low'])} to {_signed(row['ci_high'])}; {row['method']}, "
+                   f"n = {row['n']:,.0f}): {_pct(row['share_promoters'])} promoters, "
+                   f"{_pct(row['share_passives'])} passives, {_pct(row['share_detractors'])} detractors.")
+    return out
+
+
+def segment_findings(comparison, *, what: str = "NPS", alpha: float = 0.05) -> list[str]:
+    """Which segments differ from the reference after adjustment (from :func:`uxcx.compare_nps`)."""
+    if not len(comparison):
+        return []
+    differ = comparison[comparison["p_adjusted"] < alpha]
+    method = comparison["p_adjust_method"].iloc[0]
+    if len(differ):
+        return [f"{row['term']}: {what} differs by {_signed(row['estimate'])} points "
+                f"({row['confidence_level']:.0%} CI {_signed(row['ci_low'])} to {_signed(row['ci_high'])}; "
+                f"{method.capitalize()}-adjusted {p_text(row['p_adjusted'])})."
+                for _, row in differ.iterrows()]
+    widest = comparison.loc[comparison["estimate"].abs().idxmax()]
+    return [f"No segment's {what} differs from {widest['reference']} once p-values are "
+            f"{method.capitalize()}-adjusted for {len(comparison)} comparisons "
+            f"(largest gap: {widest['term']}, {_signed(widest['estimate'])} points, "
+            f"adjusted {p_text(widest['p_adjusted'])})."]
+
+
+def _who(row, by) -> str:
+    return f", {row[by]}" if by else ""
+
+
+def share_findings(result, *, what: str, by: str | None = None) -> list[str]:
+    """``what`` share with interval, one sentence per row (top-box shares, abandonment, ...)."""
+    return [f"{what}{_who(row, by)}: {_pct(row['estimate'])} ({row['confidence_level']:.0%} CI "
+            f"{_pct(row['ci_low'])} to {_pct(row['ci_high'])}, n = {row['n']:,.0f})."
+            for _, row in result.iterrows()]
+
+
+def mean_findings(result, *, what: str, scale: str, by: str | None = None) -> list[str]:
+    """``what`` mean with its t interval on its scale, one sentence per row."""
+    return [f"{what}{_who(row, by)}: mean {row['estimate']:.2f} on {scale} ({row['confidence_level']:.0%} CI "
+            f"{row['ci_low']:.2f} to {row['ci_high']:.2f}, n = {row['n']:,.0f})."
+            for _, row in result.iterrows()]
+
+
+def trend_findings(result, *, what: str = "NPS") -> list[str]:
+    """First and last period of a :func:`uxcx.trend` table, and whether their intervals overlap."""
+    if len(result) < 2:
+        return []
+    first, last = result.iloc[0], result.iloc[-1]
+    overlap = not (last["ci_low"] > first["ci_high"] or last["ci_high"] < first["ci_low"])
+    judged = ("their intervals overlap, so the change may be noise" if overlap else
+              "their intervals do not overlap")
+    return [f"{what} went from {_signed(first['estimate'])} in {first['period']} (n = {first['n']:,.0f}) to "
+            f"{_signed(last['estimate'])} in {last['period']} (n = {last['n']:,.0f}); {judged}."]
+
+
+def reliability_findings(result, *, what: str = "The index", minimum: float = 0.7) -> list[str]:
+    """Alpha (and omega where it can be fitted) of a scale, and whether it may be used as one score."""
+    rows = result.set_index("term")
+    alpha = rows.loc["alpha"]
+    text = (f"{what}: Cronbach's alpha {alpha['estimate']:.2f} ({alpha['confidence_level']:.0%} CI "
+            f"{alpha['ci_low']:.2f} to {alpha['ci_high']:.2f})")
+    omega = rows["estimate"].get("omega")
+    text += f", McDonald's omega {omega:.2f}" if pd_notna(omega) else " (omega needs three or more items)"
+    low = min(v for v in (alpha["estimate"], omega) if pd_notna(v))
+    verdict = (f"consistent enough (at least {minimum}, Nunnally 1978) to use as one score" if low >= minimum
+               else f"below {minimum}: report the items separately rather than as one score")
+    return [f"{text}; {verdict}."]

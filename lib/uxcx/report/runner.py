@@ -1,0 +1,334 @@
+"""The report runner: every notebook of the kit, executed on one study.
+
+``uxcx report STUDY.yml`` executes each notebook of ``notebooks/`` in name
+order with papermill (parameters ``study`` and ``out_dir``), in this process
+(one kernel per notebook, ``--jobs`` of them at once), renders each executed
+notebook to HTML with its code hidden, and writes ``ledger.json`` and an
+``index.html`` that leads with the findings. A notebook that fails does not
+stop the others. Notebooks save their findings with :func:`save_results`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from uxcx import __version__
+
+__all__ = ["save_results", "run_report", "NotebookRun", "default_notebooks", "default_out"]
+
+_ROOT = Path(__file__).resolve().parents[3]
+
+
+def default_notebooks() -> Path:
+    """The kit's ``notebooks/`` folder (beside ``lib/`` in the repository)."""
+    return _ROOT / "notebooks"
+
+
+def default_out(name: str) -> Path:
+    """``reports/<name>/`` of the repository, or of the working folder when installed elsewhere."""
+    base = _ROOT if (_ROOT / "notebooks").is_dir() else Path.cwd()
+    return base / "reports" / name
+
+
+def save_results(out_dir, notebook: str, *, findings: list[str], results: dict) -> Path:
+    """Write ``<notebook>.json`` for the report: its findings and key numbers; tables also as CSV.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The report folder (the notebook's ``out_dir`` parameter).
+    notebook : str
+        The notebook's name without extension, e.g. ``"00_data_quality"``.
+    findings : list of str
+        Plain-language sentences, headline first.
+    results : dict
+        Key numbers (JSON-serialisable; numpy scalars are converted).
+
+    Returns
+    -------
+    Path
+        The JSON file written. Each entry of ``results`` that is a table (a
+        DataFrame or a list of records) is also written as
+        ``<notebook>.<key>.csv``, made safe to open in a spreadsheet first
+        (:func:`uxcx.study.privacy.safe_table`: no cell runs as a formula).
+    """
+    from uxcx.study.privacy import write_csv
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{notebook}.json"
+    doc = {"notebook": notebook, "status": "ok", "findings": list(findings), "results": results}
+    path.write_text(json.dumps(doc, indent=2, default=_jsonable, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    for key, value in results.items():
+        table = _as_table(value)
+        if table is not None:
+            write_csv(table, out / f"{notebook}.{key}.csv")
+    return path
+
+
+def _as_table(value):
+    """A DataFrame, or a non-empty list of records as one; None for anything else."""
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return pd.DataFrame(value)
+    return None
+
+
+def _jsonable(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+@dataclass
+class NotebookRun:
+    """What happened to one notebook in a report run."""
+
+    name: str
+    status: str = "pending"  # ok | failed
+    seconds: float = 0.0
+    cell: int | None = None  # index of the failing cell
+    error: str = ""
+    findings: list[str] = field(default_factory=list)
+
+
+def _quiet_imports() -> None:
+    # jsonschema imports rfc3987_syntax when installed (jupyter-events asks for it); building its
+    # grammar costs ~1.9 s, half of papermill's fixed cost. Notebook validation never checks IRI
+    # formats, so make that optional import fail fast (None in sys.modules -> ImportError).
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
+               progress=print, cell_progress: bool = False) -> list[NotebookRun]:
+    """Execute the kit's notebooks on a study and write the report.
+
+    Parameters
+    ----------
+    study : str or Path
+        The study file.
+    out_dir : str or Path, optional
+        Where to write; default ``reports/<study name>/``.
+    only : list of str, optional
+        Run only these notebooks (name, stem or number prefix such as ``"00"``).
+    jobs : int
+        Notebooks executed at once (each in its own kernel).
+    notebooks : str or Path, optional
+        The notebooks folder; default the kit's ``notebooks/``.
+    progress : callable
+        Receives one line per event (start, finish); ``None`` for silence.
+    cell_progress : bool
+        Also show papermill's bar of cells (only with ``jobs=1``, where bars cannot interleave).
+
+    Returns
+    -------
+    list of NotebookRun
+        One per notebook, in name order, with status and findings.
+    """
+    from uxcx.study.study_file import read_study
+
+    config, study_path = read_study(study)
+    out = Path(out_dir) if out_dir else default_out(config.name)
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(notebooks) if notebooks else default_notebooks()
+    paths = _select(sorted(folder.glob("[0-9]*.ipynb")), only)
+    say = progress or (lambda *_: None)
+    lock = threading.Lock()
+    _quiet_imports()
+
+    runs = [NotebookRun(p.stem) for p in paths]
+    say(f"uxcx {__version__}: {len(paths)} notebook(s) on study {config.name!r} -> {out}")
+    # The kernels are the critical path: start them first; load the ledger and import
+    # nbconvert (about 1 s each) on the side while they run.
+    side = ThreadPoolExecutor(max_workers=1)
+    ledger_done = side.submit(_write_ledger, study_path, out)
+    exporter = side.submit(_exporter)
+    kernel = _kernel()
+    # A bar of cells per notebook when one runs at a time in a terminal; with parallel
+    # jobs the bars would interleave, so each notebook then gets a start and an end line.
+    cells = cell_progress and jobs <= 1
+
+    def one(i: int) -> NotebookRun:
+        run = runs[i]
+        (out / f"{run.name}.json").unlink(missing_ok=True)  # no stale results from an earlier run
+        for stale in out.glob(f"{run.name}.*.csv"):
+            stale.unlink(missing_ok=True)
+        with lock:
+            say(f"[{i + 1}/{len(paths)}] {run.name}: running")
+        _execute(paths[i], out, study_path, run, kernel, cells)
+        with lock:
+            word = "ok" if run.status == "ok" else f"FAILED at cell {run.cell}: {run.error}"
+            say(f"[{i + 1}/{len(paths)}] {run.name}: {word} ({run.seconds:.1f} s)")
+        return run
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(one, range(len(paths))))
+    for path, run in zip(paths, runs):
+        _render(exporter.result(), out / path.name, out / f"{run.name}.html",
+                failed=run.status != "ok")
+        _finish_json(out, run)
+    ledger_done.result()
+    side.shutdown()
+    _write_index(out, config, runs)
+    say(f"report: {out / 'index.html'}")
+    return runs
+
+
+def _select(paths: list[Path], only) -> list[Path]:
+    if not only:
+        return paths
+    chosen = [p for p in paths if any(p.stem == o or p.name == o or p.stem.startswith(o)
+                                      for o in only)]
+    if not chosen:
+        from uxcx.errors import UxcxError
+        raise UxcxError(f"no notebook matches {only}; notebooks are {[p.stem for p in paths]}")
+    return chosen
+
+
+def _kernel() -> str:
+    """The kit's kernel (``make`` installs it into the venv), else the running Python's own.
+
+    A look for the file rather than jupyter_client's KernelSpecManager, which costs
+    0.3 s on the critical path before the first kernel starts.
+    """
+    spec = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "uxcx" / "kernel.json"
+    return "uxcx" if spec.is_file() else "python3"
+
+
+def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, cells: bool) -> None:
+    import papermill as pm
+
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(str(path), str(out / path.name),
+                            parameters={"study": str(study), "out_dir": str(out)},
+                            progress_bar=cells, cwd=str(path.parent), kernel_name=kernel)
+        run.status = "ok"
+    except pm.PapermillExecutionError as err:
+        # exec_count is the [n] Jupyter shows beside the cell.
+        run.status, run.cell = "failed", err.exec_count
+        run.error = f"{err.ename}: {err.evalue}"
+    except Exception as err:  # a kernel that died or a notebook that cannot be read
+        run.status, run.error = "failed", f"{type(err).__name__}: {err}"
+    run.seconds = time.perf_counter() - start
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    # Readers see prose, tables and figures; a failed notebook keeps its code so the
+    # failing cell can be read.
+    return {failed: HTMLExporter(exclude_input=not failed, exclude_input_prompt=not failed,
+                                 exclude_output_prompt=True) for failed in (False, True)}
+
+
+def _render(exporter, notebook: Path, target: Path, *, failed: bool) -> None:
+    import nbformat
+
+    if not notebook.exists():
+        target.write_text(f"<p>{html.escape(notebook.name)} did not run.</p>", encoding="utf-8")
+        return
+    nb = nbformat.read(str(notebook), as_version=4)
+    body, _ = exporter[failed].from_notebook_node(nb)
+    target.write_text(body, encoding="utf-8")
+
+
+def _finish_json(out: Path, run: NotebookRun) -> None:
+    path = out / f"{run.name}.json"
+    fresh = run.status == "ok" and path.exists()
+    doc = json.loads(path.read_text(encoding="utf-8")) if fresh else {
+        "notebook": run.name, "findings": [], "results": {}}
+    doc["status"] = run.status
+    if run.status != "ok":
+        doc["error"] = {"cell": run.cell, "message": run.error}
+    run.findings = list(doc.get("findings", []))
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_ledger(study_path: Path, out: Path) -> None:
+    from uxcx.study.load import load_study
+
+    try:
+        ledger = load_study(study_path).ledger.as_dict()
+    except Exception as err:  # the notebooks report the same error where it can be read
+        ledger = {"error": str(err), "sources": {}, "links": {}}
+    (out / "ledger.json").write_text(json.dumps(ledger, indent=2, default=_jsonable,
+                                                ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_index(out: Path, config, runs: list[NotebookRun]) -> None:
+    ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    esc = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{esc(config.title or config.name)}: uxcx report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{esc(config.title or config.name)}</h1>",
+        f"<p class='meta'>Study <code>{esc(config.name)}</code> · "
+        f"{_dt.date.today().isoformat()} · uxcx {esc(__version__)}</p>",
+    ]
+    failed = [r for r in runs if r.status != "ok"]
+    if failed:
+        parts.append("<p class='failed'>Not every analysis ran: "
+                     + ", ".join(esc(r.name) for r in failed) + " failed (see below).</p>")
+    parts.append("<h2>Findings</h2>")
+    for run in runs:
+        badge = "" if run.status == "ok" else " <span class='failed'>failed</span>"
+        parts.append(f"<section><h3><a href='{esc(run.name)}.html'>{esc(_title(run.name))}</a>"
+                     f"{badge}</h3>")
+        if run.status != "ok":
+            parts.append(f"<p>Stopped at cell {run.cell}: <code>{esc(run.error)}</code></p>")
+        parts.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in run.findings[:8]) + "</ul>")
+        parts.append("</section>")
+    parts.append("<h2>Data: every row accounted for</h2>")
+    if "error" in ledger:
+        parts.append(f"<p class='failed'>The study could not be loaded: {esc(ledger['error'])}</p>")
+    parts.append("<table><tr><th>source</th><th>rows read</th><th>kept</th><th>repaired</th>"
+                 "<th>dropped</th><th>why dropped</th></tr>")
+    for name, s in ledger.get("sources", {}).items():
+        why = "; ".join(f"{esc(k)}: {v}" for k, v in s["reasons"].items()) or "—"
+        parts.append(f"<tr><td>{esc(name)}</td><td>{s['read']:,}</td><td>{s['kept']:,}</td>"
+                     f"<td>{s['repaired']:,}</td><td>{s['dropped']:,}</td><td>{why}</td></tr>")
+    parts.append("</table>")
+    if ledger.get("links"):
+        parts.append("<table><tr><th>link</th><th>keys</th><th>matched</th><th>unmatched</th></tr>")
+        for name, link in ledger["links"].items():
+            parts.append(f"<tr><td>{esc(name)}</td><td>{link['left_keys']:,}</td>"
+                         f"<td>{link['left_matched']:,}</td><td>{link['left_unmatched']:,}</td></tr>")
+        parts.append("</table>")
+    parts.append("<p class='meta'>Personal data (emails, names, free text) are withheld from "
+                 "every page unless the study file opts in.</p></body></html>")
+    (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
+
+
+def _title(stem: str) -> str:
+    words = stem.split("_", 1)[-1].replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:56rem;margin:2rem auto;
+padding:0 1rem;color:#222;line-height:1.5}
+h1{margin-bottom:.2rem}.meta{color:#666}h3 a{color:#0b5394;text-decoration:none}
+table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .7rem;
+text-align:left}td:nth-child(n+2):not(:last-child){text-align:right}
+.failed{color:#b00020;font-weight:600}section{border-left:4px solid #0b5394;padding-left:1rem;
+margin:1rem 0}
+"""

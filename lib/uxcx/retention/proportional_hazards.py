@@ -1,0 +1,372 @@
+"""Cox proportional hazards for churn: hazard ratios, the proportional-hazards check, sentences.
+
+:func:`cox` fits the model with lifelines (Efron ties, as R's ``coxph``), tightened to
+R's optimum; :func:`ph_check` is R's ``cox.zph`` (survival >= 3.0: a score test for
+adding ``x * g(t)`` terms, with the full information matrix), which lifelines'
+``proportional_hazard_test`` does not reproduce. The design-matrix helper is shared
+with :mod:`uxcx.retention.churn`, which also holds the sentences (``hazard_sentences``).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from uxcx._core.checks import check_level, check_option, source_name
+from uxcx._core.common import by_columns, numeric_column, require
+from uxcx._core.results import result_frame
+from uxcx.errors import UxcxError, UxcxWarning
+
+__all__ = ["cox", "ph_check"]
+
+COX_METHOD = "Cox proportional hazards, Efron ties"
+ZPH_METHOD = "Scaled Schoenfeld residuals score test, km transform (Grambsch & Therneau 1994; R cox.zph)"
+EXTRA = ["coef", "events", "covariate", "level", "reference"]
+# lifelines' Newton-Raphson stops at |step| < 1e-7 by default, short of R's optimum.
+FIT_OPTIONS = {"precision": 1e-12, "r_precision": 1e-14, "max_steps": 500}
+
+
+def design(data: pd.DataFrame, covariates, reference=None, *, extra=()):
+    """Rows kept, the float design matrix and one record per column (covariate, level, reference).
+
+    Text, category and boolean-looking text columns are dummy-coded against the
+    reference level (``reference[covariate]`` or else the first level: the category
+    order of a pandas Categorical, otherwise sorted order, as R's factor). Rows with a
+    missing value in a covariate or in ``extra`` are dropped; the caller reports how many.
+    """
+    covariates = by_columns(covariates)
+    if not covariates:
+        raise UxcxError("covariates must name at least one column")
+    reference = dict(reference or {})
+    require(data, [*covariates, *extra, *reference])
+    keep = data[[*covariates, *extra]].notna().all(axis=1).to_numpy()
+    frame = data.loc[keep]
+    columns, records = {}, []
+    for cov in covariates:
+        raw = frame[cov]
+        categorical = raw.dtype == object or isinstance(raw.dtype, (pd.CategoricalDtype, pd.StringDtype))
+        if not categorical:
+            values = numeric_column(frame, cov, expected="a number (or text for a categorical covariate)")
+            if values.nunique() < 2:
+                _constant(frame, cov, values)
+            columns[cov] = values.to_numpy()
+            records.append({"covariate": cov, "level": np.nan, "reference": np.nan, "term": cov})
+            continue
+        levels = (list(raw.cat.categories[raw.cat.categories.isin(raw.unique())])
+                  if isinstance(raw.dtype, pd.CategoricalDtype) else sorted(raw.unique(), key=str))
+        if len(levels) < 2:
+            _constant(frame, cov, raw)
+        ref = reference.get(cov, levels[0])
+        if ref not in levels:
+            raise UxcxError(f"reference level {ref!r} of {cov!r} is not in the data; its levels are "
+                            f"{[str(v) for v in levels]}")
+        for level in (v for v in levels if v != ref):
+            term = f"{cov}[{level}]"
+            columns[term] = (raw == level).to_numpy(dtype=float)
+            records.append({"covariate": cov, "level": level, "reference": ref, "term": term})
+    return keep, pd.DataFrame(columns, index=frame.index), records
+
+
+def _constant(frame, cov, values) -> None:
+    shown = values.dropna().iloc[0] if values.notna().any() else None
+    raise UxcxError(f"covariate {cov!r} has the same value ({shown!r}) for every customer in "
+                    f"{source_name(frame)}, so it cannot have an effect; drop it from covariates")
+
+
+def _survival_columns(data, duration, event):
+    time = numeric_column(data, duration, expected="a duration of 0 or more", minimum=0)
+    status = numeric_column(data, event, expected="1 (churned) or 0 (censored)", allowed={0, 1})
+    return time, status
+
+
+def _prepare(data, duration, event, covariates, strata, reference):
+    strata_cols = by_columns(strata)
+    require(data, [duration, event, *strata_cols])
+    keep, X, records = design(data, covariates, reference, extra=[duration, event, *strata_cols])
+    dropped = int((~keep).sum())
+    if dropped:
+        warnings.warn(f"{dropped} row(s) with a missing duration, event, covariate or stratum were left "
+                      f"out of the Cox model ({int(keep.sum())} used)", UxcxWarning, stacklevel=3)
+    frame = data.loc[keep]
+    time, status = _survival_columns(frame, duration, event)
+    if status.sum() == 0:
+        raise UxcxError(f"no customer in {source_name(data)} has an event (every one is censored), so "
+                        "no hazard ratio can be estimated; check the event column and its coding")
+    codes = (frame.groupby(strata_cols, sort=True, dropna=False).ngroup().to_numpy()
+             if strata_cols else np.zeros(len(frame), dtype=np.int64))
+    for rec, col in zip(records, X.columns):
+        if rec["level"] == rec["level"]:  # a dummy column: a level without events has an infinite HR
+            if status[X[col].to_numpy() == 1].sum() == 0:
+                warnings.warn(f"{rec['covariate']} = {rec['level']!r} has no events, so its hazard ratio "
+                              "against the reference is 0 (log hazard ratio -infinity); the estimate and "
+                              "interval reported are not usable. Merge the level with another or drop it",
+                              UxcxWarning, stacklevel=3)
+    return X, time.to_numpy(), status.to_numpy(), codes, records, dropped
+
+
+def _fit(X, time, status, codes):
+    from lifelines import CoxPHFitter  # imported here: lifelines is slow to import
+
+    frame = pd.DataFrame(X.to_numpy(), columns=[f"x{i}" for i in range(X.shape[1])])
+    frame["_t"], frame["_e"] = time, status
+    kwargs = {}
+    if codes.max() > 0:
+        frame["_s"] = codes
+        kwargs["strata"] = ["_s"]
+    # Batch mode is faster whenever durations repeat (measured in benchmarks/bench_cox.py);
+    # with (nearly) all-distinct durations lifelines' own choice is as fast.
+    batch = True if np.unique(time).size < 0.5 * len(time) else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitter = CoxPHFitter().fit(frame, "_t", "_e", batch_mode=batch, fit_options=FIT_OPTIONS, **kwargs)
+    for w in caught:
+        if "lifelines" in type(w.message).__module__:
+            warnings.warn(f"lifelines: {w.message}", UxcxWarning, stacklevel=3)
+    return fitter.params_.to_numpy(), fitter.variance_matrix_.to_numpy()
+
+
+def cox(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", covariates,
+        ties: str = "efron", strata=None, reference=None, check_ph: bool = True, alpha: float = 0.05,
+        confidence_level: float = 0.95) -> pd.DataFrame:
+    """Cox proportional-hazards model of churn: one hazard-ratio row per term.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer, with a duration and an event flag (see
+        ``uxcx.survival_data``). Not modified.
+    duration : str
+        Column of time from start to churn or to the end of observation (>= 0;
+        customers censored at 0 are kept, as R does, and change nothing).
+    event : str
+        Column: 1 = churned, 0 = still a customer (censored).
+    covariates : str or list of str
+        Columns of UX measures and controls. Numbers enter as they are; text or
+        category columns are dummy-coded against a reference level.
+    ties : {"efron"}
+        Handling of tied churn times. Only Efron's (R's default) is offered:
+        lifelines, which does the fitting, implements no other.
+    strata : str or list of str, optional
+        Columns whose levels get their own baseline hazard (for a covariate that
+        breaks proportional hazards).
+    reference : dict, optional
+        Reference level per categorical covariate, e.g. ``{"plan": "Basic"}``.
+        Default: the first level (category order of a pandas Categorical, else
+        sorted order, as R's ``factor``).
+    check_ph : bool
+        Run :func:`ph_check` and warn (:class:`uxcx.errors.UxcxWarning`) naming each
+        term whose proportional-hazards test has p < ``alpha``.
+    alpha : float
+        Significance level of that check.
+    confidence_level : float
+        Level of the Wald intervals.
+
+    Returns
+    -------
+    DataFrame
+        The result schema, one row per term: ``term`` ("plan[Pro]" for a level,
+        the column name for a number), ``n`` (customers used), ``estimate`` the
+        hazard ratio exp(b), ``std_error`` the standard error of b (log scale),
+        ``ci_low``/``ci_high`` exp(b -/+ z se), ``confidence_level``, ``method``,
+        ``statistic`` the Wald z = b/se, ``p_value`` two-sided, ``alternative``;
+        ``df``, ``p_adjusted``, ``p_adjust_method``, ``effect_size``,
+        ``effect_size_type`` NaN. Extra columns after the schema: ``coef`` (b, the
+        log hazard ratio), ``events`` (churns used), ``covariate``, ``level`` and
+        ``reference`` (NaN for a numeric covariate). ``attrs["dropped"]`` counts
+        rows left out for a missing value (with a warning).
+
+    Notes
+    -----
+    The hazard of customer i is ``h0(t) exp(x_i' b)``; b maximises Cox's partial
+    likelihood with Efron's (1977) approximation for tied times. lifelines'
+    ``CoxPHFitter`` does the Newton-Raphson with its stopping tolerance tightened
+    (``precision=1e-12``), which reproduces R's ``coxph`` to about 1e-8; batch mode is
+    chosen explicitly when durations repeat (about 10x faster at 10^6 rows). Use a
+    Cox model when you want the effect of UX measures on churn *speed* with
+    controls, without assuming a shape for the baseline hazard; check proportional
+    hazards (:func:`ph_check`) before reading one hazard ratio for all times.
+
+    References
+    ----------
+    Cox, D. R. (1972). Regression models and life-tables. *Journal of the Royal
+    Statistical Society B*, 34(2), 187-220.
+    Efron, B. (1977). The efficiency of Cox's likelihood function for censored data.
+    *Journal of the American Statistical Association*, 72(359), 557-565.
+    Davidson-Pilon, C. (2019). lifelines: survival analysis in Python. *Journal of
+    Open Source Software*, 4(40), 1317.
+
+    Examples
+    --------
+    >>> aml = pd.DataFrame({"duration": [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161,
+    ...                                  5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45],
+    ...                     "event": [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0,
+    ...                               1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1],
+    ...                     "x": ["Maintained"] * 11 + ["Nonmaintained"] * 12})
+    >>> r = cox(aml, covariates="x")
+    >>> r[["term", "coef", "std_error", "estimate"]].round(4)
+                   term    coef  std_error  estimate
+    0  x[Nonmaintained]  0.9155     0.5119    2.4981
+    """
+    check_option("ties", ties, ("efron",))
+    level = check_level(confidence_level)
+    X, time, status, codes, records, dropped = _prepare(data, duration, event, covariates, strata, reference)
+    coef, cov = _fit(X, time, status, codes)
+    se = np.sqrt(np.diag(cov))
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(over="ignore"):  # a level without events: inf, already warned about
+        hr, low, high = np.exp(coef), np.exp(coef - z * se), np.exp(coef + z * se)
+    rows = pd.DataFrame({"term": [r["term"] for r in records], "n": len(time), "estimate": hr,
+                         "std_error": se, "ci_low": low, "ci_high": high,
+                         "confidence_level": level, "method": COX_METHOD, "statistic": coef / se,
+                         "p_value": 2 * stats.norm.sf(np.abs(coef / se)), "alternative": "two-sided"})
+    out = result_frame(rows)
+    out["coef"], out["events"] = coef, int(status.sum())
+    for key in ("covariate", "level", "reference"):
+        out[key] = [r[key] for r in records]
+    out.attrs["dropped"] = dropped
+    if check_ph:
+        _warn_ph(_zph_table(X, time, status, codes, coef, records), alpha)
+    return out
+
+
+def ph_check(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", covariates,
+             strata=None, reference=None, alpha: float = 0.05, warn: bool = True) -> pd.DataFrame:
+    """Proportional-hazards test per covariate and globally, as R's ``cox.zph``.
+
+    Parameters
+    ----------
+    data, duration, event, covariates, strata, reference
+        As :func:`cox`; the model is fitted the same way.
+    alpha : float
+        A term with p < alpha fails the check.
+    warn : bool
+        Warn (:class:`uxcx.errors.UxcxWarning`) naming each failing term and what to do.
+
+    Returns
+    -------
+    DataFrame
+        The result schema, one row per covariate (a categorical covariate's levels
+        are tested together, as R's ``terms=TRUE``) and a last row ``GLOBAL``:
+        ``term``, ``n``, ``statistic`` (chi-square), ``df``, ``p_value``, ``method``;
+        the other schema columns NaN.
+
+    Notes
+    -----
+    With g(t) = 1 - KM(t-) (the Kaplan-Meier of all customers, centred on its mean
+    over events), the test is the score test of gamma = 0 in the model with hazard
+    ``h0(t) exp(x'b + g(t) x'gamma)`` at (b_hat, 0): statistic ``u' I^-1 u`` where u is
+    the sum over events of g(t) times the Schoenfeld residuals and I the 2p x 2p
+    information (Efron ties) of (b, gamma); per term only its gammas are free. This is
+    R's survival >= 3.0 computation (Therneau & Grambsch 2000, sec. 6.2); lifelines'
+    ``proportional_hazard_test`` uses the older approximation and gives different
+    numbers. A small p means the hazard ratio drifts over time: stratify by that
+    covariate (``strata=``) or model its effect as changing with time.
+
+    References
+    ----------
+    Grambsch, P. M., & Therneau, T. M. (1994). Proportional hazards tests and
+    diagnostics based on weighted residuals. *Biometrika*, 81(3), 515-526.
+    Therneau, T. M., & Grambsch, P. M. (2000). *Modeling Survival Data: Extending the
+    Cox Model*. Springer.
+
+    Examples
+    --------
+    >>> aml = pd.DataFrame({"duration": [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161,
+    ...                                  5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45],
+    ...                     "event": [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0,
+    ...                               1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1],
+    ...                     "x": ["Maintained"] * 11 + ["Nonmaintained"] * 12})
+    >>> ph_check(aml, covariates="x")[["term", "statistic", "df", "p_value"]].round(5)
+         term  statistic  df  p_value
+    0       x    0.00788   1  0.92929
+    1  GLOBAL    0.00788   1  0.92929
+    """
+    X, time, status, codes, records, _ = _prepare(data, duration, event, covariates, strata, reference)
+    coef, _ = _fit(X, time, status, codes)
+    table = _zph_table(X, time, status, codes, coef, records)
+    if warn:
+        _warn_ph(table, alpha)
+    return table
+
+
+def _warn_ph(table: pd.DataFrame, alpha: float) -> None:
+    bad = table[(table["term"] != "GLOBAL") & (table["p_value"] < alpha)]
+    for term, p in zip(bad["term"], bad["p_value"]):
+        warnings.warn(f"The proportional-hazards check fails for {term!r} (p = {p:.2g}): its hazard ratio "
+                      f"changes over time, so one hazard ratio misdescribes it. Stratify by it "
+                      f"(strata={term!r}) or add its interaction with time", UxcxWarning, stacklevel=3)
+
+
+def _zph_table(X, time, status, codes, coef, records) -> pd.DataFrame:
+    x = X.to_numpy(dtype=float)
+    x = x - x.mean(axis=0)
+    u, imat = _zph_score(x, time, status.astype(bool), codes, coef)
+    p = x.shape[1]
+    terms = list(dict.fromkeys(r["covariate"] for r in records))
+    rows = []
+    for term in [*terms, "GLOBAL"]:
+        jj = [j for j, r in enumerate(records) if term in ("GLOBAL", r["covariate"])]
+        kk = [*range(p), *(j + p for j in jj)]
+        uu = np.concatenate([np.zeros(p), u[jj]])
+        chisq = float(uu @ np.linalg.solve(imat[np.ix_(kk, kk)], uu))
+        rows.append({"term": term, "n": len(time), "statistic": chisq, "df": len(jj),
+                     "p_value": stats.chi2.sf(chisq, len(jj)), "method": ZPH_METHOD})
+    return result_frame(rows)
+
+
+def _zph_score(x, time, event, codes, coef):
+    """Score u (p) of the gamma block and the 2p x 2p information at (b_hat, 0), Efron ties."""
+    n, p = x.shape
+    # g(t) = 1 - KM(t-) of all customers (strata ignored, as R), centred on its mean over events.
+    ut, inv = np.unique(time, return_inverse=True)
+    deaths = np.bincount(inv, weights=event, minlength=ut.size)
+    at_risk = n - np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=ut.size))[:-1]])
+    km_before = np.concatenate([[1.0], np.cumprod(1 - deaths / at_risk)[:-1]])
+    g_row = 1 - km_before[inv]
+    g_row = g_row - g_row[event].mean()
+    # Groups of (stratum, time), latest time first within a stratum: risk sets are cumulative sums.
+    order = np.lexsort((-time, codes))
+    key = np.stack([codes[order], time[order]])
+    start = np.flatnonzero(np.concatenate([[True], (np.diff(key, axis=1) != 0).any(axis=0)]))
+    gid = np.empty(n, dtype=np.int64)
+    gid[order] = np.cumsum(np.isin(np.arange(n), start)) - 1
+    n_groups = start.size
+    g_codes = codes[order][start]
+    first_of_stratum = np.concatenate([[True], g_codes[1:] != g_codes[:-1]])
+    eta = x @ coef
+    w = np.exp(eta - eta.max())
+    wd = w * event
+
+    def risk_and_death(values):
+        tot = np.bincount(gid, weights=w * values, minlength=n_groups)
+        cum = np.cumsum(tot)
+        base = np.maximum.accumulate(np.where(first_of_stratum, np.arange(n_groups), 0))
+        offset = np.concatenate([[0.0], cum])[base]
+        return cum - offset, np.bincount(gid, weights=wd * values, minlength=n_groups)
+
+    d = np.bincount(gid, weights=event, minlength=n_groups)
+    has = np.repeat(np.arange(n_groups), d.astype(np.int64))  # one entry per death (Efron's r)
+    r = np.arange(has.size) - np.repeat(np.cumsum(d) - d, d.astype(np.int64))
+    frac = r / d[has]
+
+    def efron(values):
+        risk, dead = risk_and_death(values)
+        return risk[has] - frac * dead[has]
+
+    s0 = efron(np.ones(n))
+    s1 = np.column_stack([efron(x[:, j]) for j in range(p)]) / s0[:, None]
+    v = np.empty((has.size, p, p))
+    for i in range(p):
+        for j in range(i, p):
+            v[:, i, j] = v[:, j, i] = efron(x[:, i] * x[:, j]) / s0 - s1[:, i] * s1[:, j]
+    g_group = np.bincount(gid, weights=g_row * event, minlength=n_groups) / np.where(d > 0, d, 1)
+    g = g_group[has]
+    xs = np.column_stack([np.bincount(gid, weights=x[:, j] * event, minlength=n_groups) for j in range(p)])
+    u = (xs * g_group[:, None]).sum(axis=0) - (s1 * g[:, None]).sum(axis=0)
+    blocks = [np.einsum("k,kij->ij", g**m, v) for m in (0, 1, 2)]
+    imat = np.block([[blocks[0], blocks[1]], [blocks[1], blocks[2]]])
+    return u, imat
+

@@ -1,0 +1,223 @@
+"""The study file: what the data are, where they are, and how to analyse them.
+
+A study file is YAML (see ``data/sample/study.yml`` and the README, "Using
+your own data"). It is validated with pydantic when it is read: an unknown
+key is an error with a did-you-mean, a missing file names the path it
+resolved, and every problem of the file is reported at once.
+:func:`uxcx.study.load.load_study` then reads the data it names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from uxcx.errors import StudyError
+
+__all__ = ["StudyFile", "SourceConfig", "Analysis", "read_study"]
+
+# The sources a study can have (uxcx.study.schema.SOURCES describes each); kept here so that
+# reading a study file needs neither pandas nor pandera.
+SOURCE_NAMES = ("usability", "questionnaire", "survey", "customers")
+
+Format = Literal["auto", "csv", "tsv", "xlsx", "parquet", "json", "qualtrics", "surveymonkey",
+                 "google-forms", "wide-tasks", "testing-platform"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceConfig(_Strict):
+    """One source: its file and how its columns map onto roles."""
+
+    path: str = Field(description="file path, relative to the study file")
+    format: Format = "auto"
+    sheet: str | int | None = Field(None, description="XLSX sheet name or 0-based index")
+    columns: dict[str, str] = Field(default_factory=dict, description="your header: role")
+    values: dict[str, dict[str | int | float | bool, float | None]] = Field(
+        default_factory=dict, description="value maps by role (or role pattern such as sus_*)")
+    ranges: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="allowed range by role, overriding the data dictionary")
+    personal: list[str] = Field(
+        default_factory=list, description="roles holding personal data: never reach a report")
+    include_personal: list[str] = Field(
+        default_factory=list, description="personal roles the study opts in to keep")
+    # survey and testing-tool exports (uxcx.io.exports, uxcx.io.wide, uxcx.io.labels)
+    unfinished: Literal["drop", "keep"] = Field(
+        "drop", description="Qualtrics responses with Finished = False: drop (default) or keep")
+    match: Literal["id", "text"] = Field(
+        "id", description="Qualtrics: the columns: mapping names column ids or question texts")
+    labels: dict[str, str | dict[str | int | float | bool, float | None]] = Field(
+        default_factory=dict, description="label scale by role or pattern: a built-in scale's "
+        "name (agreement, likelihood-11, ...) or your own label: value map")
+    reverse: list[str] = Field(
+        default_factory=list, description="roles or patterns whose label scale runs the other way")
+    sus_by_position: bool | int | str = Field(
+        False, description="map ten columns to sus_1..sus_10 in order: true (the ten unmapped "
+        "columns), or the first item's header or 1-based column number")
+    multi_select: list[str] = Field(
+        default_factory=list, description="columns of answers joined with ', ' (Google Forms "
+        "checkboxes): spread into one 1/0 column per option")
+    wide_pattern: str | None = Field(
+        None, description="wide-tasks: regular expression with groups (?P<task>) and "
+        "(?P<measure>) for the task columns; default matches 'T1 success', 'Task 2 time'")
+
+    @field_validator("labels")
+    @classmethod
+    def _scales_exist(cls, labels: dict) -> dict:
+        from uxcx.io.labels import SCALES
+
+        bad = [f"{k}: {v}" for k, v in labels.items() if isinstance(v, str) and v not in SCALES]
+        if bad:
+            raise ValueError(f"unknown label scale in {bad}; built-in scales are "
+                             + ", ".join(SCALES) + ", or write your own map of label: value")
+        return labels
+
+    @field_validator("columns")
+    @classmethod
+    def _roles_are_names(cls, columns: dict[str, str]) -> dict[str, str]:
+        bad = [r for r in columns.values() if not re.fullmatch(r"[a-z][a-z0-9_]*", str(r))]
+        if bad:
+            raise ValueError(
+                f"roles must be lower-case names such as nps or sus_1, got {bad!r}")
+        return columns
+
+    def value_map(self, role: str) -> dict | None:
+        """The value map for ``role``: its own, or the first pattern (``sus_*``) that fits."""
+        if role in self.values:
+            return self.values[role]
+        for key, mapping in self.values.items():
+            if "*" in key and re.fullmatch(key.replace("*", ".*"), role):
+                return mapping
+        return None
+
+
+class Analysis(_Strict):
+    """Settings shared by every analysis of the study."""
+
+    confidence_level: float = Field(0.95, gt=0, lt=1)
+    alpha: float = Field(0.05, gt=0, lt=1)
+    p_adjust: Literal["holm", "bonferroni", "fdr_bh", "none"] = "holm"
+    seed: int = 20261123
+    segments: list[str] = Field(default_factory=list)
+    partial_success: Literal[0, 0.5, 1] = 0.5
+    time_unit: Literal["days", "months"] = "months"
+    observed_until: date | None = Field(
+        None, description="end of observation for customers still active; default the latest date seen")
+    horizons: list[float] = Field(default_factory=lambda: [3, 6, 12],
+                                  description="retention horizons, in time_unit")
+    pseudonym_key: str | None = Field(
+        None, description="secret for the keyed hash of ids in exported tables; the environment "
+                          "variable UXCX_PSEUDONYM_KEY takes precedence; never written to any output")
+
+
+SourceName = Literal["usability", "questionnaire", "survey", "customers"]
+
+
+class StudyFile(_Strict):
+    """The whole study file."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                      description="short name; reports go to reports/<name>/")
+    title: str | None = None
+    description: str | None = None
+    sources: dict[SourceName, SourceConfig]
+    links: list[tuple[str, str]] = Field(default_factory=list)
+    analysis: Analysis = Field(default_factory=Analysis)
+    on_invalid: Literal["drop", "stop"] = "drop"
+
+
+def read_study(path) -> tuple[StudyFile, Path]:
+    """Read and validate a study file without loading its data.
+
+    Returns the validated settings and the study file's absolute path.
+    Raises :class:`~uxcx.errors.StudyError` listing every problem.
+    """
+    path = Path(path).expanduser().resolve()
+    if not path.is_file():
+        raise StudyError(f"no such file: {path}", path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise StudyError(f"not readable as YAML: {err}", path) from None
+    if not isinstance(raw, dict):
+        raise StudyError("expected a mapping of keys (name:, sources:, ...) at the top", path)
+    try:
+        config = StudyFile.model_validate(raw)
+    except ValidationError as err:
+        raise StudyError([_explain(e, raw) for e in err.errors()], path) from None
+    problems = _check_files(config, path.parent) + _check_links(config)
+    if problems:
+        raise StudyError(problems, path)
+    return config, path
+
+
+def _check_files(config: StudyFile, folder: Path) -> list[str]:
+    out = []
+    for name, source in config.sources.items():
+        file = (folder / source.path).resolve()
+        if not file.is_file():
+            present = [p.name for p in file.parent.glob("*")] if file.parent.is_dir() else []
+            near = difflib.get_close_matches(Path(source.path).name, present)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            out.append(f"sources.{name}.path: no such file {source.path!r} "
+                       f"(looked for {file}){hint}")
+    return out
+
+
+def _check_links(config: StudyFile) -> list[str]:
+    out = []
+    for i, pair in enumerate(config.links):
+        for side in pair:
+            source, _, role = side.partition(".")
+            where = f"links[{i}]: {side!r}"
+            if not role:
+                out.append(f"{where} should be source.role, e.g. survey.customer")
+            elif source not in config.sources:
+                out.append(f"{where} names source {source!r}, which the study does not have "
+                           f"(it has {', '.join(config.sources)})")
+    return out
+
+
+def _explain(error: dict, raw: dict) -> str:
+    """A pydantic error in words, with a did-you-mean for unknown keys."""
+    loc = ".".join(str(p) for p in error["loc"])
+    if error["type"] == "extra_forbidden":
+        key = str(error["loc"][-1])
+        model = _model_at(error["loc"][:-1])
+        near = difflib.get_close_matches(key, list(model.model_fields), n=1) if model else []
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        allowed = f" Allowed here: {', '.join(model.model_fields)}." if model else ""
+        return f"{loc}: unknown key{hint}{allowed}"
+    if error["type"] == "literal_error" and len(error["loc"]) >= 2 and error["loc"][0] == "sources" \
+            and error["loc"][-1] == "[key]":
+        key = str(error["input"])
+        near = difflib.get_close_matches(key, SOURCE_NAMES, n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        return f"sources: unknown source {key!r}{hint} Sources are {', '.join(SOURCE_NAMES)}."
+    if error["type"] == "missing":
+        return f"{loc}: required key is missing"
+    return f"{loc}: {error['msg']} (got {error.get('input')!r})"
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = StudyFile
+    skip = False
+    for part in loc:
+        if skip:
+            skip = False
+            continue
+        if model is StudyFile and part == "sources":
+            model, skip = SourceConfig, True  # next part is the source name
+        elif model is StudyFile and part == "analysis":
+            model = Analysis
+        else:
+            return None
+    return model
