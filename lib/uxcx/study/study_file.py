@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from uxcx.errors import StudyError
 
-__all__ = ["StudyFile", "SourceConfig", "Analysis", "read_study"]
+__all__ = ["StudyFile", "SourceConfig", "Analysis", "Measures", "Item", "read_study"]
 
 # The sources a study can have (uxcx.study.schema.SOURCES describes each); kept here so that
 # reading a study file needs neither pandas nor pandera.
@@ -65,6 +65,12 @@ class SourceConfig(_Strict):
     multi_select: list[str] = Field(
         default_factory=list, description="columns of answers joined with ', ' (Google Forms "
         "checkboxes): spread into one 1/0 column per option")
+    multi_select_separator: str = Field(
+        ", ", min_length=1, max_length=8,
+        description="what joins the choices of a multi_select column (', ' by default; ';' in some exports)")
+    out_of_range: Literal["drop", "blank"] = Field(
+        "drop", description="a value outside its role's range: drop the row (default) or blank that "
+        "cell only; either way the ledger records row, column, value and reason")
     wide_pattern: str | None = Field(
         None, description="wide-tasks: regular expression with groups (?P<task>) and "
         "(?P<measure>) for the task columns; default matches 'T1 success', 'Task 2 time'")
@@ -121,6 +127,64 @@ class Analysis(_Strict):
 SourceName = Literal["usability", "questionnaire", "survey", "customers"]
 
 
+class Item(_Strict):
+    """A rated item of the study's own (not one of the kit's roles)."""
+
+    range: tuple[float, float] = Field(description="lowest and highest answer, e.g. [1, 5]")
+    side: Literal["ux", "cx"] = Field(description="ux: measures the experience of use (ease, "
+                                      "usefulness); cx: a customer outcome (satisfaction, loyalty)")
+    label: str | None = Field(None, max_length=80, description="how the report names it")
+    higher_is_better: bool = True
+
+
+class Drivers(_Strict):
+    """Key-driver analysis: which outcome, explained by which candidates."""
+
+    outcome: str
+    candidates: list[str] = Field(min_length=2)
+
+
+class Mediation(_Strict):
+    """A mediation path x -> mediator -> outcome (Hayes model 4)."""
+
+    x: str
+    mediator: str
+    outcome: str
+
+
+class Measures(_Strict):
+    """What the study is about. Every key is optional: defaults come from the roles present.
+
+    Names here are roles (``nps``, ``sus_3``, ``ease_search``), your own ``items``, or the
+    per-person scores the kit computes from them (``sus``, ``umux_lite``, ``ease``,
+    ``loyalty``, ``ux_index``, ``success_rate``, ``time_s``, ``seq_mean``, ``promoter``).
+    """
+
+    items: dict[str, Item] = Field(default_factory=dict,
+                                   description="your own rated items: range, side (ux or cx), label")
+    ux: list[str] | None = Field(None, description="UX measures to link; default every UX measure present")
+    cx: list[str] | None = Field(None, description="CX outcomes; default every CX outcome present")
+    ux_index: list[str] | None = Field(
+        None, description="items averaged (standardised) into one UX index per person; default the "
+        "UMUX-Lite, ease and ux items of the survey")
+    loyalty_index: list[str] | None = Field(
+        None, description="items averaged into the loyalty index; default the loyalty_* items")
+    design: str | None = Field(None, description="the segment holding the designs compared in the "
+                               "usability test; default the first segment with 2+ designs")
+    drivers: Drivers | None = None
+    mediation: Mediation | None = None
+    labels: dict[str, str] = Field(default_factory=dict, description="display names in the report")
+    currency: str | None = Field(None, max_length=8, description="currency of revenue, e.g. EUR or $")
+
+    @field_validator("labels")
+    @classmethod
+    def _short_labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        long = [k for k, v in labels.items() if len(str(v)) > 80]
+        if long:
+            raise ValueError(f"labels longer than 80 characters: {long}")
+        return labels
+
+
 class StudyFile(_Strict):
     """The whole study file."""
 
@@ -131,6 +195,7 @@ class StudyFile(_Strict):
     sources: dict[SourceName, SourceConfig]
     links: list[tuple[str, str]] = Field(default_factory=list)
     analysis: Analysis = Field(default_factory=Analysis)
+    measures: Measures = Field(default_factory=Measures)
     on_invalid: Literal["drop", "stop"] = "drop"
 
 
@@ -218,6 +283,12 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
             model, skip = SourceConfig, True  # next part is the source name
         elif model is StudyFile and part == "analysis":
             model = Analysis
+        elif model is StudyFile and part == "measures":
+            model = Measures
+        elif model is Measures and part in ("drivers", "mediation"):
+            model = Drivers if part == "drivers" else Mediation
+        elif model is Measures and part == "items":
+            model, skip = Item, True  # next part is the item's name
         else:
             return None
     return model
