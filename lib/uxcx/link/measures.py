@@ -18,7 +18,7 @@ from uxcx.errors import UxcxError
 from uxcx.study.ledger import LinkCoverage
 
 __all__ = ["participants", "with_participant_columns", "participant_measures", "respondent_measures",
-           "join_measures", "per_key"]
+           "join_measures", "per_key", "questionnaire_frame", "ux_levels", "customer_ux"]
 
 
 def participants(usability: pd.DataFrame, *, subject: str = "participant",
@@ -160,7 +160,8 @@ def participant_measures(usability: pd.DataFrame, questionnaire: pd.DataFrame | 
 def respondent_measures(survey: pd.DataFrame) -> pd.DataFrame:
     """The survey with per-person UX and CX measures added (the caller's frame is not changed).
 
-    Adds, where the items exist: ``umux_lite`` (0-100, Lewis et al. 2013), ``ease`` (mean
+    Adds, where the items exist: ``sus`` (0-100, Brooke 1996, when all ten items are in the
+    survey), ``umux_lite`` (0-100, Lewis et al. 2013), ``ease`` (mean
     of the ``ease_*`` items), ``loyalty`` (mean of the ``loyalty_*`` items), ``promoter``
     (1 when ``nps`` >= 9, else 0) and ``nps_group`` (detractor / passive / promoter;
     Reichheld 2003). A multi-item mean needs every item answered (else missing), so a
@@ -180,9 +181,12 @@ def respondent_measures(survey: pd.DataFrame) -> pd.DataFrame:
     {'ease': [6.0, 4.0, nan], 'promoter': [1.0, 0.0, 0.0], 'nps_group': ['promoter', 'passive', 'detractor']}
     """
     from uxcx.cx.nps import nps_category
+    from uxcx.ux.questionnaires import sus_score
     from uxcx.ux.short_questionnaires import umux_lite_score
 
     out = survey.copy()
+    if all(f"sus_{i}" in out for i in range(1, 11)):
+        out["sus"] = sus_score(out)
     if {"umux_lite_1", "umux_lite_2"} <= set(out.columns):
         out["umux_lite"] = umux_lite_score(out)
     for family in ("ease", "loyalty"):
@@ -268,3 +272,70 @@ def per_key(frame: pd.DataFrame, *, on: str) -> pd.DataFrame:
     out = groups[list(numeric)].mean()
     out["responses"] = groups.size()
     return out
+
+
+def questionnaire_frame(study, usability: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """The per-person answers that hold SUS or UMUX-Lite items, or None.
+
+    The ``questionnaire`` source when it has the items (with the participant columns of
+    the task rows, such as the design, added), else the ``survey`` source when the
+    questionnaire was asked there (one row per respondent).
+    """
+    sus = {f"sus_{i}" for i in range(1, 11)}
+    umux = {"umux_lite_1", "umux_lite_2"}
+    for name in ("questionnaire", "survey"):
+        frame = study.frames.get(name)
+        if frame is None or not len(frame) or not (sus <= set(frame) or umux <= set(frame)):
+            continue
+        if name == "questionnaire" and usability is not None and len(usability) and "participant" in frame:
+            return with_participant_columns(frame, usability)
+        return frame
+    return None
+
+
+def ux_levels(values: pd.Series, *, labels=("Low", "Middle", "High")) -> pd.Series:
+    """Thirds of a UX measure (by rank, so ties on a short scale still give three groups).
+
+    A 0/1 measure (self-reported success) gives two levels instead, "Did not" and "Completed".
+
+    >>> ux_levels(pd.Series([1, 2, 3, 4, 5, 6])).tolist()
+    ['Low', 'Low', 'Middle', 'Middle', 'High', 'High']
+    >>> ux_levels(pd.Series([1, 0, None])).tolist()
+    ['Completed', 'Did not', nan]
+    """
+    known = values.dropna()
+    if set(known.unique()) <= {0, 1}:
+        return values.map({1: "Completed", 0: "Did not"})
+    ranks = values.rank(method="first")
+    return pd.qcut(ranks, len(labels), labels=list(labels)).astype(object).where(values.notna())
+
+
+def customer_ux(study, items=None) -> tuple[pd.DataFrame, str]:
+    """One UX score per customer, and what it is in words; an empty frame when the study has none.
+
+    The survey's UX index (the standardised mean of ``items``, by default the UX index items
+    the study names or the UMUX-Lite, SUS, ease and ux items present) when the survey has a
+    customer key; else the usability test's per-participant SUS, UMUX-Lite or success rate,
+    when the task rows carry a customer key. Several answers of one customer are averaged.
+    """
+    from uxcx.cx.scale_reliability import scale_index
+    from uxcx.study import plan
+
+    survey = study.frames.get("survey")
+    if survey is not None and len(survey) and "customer" in survey:
+        answers = respondent_measures(survey)
+        chosen = [c for c in (items or plan.index_items(study, answers, "ux_index")) if c in answers]
+        if chosen:
+            answers["ux"] = scale_index(answers, items=chosen, standardize=True)
+            what = ("the mean of the customer's standardised answers to " + ", ".join(chosen)
+                    + " (survey)")
+            return per_key(answers[["customer", "ux"]], on="customer"), what
+    usability = study.frames.get("usability")
+    if usability is not None and len(usability) and "customer" in usability:
+        people = participant_measures(usability, study.frames.get("questionnaire"),
+                                      partial_success=study.analysis.partial_success)
+        for measure in ("sus", "umux_lite", "success_rate"):
+            if measure in people and people[measure].notna().sum() >= 2:
+                frame = people[["customer", measure]].rename(columns={measure: "ux"})
+                return per_key(frame, on="customer"), f"the customer's {measure} in the usability test"
+    return pd.DataFrame(columns=["ux", "responses"]), ""

@@ -20,9 +20,10 @@ def _report(args) -> int:
     from uxcx.report.runner import run_report
 
     runs = run_report(args.study, out_dir=args.out, only=args.only, jobs=args.jobs,
+                      notebooks=args.notebooks,
                       progress=lambda line: print(line, file=sys.stderr, flush=True),
                       cell_progress=sys.stderr.isatty())
-    failed = [r for r in runs if r.status != "ok"]
+    failed = [r for r in runs if r.status == "failed"]
     for r in failed:
         print(f"notebook {r.name} failed at cell {r.cell}: {r.error}", file=sys.stderr)
     return 1 if failed else 0
@@ -89,6 +90,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="output folder (default reports/<study name>/)")
     r.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default 1)")
+    r.add_argument("--notebooks", metavar="DIR",
+                   help="a folder of your own notebooks (default: the kit's notebooks)")
     r.set_defaults(func=_report)
 
     v = sub.add_parser("validate", help="load a study and print its ledger and problems")

@@ -149,29 +149,37 @@ def time_findings(comparison, *, task: str = "task", alpha: float = 0.05) -> lis
     return out
 
 
-def rate_findings(rates, *, by: str = "design", what: str = "Task completion") -> list[str]:
+def rate_findings(rates, *, by: str | None = "design", what: str = "Task completion") -> list[str]:
     """One sentence: a rate per group with its interval (``rates`` from a rate function by ``by``)."""
-    parts = [f"{_pct(row['estimate'])} with {row[by]} ({row['confidence_level']:.0%} CI "
+    parts = [f"{_pct(row['estimate'])}{f' with {row[by]}' if by else ''} ({row['confidence_level']:.0%} CI "
              f"{_pct(row['ci_low'])} to {_pct(row['ci_high'])}, n = {row['n']:.0f})"
              for _, row in rates.iterrows()]
     return [f"{what} across all tasks: {'; '.join(parts)}."]
 
 
-def sum_findings(result, *, by: str = "design", task: str = "task") -> list[str]:
+def sum_findings(result, *, by: str | None = "design", task: str = "task") -> list[str]:
     """One sentence: the Single Usability Metric across all tasks per group, with its interval."""
     overall = result[(result["term"] == "SUM") & (result[task] == "All tasks")]
-    parts = [f"{row[by]} {_pct(row['estimate'])} ({row['confidence_level']:.0%} CI {_pct(row['ci_low'])} "
+    parts = [f"{f'{row[by]} ' if by else ''}{_pct(row['estimate'])} ({row['confidence_level']:.0%} CI {_pct(row['ci_low'])} "
              f"to {_pct(row['ci_high'])})" for _, row in overall.iterrows()]
     return [f"Single Usability Metric across all tasks (completion, time, errors and satisfaction "
             f"combined; Sauro & Kindlund 2005): {'; '.join(parts)}."] if parts else []
 
 
-def sus_findings(sus, *, by: str = "design") -> list[str]:
-    """One sentence: mean SUS per group with interval, grade and percentile."""
-    parts = [f"{row[by]} {row['estimate']:.1f} ({row['confidence_level']:.0%} CI {row['ci_low']:.1f} to "
-             f"{row['ci_high']:.1f}; grade {row['grade']}, {row['percentile']:.0f}th percentile)"
+def sus_findings(sus, *, by: str | None = "design") -> list[str]:
+    """One sentence: mean SUS per group (or overall) with n, interval, grade and percentile."""
+    parts = [f"{f'{row[by]} ' if by else ''}{row['estimate']:.1f} (n = {row['n']:.0f}, "
+             f"{row['confidence_level']:.0%} CI {row['ci_low']:.1f} to {row['ci_high']:.1f}; "
+             f"grade {row['grade']}, {_ordinal(row['percentile'])} percentile)"
              for _, row in sus.iterrows()]
     return [f"Perceived usability (SUS): {'; '.join(parts)}."]
+
+
+def _ordinal(x: float) -> str:
+    """63 -> '63rd', 11 -> '11th' (English ordinals)."""
+    n = int(round(x))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 # --- customer experience -----------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """The report runner: every notebook of the kit, executed on one study.
 
-``uxcx report STUDY.yml`` executes each notebook of ``notebooks/`` in name
-order with papermill (parameters ``study`` and ``out_dir``), in this process
-(one kernel per notebook, ``--jobs`` of them at once), renders each executed
-notebook to HTML with its code hidden, and writes ``ledger.json`` and an
-``index.html`` that leads with the findings. A notebook that fails does not
-stop the others. Notebooks save their findings with :func:`save_results`.
+``uxcx report STUDY.yml`` loads the study once, asks each notebook what it needs
+(``metadata.uxcx.needs``, e.g. ``["tasks", "usability_scores"]``; see
+:data:`uxcx.study.plan.NEEDS`) and skips, with the reason in words, a notebook whose
+inputs the study lacks. The others are executed in name order with papermill
+(parameters ``study`` and ``out_dir``), in this process (one kernel per notebook,
+``--jobs`` of them at once), rendered to HTML with their code hidden, beside
+``ledger.json`` and an ``index.html`` that leads with the findings. A notebook that
+fails does not stop the others. Notebooks save their findings with :func:`save_results`.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ _ROOT = Path(__file__).resolve().parents[3]
 
 
 def default_notebooks() -> Path:
-    """The kit's ``notebooks/`` folder (beside ``lib/`` in the repository)."""
-    return _ROOT / "notebooks"
+    """The kit's notebooks: ``notebooks/`` of a checkout, else the copy installed with the package."""
+    checkout = _ROOT / "notebooks"
+    if (_ROOT / "lib" / "uxcx").is_dir() and checkout.is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / "notebooks"  # put there by setup.py's build step
 
 
 def default_out(name: str) -> Path:
@@ -50,7 +55,8 @@ def save_results(out_dir, notebook: str, *, findings: list[str], results: dict) 
     findings : list of str
         Plain-language sentences, headline first.
     results : dict
-        Key numbers (JSON-serialisable; numpy scalars are converted).
+        Key numbers (JSON-serialisable; numpy scalars are converted; a DataFrame is saved as
+        its records).
 
     Returns
     -------
@@ -62,9 +68,12 @@ def save_results(out_dir, notebook: str, *, findings: list[str], results: dict) 
     """
     from uxcx.study.privacy import write_csv
 
+    import pandas as pd
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{notebook}.json"
+    results = {k: v.to_dict("records") if isinstance(v, pd.DataFrame) else v for k, v in results.items()}
     doc = {"notebook": notebook, "status": "ok", "findings": list(findings), "results": results}
     path.write_text(json.dumps(doc, indent=2, default=_jsonable, ensure_ascii=False) + "\n",
                     encoding="utf-8")
@@ -101,7 +110,8 @@ class NotebookRun:
     """What happened to one notebook in a report run."""
 
     name: str
-    status: str = "pending"  # ok | failed
+    status: str = "pending"  # ok | skipped | failed
+    reason: str = ""  # why a notebook was skipped, in words
     seconds: float = 0.0
     cell: int | None = None  # index of the failing cell
     error: str = ""
@@ -131,7 +141,9 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     jobs : int
         Notebooks executed at once (each in its own kernel).
     notebooks : str or Path, optional
-        The notebooks folder; default the kit's ``notebooks/``.
+        The notebooks folder; default the kit's notebooks (:func:`default_notebooks`). A
+        notebook of your own takes the parameters ``study`` and ``out_dir`` and may say what
+        it needs in its metadata (``{"uxcx": {"needs": ["cx"]}}``).
     progress : callable
         Receives one line per event (start, finish); ``None`` for silence.
     cell_progress : bool
@@ -140,36 +152,49 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     Returns
     -------
     list of NotebookRun
-        One per notebook, in name order, with status and findings.
+        One per notebook, in name order, with status (ok, skipped or failed), the reason
+        a notebook was skipped, and findings.
     """
+    from uxcx.errors import UxcxError
     from uxcx.study.study_file import read_study
 
     config, study_path = read_study(study)
     out = Path(out_dir) if out_dir else default_out(config.name)
     out.mkdir(parents=True, exist_ok=True)
-    folder = Path(notebooks) if notebooks else default_notebooks()
+    folder = Path(notebooks).expanduser() if notebooks else default_notebooks()
+    if not folder.is_dir():
+        raise UxcxError(f"no notebooks folder {folder}; pass --notebooks with a folder of .ipynb files")
     paths = _select(sorted(folder.glob("[0-9]*.ipynb")), only)
+    if not paths:
+        raise UxcxError(f"no notebooks (files named 00_*.ipynb, 01_*.ipynb, ...) in {folder}")
     say = progress or (lambda *_: None)
     lock = threading.Lock()
     _quiet_imports()
 
     runs = [NotebookRun(p.stem) for p in paths]
     say(f"uxcx {__version__}: {len(paths)} notebook(s) on study {config.name!r} -> {out}")
-    # The kernels are the critical path: start them first; load the ledger and import
-    # nbconvert (about 1 s each) on the side while they run.
     side = ThreadPoolExecutor(max_workers=1)
-    ledger_done = side.submit(_write_ledger, study_path, out)
-    exporter = side.submit(_exporter)
+    exporter = side.submit(_exporter)  # nbconvert's import (about 1 s) while the study loads
+    loaded = _load(study_path)
+    _write_ledger(loaded, out)
+    for path, run in zip(paths, runs):
+        run.reason = _unmet(path, loaded)
+        if run.reason:
+            run.status = "skipped"
+            say(f"{run.name}: skipped: {run.reason}")
+    todo = [i for i, run in enumerate(runs) if run.status != "skipped"]
     kernel = _kernel()
     # A bar of cells per notebook when one runs at a time in a terminal; with parallel
     # jobs the bars would interleave, so each notebook then gets a start and an end line.
     cells = cell_progress and jobs <= 1
 
-    def one(i: int) -> NotebookRun:
-        run = runs[i]
-        (out / f"{run.name}.json").unlink(missing_ok=True)  # no stale results from an earlier run
+    for run in runs:  # no stale results from an earlier run
+        (out / f"{run.name}.json").unlink(missing_ok=True)
         for stale in out.glob(f"{run.name}.*.csv"):
             stale.unlink(missing_ok=True)
+
+    def one(i: int) -> NotebookRun:
+        run = runs[i]
         with lock:
             say(f"[{i + 1}/{len(paths)}] {run.name}: running")
         _execute(paths[i], out, study_path, run, kernel, cells)
@@ -179,12 +204,15 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
         return run
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(one, range(len(paths))))
+        list(pool.map(one, todo))
     for path, run in zip(paths, runs):
-        _render(exporter.result(), out / path.name, out / f"{run.name}.html",
-                failed=run.status != "ok")
+        if run.status == "skipped":
+            (out / path.name).unlink(missing_ok=True)
+            _skipped_page(out / f"{run.name}.html", run)
+        else:
+            _render(exporter.result(), out / path.name, out / f"{run.name}.html",
+                    failed=run.status != "ok")
         _finish_json(out, run)
-    ledger_done.result()
     side.shutdown()
     _write_index(out, config, runs)
     say(f"report: {out / 'index.html'}")
@@ -256,19 +284,54 @@ def _finish_json(out: Path, run: NotebookRun) -> None:
     doc = json.loads(path.read_text(encoding="utf-8")) if fresh else {
         "notebook": run.name, "findings": [], "results": {}}
     doc["status"] = run.status
-    if run.status != "ok":
+    if run.status == "skipped":
+        doc["reason"] = run.reason
+    elif run.status != "ok":
         doc["error"] = {"cell": run.cell, "message": run.error}
     run.findings = list(doc.get("findings", []))
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _write_ledger(study_path: Path, out: Path) -> None:
+def _load(study_path: Path):
+    """The loaded study, or the error that stops it loading (the notebooks show it too)."""
+    from uxcx.errors import UxcxError
     from uxcx.study.load import load_study
 
     try:
-        ledger = load_study(study_path).ledger.as_dict()
-    except Exception as err:  # the notebooks report the same error where it can be read
-        ledger = {"error": str(err), "sources": {}, "links": {}}
+        return load_study(study_path)
+    except UxcxError as err:
+        return err
+
+
+def _unmet(path: Path, study) -> str:
+    """Why ``study`` cannot feed the notebook at ``path`` ("" when it can, or cannot be told)."""
+    from uxcx.study.plan import unmet
+
+    if isinstance(study, Exception):
+        return ""  # the notebook runs and shows the loading error where it can be read
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return ""  # papermill reports an unreadable notebook as a failure
+    needs = (meta.get("uxcx") or {}).get("needs")
+    return (unmet(study, needs) or "") if needs else ""
+
+
+def _skipped_page(target: Path, run: NotebookRun) -> None:
+    title = html.escape(_title(run.name))
+    target.write_text(
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{title}: not run</title><style>{_CSS}</style></head><body>"
+        f"<p><a href='index.html'>← Report</a></p><h1>{title}</h1>"
+        f"<p class='skipped'>Not run: this page {html.escape(run.reason)}.</p></body></html>",
+        encoding="utf-8")
+
+
+def _write_ledger(study, out: Path) -> None:
+    if isinstance(study, Exception):
+        ledger = {"error": str(study), "sources": {}, "links": {}}
+    else:
+        ledger = study.ledger.as_dict()
     (out / "ledger.json").write_text(json.dumps(ledger, indent=2, default=_jsonable,
                                                 ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -284,16 +347,19 @@ def _write_index(out: Path, config, runs: list[NotebookRun]) -> None:
         f"<p class='meta'>Study <code>{esc(config.name)}</code> · "
         f"{_dt.date.today().isoformat()} · uxcx {esc(__version__)}</p>",
     ]
-    failed = [r for r in runs if r.status != "ok"]
+    failed = [r for r in runs if r.status == "failed"]
     if failed:
         parts.append("<p class='failed'>Not every analysis ran: "
                      + ", ".join(esc(r.name) for r in failed) + " failed (see below).</p>")
     parts.append("<h2>Findings</h2>")
     for run in runs:
-        badge = "" if run.status == "ok" else " <span class='failed'>failed</span>"
-        parts.append(f"<section><h3><a href='{esc(run.name)}.html'>{esc(_title(run.name))}</a>"
-                     f"{badge}</h3>")
-        if run.status != "ok":
+        badge = {"ok": "", "skipped": " <span class='skipped'>skipped</span>"}.get(
+            run.status, " <span class='failed'>failed</span>")
+        parts.append(f"<section class='{esc(run.status)}-page'><h3><a href='{esc(run.name)}.html'>"
+                     f"{esc(_title(run.name))}</a>{badge}</h3>")
+        if run.status == "skipped":
+            parts.append(f"<p class='skipped'>Not run: this page {esc(run.reason)}.</p>")
+        elif run.status != "ok":
             parts.append(f"<p>Stopped at cell {run.cell}: <code>{esc(run.error)}</code></p>")
         parts.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in run.findings[:8]) + "</ul>")
         parts.append("</section>")
@@ -329,6 +395,6 @@ padding:0 1rem;color:#222;line-height:1.5}
 h1{margin-bottom:.2rem}.meta{color:#666}h3 a{color:#0b5394;text-decoration:none}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .7rem;
 text-align:left}td:nth-child(n+2):not(:last-child){text-align:right}
-.failed{color:#b00020;font-weight:600}section{border-left:4px solid #0b5394;padding-left:1rem;
+.failed{color:#b00020;font-weight:600}.skipped{color:#666}section{border-left:4px solid #0b5394;padding-left:1rem;
 margin:1rem 0}
 """
