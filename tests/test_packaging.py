@@ -90,11 +90,21 @@ def test_readme_bringing_your_own_data_example_is_valid_and_reasons_documented()
 
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```yaml\n(name: .*?)```", readme, re.S)
-    assert len(blocks) == 2
-    config = StudyFile.model_validate(yaml.safe_load(blocks[1]))
+    assert len(blocks) == 3
+    config = StudyFile.model_validate(yaml.safe_load(blocks[2]))
     assert config.sources["survey"].format == "qualtrics"
     assert config.sources["usability"].format == "wide-tasks"
     assert config.analysis.pseudonym_key
     # every reason a row can be dropped for is explained, with its fix, in the README
     missing = [reason for reason in REASONS if f"| `{reason}` |" not in readme]
     assert not missing, f"README does not explain ledger reasons {missing}"
+
+
+def test_readme_measures_example_is_valid():
+    from uxcx.study.study_file import StudyFile
+
+    readme = (ROOT / "README.md").read_text()
+    block = re.findall(r"```yaml\n(name: .*?)```", readme, re.S)[1]
+    config = StudyFile.model_validate(yaml.safe_load(block))
+    assert config.measures.items["satisfied_app"].side == "cx"
+    assert config.measures.ux == ["sus"] and config.analysis.segments == ["plan"]

@@ -160,7 +160,8 @@ def rate_findings(rates, *, by: str | None = "design", what: str = "Task complet
 def sum_findings(result, *, by: str | None = "design", task: str = "task") -> list[str]:
     """One sentence: the Single Usability Metric across all tasks per group, with its interval."""
     overall = result[(result["term"] == "SUM") & (result[task] == "All tasks")]
-    parts = [f"{f'{row[by]} ' if by else ''}{_pct(row['estimate'])} ({row['confidence_level']:.0%} CI {_pct(row['ci_low'])} "
+    parts = [f"{f'{row[by]} ' if by else ''}{_pct(row['estimate'])} ({row['confidence_level']:.0%} CI "
+             f"{_pct(row['ci_low'])} "
              f"to {_pct(row['ci_high'])})" for _, row in overall.iterrows()]
     return [f"Single Usability Metric across all tasks (completion, time, errors and satisfaction "
             f"combined; Sauro & Kindlund 2005): {'; '.join(parts)}."] if parts else []

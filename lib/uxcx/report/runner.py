@@ -66,9 +66,9 @@ def save_results(out_dir, notebook: str, *, findings: list[str], results: dict) 
         ``<notebook>.<key>.csv``, made safe to open in a spreadsheet first
         (:func:`uxcx.study.privacy.safe_table`: no cell runs as a formula).
     """
-    from uxcx.study.privacy import write_csv
-
     import pandas as pd
+
+    from uxcx.study.privacy import write_csv
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -395,6 +395,7 @@ padding:0 1rem;color:#222;line-height:1.5}
 h1{margin-bottom:.2rem}.meta{color:#666}h3 a{color:#0b5394;text-decoration:none}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .7rem;
 text-align:left}td:nth-child(n+2):not(:last-child){text-align:right}
-.failed{color:#b00020;font-weight:600}.skipped{color:#666}section{border-left:4px solid #0b5394;padding-left:1rem;
+.failed{color:#b00020;font-weight:600}.skipped{color:#666}
+section{border-left:4px solid #0b5394;padding-left:1rem;
 margin:1rem 0}
 """

@@ -22,7 +22,8 @@ import pandas as pd
 
 from uxcx.study.schema import role, score_range
 
-__all__ = ["NEEDS", "unmet", "missing", "rating_scales", "describe_sources", "segments", "design", "ux_measures", "cx_outcomes",
+__all__ = ["NEEDS", "unmet", "missing", "rating_scales", "ranges", "crossed_tasks", "describe_sources",
+           "segments", "design", "ux_measures", "cx_outcomes",
            "index_items", "drivers", "mediation_path", "labels", "currency", "UX_ROLES", "CX_ROLES"]
 
 # Per-person UX measures, in the order a reader expects them; the kit computes the
@@ -132,9 +133,11 @@ def unmet(study, needs) -> str | None:
     >>> from types import SimpleNamespace
     >>> from uxcx.study.study_file import StudyFile
     >>> config = StudyFile.model_validate({"name": "s", "sources": {"survey": {"path": "x.csv"}}})
-    >>> study = SimpleNamespace(config=config, frames={"survey": pd.DataFrame({"respondent": ["a"], "nps": [9]})})
-    >>> unmet(study, ["tasks", "usability_scores"])
-    'needs task rows from a usability source, or SUS or UMUX-Lite items in a questionnaire or survey source; this study has survey (1 row: nps)'
+    >>> answers = pd.DataFrame({"respondent": ["a"], "nps": [9]})
+    >>> study = SimpleNamespace(config=config, frames={"survey": answers})
+    >>> print(unmet(study, ["tasks", "usability_scores"]))  # doctest: +NORMALIZE_WHITESPACE
+    needs task rows from a usability source, or SUS or UMUX-Lite items in a questionnaire or
+    survey source; this study has survey (1 row: nps)
     >>> unmet(study, ["cx"]) is None
     True
     """
@@ -175,8 +178,32 @@ def rating_scales(study, frame: pd.DataFrame) -> dict[tuple[float, float], list[
         scale = declared.get(column) or score_range(column)
         if scale is None or column == "nps" or not frame[column].notna().any():
             continue
-        out.setdefault(tuple(scale), []).append(column)
+        out.setdefault(_whole(scale), []).append(column)
     return out
+
+
+def _whole(scale) -> tuple:
+    """(1.0, 5.0) -> (1, 5): answer scales count in whole steps."""
+    return tuple(int(x) if float(x).is_integer() else float(x) for x in scale)
+
+
+def ranges(study, names) -> dict[str, tuple]:
+    """The answer range of each of ``names`` that has one: declared items, built-in scales, 0-100 scores."""
+    declared = {name: tuple(item.range) for name, item in study.config.measures.items.items()}
+    out = {}
+    for name in names:
+        scale = declared.get(name) or score_range(name) or ((0, 100) if name in ("sus", "umux_lite")
+                                                             else None)
+        if scale is not None:
+            out[name] = _whole(scale)
+    return out
+
+
+def crossed_tasks(usability: pd.DataFrame, design: str) -> list:
+    """The tasks attempted under every level of ``design`` (only those can be compared between designs)."""
+    levels = usability[design].nunique()
+    per_task = usability.dropna(subset=[design]).groupby("task", observed=True)[design].nunique()
+    return per_task[per_task == levels].index.tolist()
 
 
 def segments(study, frame: pd.DataFrame, *, min_levels: int = 2, exclude=()) -> list[str]:
