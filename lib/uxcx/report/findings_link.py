@@ -10,15 +10,8 @@ import pandas as pd
 
 from uxcx.report.findings import _adjusted, p_text, pd_notna
 
-__all__ = ["LABELS", "correlation_findings", "level_findings", "driver_findings", "mediation_findings",
+__all__ = ["correlation_findings", "level_findings", "driver_findings", "mediation_findings",
            "power_findings"]
-
-# How the kit's measures are named for readers, in figures and sentences.
-LABELS = {"umux_lite": "UMUX-Lite", "ease": "Ease (mean)", "reported_success": "Completed goal",
-          "ces": "Effort (CES)", "nps": "Likelihood to recommend", "csat": "Satisfaction (CSAT)",
-          "loyalty": "Loyalty index", "sus": "SUS", "success_rate": "Task success", "time_s": "Task time",
-          "seq_mean": "SEQ", "ease_search": "Ease: search", "ease_checkout": "Ease: checkout",
-          "ease_returns": "Ease: returns"}
 
 _STRENGTH = ((0.5, "strongly"), (0.3, "moderately"), (0.1, "weakly"))  # Cohen (1988)
 
@@ -29,6 +22,7 @@ def _level(frame: pd.DataFrame) -> str:
 
 
 def _label(labels: dict | None, name) -> str:
+    # reader names come from the study (uxcx.study.plan.labels); a name without one is shown as is
     return (labels or {}).get(name, str(name))
 
 
