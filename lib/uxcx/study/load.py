@@ -14,6 +14,7 @@ import pandas as pd
 
 from uxcx.errors import DataError, StudyError
 from uxcx.io.tables import read_table
+from uxcx.study.consistency import loaded_problems
 from uxcx.study.ledger import Ledger, LinkCoverage
 from uxcx.study.quality import flags
 from uxcx.study.study_file import Analysis, SourceConfig, StudyFile, read_study
@@ -115,6 +116,7 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
         frames[name], ledger.sources[name] = frame, account
         if mode == "stop":
             data_problems += account.problems()
+    mapping_problems += loaded_problems(config, frames)  # names that must refer to a loaded role
     if mapping_problems:
         raise StudyError(mapping_problems, path)
     if data_problems:
