@@ -193,7 +193,8 @@ MISSING_UX_TEST = ("usability", "questionnaire", "task", "sus")
 MISSING_SURVEY = ("survey", "nps", "csat", "customer experience", "cx")
 MISSING_CUSTOMERS = ("customer", "retention", "churn", "tenure")
 EXPECTED = {
-    "survey": {"00_data_quality": "ok", "01_usability": MISSING_UX_TEST,
+    # the sample survey carries UMUX-Lite items, so 01 runs its UMUX-Lite section on it
+    "survey": {"00_data_quality": "ok", "01_usability": "ok",
                "02_customer_experience": "ok", "03_ux_to_cx": "ok", "04_retention": MISSING_CUSTOMERS},
     "usability_questionnaire": {"00_data_quality": "ok", "01_usability": "ok",
                                 "02_customer_experience": MISSING_SURVEY, "03_ux_to_cx": None,
@@ -201,7 +202,7 @@ EXPECTED = {
     "questionnaire": {"00_data_quality": "ok", "01_usability": "ok",
                       "02_customer_experience": MISSING_SURVEY, "03_ux_to_cx": None,
                       "04_retention": MISSING_CUSTOMERS},
-    "survey_customers": {"00_data_quality": "ok", "01_usability": MISSING_UX_TEST,
+    "survey_customers": {"00_data_quality": "ok", "01_usability": "ok",
                          "02_customer_experience": "ok", "03_ux_to_cx": "ok", "04_retention": "ok"},
     "no_survey": {"00_data_quality": "ok", "01_usability": "ok",
                   "02_customer_experience": MISSING_SURVEY, "03_ux_to_cx": None, "04_retention": "ok"},
@@ -330,6 +331,18 @@ def test_survey_only_nps_and_survey_numbers_equal_the_full_sample(survey_only, f
     for key in ("nps", "csat_top2", "csat_mean", "ces_mean", "loyalty_reliability", "nps_by_segment"):
         assert key in got, f"02 on the survey alone has no {key!r}"
         assert_same_records(got[key], want[key], what=f"02.{key}")
+
+
+@pytest.mark.parametrize("shape", ["survey_only", "survey_customers"])
+def test_without_a_usability_test_01_leaves_the_task_sections_out_and_says_why(shape, request):
+    results = request.getfixturevalue(shape).results("01_usability")
+    skipped = results.get("skipped_sections", {})
+    for key in ("completion", "completion_by_task", "time_by_task", "sum", "sus"):
+        assert key not in results, key
+    # completion, time on task, the design comparison, the SUM and SUS: each left out with why
+    why = [text.lower() for text in skipped.values()]
+    assert sum("usability" in text for text in why) >= 3, skipped
+    assert any("sus" in text for text in why), skipped
 
 
 def test_survey_only_correlations_equal_the_full_sample(survey_only, full):

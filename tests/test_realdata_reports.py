@@ -258,24 +258,39 @@ def test_telco_km_by_contract_equals_r(telco):
         assert at[(contract, f"retention at {month} months")] == pytest.approx(value, abs=1e-9)
 
 
-def test_telco_logrank_by_contract_equals_r(telco):
+def test_telco_logrank_by_segment_equals_r(telco):
     results = telco.results("04_retention")
-    tests = [r for r in results["logrank"] if "contract" in str(r.get("term", "")).lower()]
-    assert len(tests) == 1, results["logrank"]
+    tests = {r["term"]: r for r in results["logrank"]}
     # R: d <- survdiff(Surv(Tenure, event) ~ Contract, data = t); d$chisq -> 2352.8725382593, df 2
-    assert tests[0]["statistic"] == pytest.approx(2352.8725382593, rel=1e-9)
-    assert tests[0]["df"] == 2 and tests[0]["n"] == 7043
+    #    survdiff(Surv(Tenure, event) ~ InternetService, data = t)$chisq -> 520.1206081845
+    for segment, chisq in (("contract", 2352.8725382593), ("internet", 520.1206081845)):
+        (test,) = [r for term, r in tests.items() if segment in term.lower()]
+        assert test["statistic"] == pytest.approx(chisq, rel=1e-9)
+        assert test["df"] == 2 and test["n"] == 7043
 
 
-def test_telco_cox_by_contract_equals_r_where_shown(telco):
+def test_telco_cox_on_the_segments_equals_r(telco):
     results = telco.results("04_retention")
-    if "cox" not in results:
-        pytest.skip(f"04 shows no Cox model here: {results.get('skipped_sections', {}).get('cox')}")
-    terms = {r.get("level"): r for r in results["cox"] if r.get("covariate") == "contract"}
-    others = [r for r in results["cox"] if r.get("covariate") not in ("contract", None)]
-    if others:  # a model with more terms than contract alone is not R's one-covariate fit
-        pytest.skip("04's Cox model has more covariates than contract")
-    # R: summary(coxph(Surv(Tenure, event) ~ Contract, data = t, ties = "efron"))$coefficients
-    #      ContractOne year exp(coef) 0.11179407033; ContractTwo year exp(coef) 0.01461968697
-    assert terms["One year"]["estimate"] == pytest.approx(0.11179407033, rel=1e-7)
-    assert terms["Two year"]["estimate"] == pytest.approx(0.01461968697, rel=1e-7)
+    covariates = {r.get("covariate") for r in results["cox"]}
+    assert covariates == {"contract", "internet"}, covariates  # the study's two segments
+    hr = {(r["covariate"], r["level"]): r for r in results["cox"]}
+    # R: t$InternetService <- factor(t$InternetService, levels = c("DSL", "Fiber optic", "No"))
+    #    summary(coxph(Surv(Tenure, event) ~ Contract + InternetService, data = t,
+    #                  ties = "efron"))$conf.int   (exp(coef), lower .95, upper .95)
+    want = {("contract", "One year"): (0.12240013888, 0.10376996112, 0.14437505649),
+            ("contract", "Two year"): (0.01776389577, 0.01303345968, 0.02421122255),
+            ("internet", "Fiber optic"): (1.34602445015, 1.20869694998, 1.49895457288),
+            ("internet", "No"): (0.74759083848, 0.60773399285, 0.91963271491)}
+    for key, (estimate, low, high) in want.items():
+        assert hr[key]["estimate"] == pytest.approx(estimate, rel=1e-7), key
+        assert hr[key]["ci_low"] == pytest.approx(low, rel=1e-7), key
+        assert hr[key]["ci_high"] == pytest.approx(high, rel=1e-7), key
+
+
+def test_telco_restricted_mean_lifetime_by_contract_equals_r(telco):
+    lifetime = {r["contract"]: r for r in telco.results("04_retention")["lifetime"]}
+    # R: summary(survfit(Surv(Tenure, event) ~ Contract, data = t), rmean = 12)$table[, "rmean"]
+    #      Month-to-month 9.722325752, One year 11.966891389, Two year 12.000000000
+    #    differences from Month-to-month: 2.244565637 and 2.277674248 months
+    assert lifetime["One year"]["estimate"] == pytest.approx(11.966891389 - 9.722325752, abs=1e-8)
+    assert lifetime["Two year"]["estimate"] == pytest.approx(12.0 - 9.722325752, abs=1e-8)
