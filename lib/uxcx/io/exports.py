@@ -6,7 +6,7 @@ names multi-option columns and reads Google Forms timestamps; row numbers keep
 pointing at the spreadsheet's rows. :func:`uxcx.study.export_options.apply_options`
 runs when the source is checked (:func:`uxcx.study.validate.validate`) and applies the study file's options:
 preview and unfinished responses (dropped, with their rows, into the ledger),
-matching headers by question text, answers joined with ", " spread into 1/0
+matching headers by question text, answers joined with ``multi_select_separator`` spread into 1/0
 columns, SUS items by position, and wide task sheets or testing-platform exports
 reshaped (:mod:`uxcx.io.wide`).
 
@@ -36,7 +36,7 @@ import pandas as pd
 from uxcx.errors import DataError, Problem
 
 __all__ = ["EXPORTS", "detect_export", "shape_export", "split_choices", "parse_timestamps",
-           "synthetic_header"]
+           "synthetic_header", "legacy_ids"]
 
 EXPORTS = ("qualtrics", "surveymonkey", "google-forms", "wide-tasks", "testing-platform")
 
@@ -123,7 +123,7 @@ def shape_export(raw, kind: str):
         frame, rows = frame.iloc[skip:].reset_index(drop=True), rows[skip:]
         if legacy and not third:  # V1... ids mean nothing: the texts are the names
             names = [t if _LEGACY_ID.fullmatch(str(c)) and t else c for c, t in zip(frame.columns, texts)]
-            frame.columns = _unique(names)
+            frame.columns = _unique(names)  # as legacy_ids() gives them
         start = rows[0] if len(rows) else "-"
         notes.append(f"Qualtrics export: {skip + 1} header rows; data from row {start}")
     elif kind == "surveymonkey":
@@ -149,6 +149,34 @@ def shape_export(raw, kind: str):
             frame[first] = stamps
             notes.append(f"Google Forms export: {note}")
     return replace(raw, frame=frame, rows=rows, notes=notes, export=kind, questions=questions)
+
+
+def legacy_ids(questions: dict) -> dict[str, str]:
+    """A legacy Qualtrics export's column ids (``V1``, ``V2``, ...) and the names they are read under.
+
+    The legacy format's ids say nothing, so its columns are named by their second header
+    row (``ResponseID``, ``Status``, the question texts; a repeated text gains `` (2)``);
+    a study file may still name a column by its id (``V1: respondent``).
+
+    Parameters
+    ----------
+    questions : dict
+        Column id -> text of the second header row, in column order
+        (``RawTable.questions`` of a Qualtrics export).
+
+    Returns
+    -------
+    dict of str to str
+        Id -> the column's name after reading; ids other than ``V<n>`` keep their name.
+
+    Examples
+    --------
+    >>> legacy_ids({"V1": "ResponseID", "V2": "Name", "V3": "Name", "Q1": "How easy?"})
+    {'V1': 'ResponseID', 'V2': 'Name', 'V3': 'Name (2)', 'Q1': 'Q1'}
+    """
+    ids = list(questions)
+    names = [t if _LEGACY_ID.fullmatch(str(c)) and t else c for c, t in questions.items()]
+    return dict(zip(ids, _unique(names)))
 
 
 def _unique(names: list[str]) -> list[str]:

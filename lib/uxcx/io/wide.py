@@ -85,10 +85,18 @@ def wide_to_long(raw, config):
         maps ``"<task>|<measure>"`` to the sheet's header. Task rows whose every
         measure is blank (task not given) are left out, with a note.
 
+    A header the pattern fits while its ``task`` (or ``measure``) group takes
+    no part in the match (an optional group, ``(?P<task>T[0-9]+)?``) names no task:
+    it stays a column of its own, with a note.
+
     Raises
     ------
     DataError
         No header matches the pattern.
+    StudyError
+        ``wide_pattern`` is no regular expression or lacks a ``task`` or
+        ``measure`` group, or a measure would replace a column the sheet
+        already has (header, pattern and fix named).
 
     Examples
     --------
@@ -103,24 +111,32 @@ def wide_to_long(raw, config):
     >>> long.rows.tolist()
     [2, 2, 3]
     """
-    pattern = re.compile(config.wide_pattern or _PATTERN, re.IGNORECASE)
+    pattern = _pattern(config)
     frame = raw.frame
     found = {c: pattern.match(" ".join(str(c).split())) for c in frame.columns}
-    task_cols = {c: m for c, m in found.items() if m}
+    task_cols = {c: m for c, m in found.items() if m and _part(m, "task") and _part(m, "measure")}
+    # a header the pattern fits with an empty or absent task or measure group names no task
+    partial = [c for c, m in found.items() if m and c not in task_cols]
     if not task_cols:
+        shown = (f"; the headers {[str(c) for c in partial[:5]]} fit wide_pattern "
+                 f"{pattern.pattern!r} but with no task or no measure") if partial else ""
         raise DataError([Problem(
             raw.file, 1, None, None, "no header names a task and a measure",
             expected="headers such as 'T1 success', 'T1 time', 'Task 2 - errors'",
             hint="rename the task columns so, or give wide_pattern: a regular expression with "
-                 "groups (?P<task>...) and (?P<measure>...)")])
+                 "groups (?P<task>...) and (?P<measure>...), both matching in every task header"
+                 + shown)])
     keep = [c for c in frame.columns if c not in task_cols]
-    tasks = list(dict.fromkeys(" ".join(m.group("task").split()) for m in task_cols.values()))
+    tasks = list(dict.fromkeys(_part(m, "task") for m in task_cols.values()))
+    named = {c: MEASURES.get(_key(_part(m, "measure")), _part(m, "measure"))
+             for c, m in task_cols.items()}
+    _check_names(task_cols, named, keep, partial, pattern, raw)
     blocks, sources = [], {}
     for t_at, task in enumerate(tasks):
         measures = {}
         for c, m in task_cols.items():
-            if " ".join(m.group("task").split()) == task:
-                name = MEASURES.get(_key(m.group("measure")), m.group("measure").strip())
+            if _part(m, "task") == task:
+                name = named[c]
                 measures[name] = frame[c]
                 sources[f"{task}|{name}"] = c
         block = frame[keep].copy()
@@ -139,7 +155,54 @@ def wide_to_long(raw, config):
     if empty:
         notes.append(f"{empty} participant x task cell group(s) blank in every measure: task not "
                      "given, left out")
+    if partial:
+        notes.append("header(s) " + ", ".join(repr(str(c)) for c in partial) + " fit the task "
+                     "pattern but name no task or no measure (a group of the pattern matched "
+                     "nothing): kept as columns of their own, repeated on every task row")
     return replace(raw, frame=long, rows=rows, notes=notes, reshaped=True, questions=sources)
+
+
+def _pattern(config) -> re.Pattern:
+    """The study's ``wide_pattern`` compiled, or a StudyError saying what is wrong with it."""
+    from uxcx.errors import StudyError
+
+    if not config.wide_pattern:
+        return re.compile(_PATTERN, re.IGNORECASE)
+    where = f"wide_pattern {config.wide_pattern!r}"
+    fix = ("write a regular expression with the named groups (?P<task>...) and (?P<measure>...), "
+           r"e.g. '(?P<task>T\d+) (?P<measure>success|time)'")
+    try:
+        pattern = re.compile(config.wide_pattern, re.IGNORECASE)
+    except re.error as err:
+        raise StudyError(f"{where} is not a valid regular expression ({err}); {fix}") from None
+    missing = [g for g in ("task", "measure") if g not in pattern.groupindex]
+    if missing:
+        raise StudyError(f"{where} has no group named {' or '.join(missing)}; {fix}")
+    return pattern
+
+
+def _part(match: re.Match, group: str) -> str:
+    """A group's text with its spaces tidied; "" when the group took no part in the match."""
+    text = match.group(group)
+    return " ".join(text.split()) if text else ""
+
+
+def _check_names(task_cols, named, keep, partial, pattern, raw) -> None:
+    """A StudyError when a measure would land on a column the sheet already has."""
+    from uxcx.errors import StudyError
+
+    kept = {" ".join(str(c).split()).lower(): c for c in keep}
+    clash = {c: kept[n.lower()] for c, n in named.items() if n.lower() in kept}
+    if clash:
+        header, other = next(iter(clash.items()))
+        why = (" (it fits the pattern, but its task group matched nothing)"
+               if other in partial else "")
+        raise StudyError(
+            f"{raw.file}: the task column {header!r} would become the measure "
+            f"{named[header]!r}, but the sheet also has a column {other!r}{why}, read by "
+            f"wide_pattern {pattern.pattern!r}. Fix: rename or remove the column {other!r}, or "
+            "change wide_pattern so that the task group matches in every task header (make "
+            "(?P<task>...) required) and no other header fits it")
 
 
 def sheet_columns(dropped: pd.DataFrame, tasks: pd.Series, raw) -> pd.Series:

@@ -4,7 +4,8 @@
 removes Qualtrics preview, test and (unless ``unfinished: keep``) unfinished
 responses, recording each with its row for the ledger; renames Qualtrics
 columns to their question texts (``match: text``); spreads answers joined with
-", " into 1/0 columns (``multi_select:``); names the SUS items by position
+``multi_select_separator`` (", " by default) into 1/0 columns (``multi_select:``); names the
+SUS items by position
 (``sus_by_position:``); and reshapes wide task sheets and testing-platform
 exports (:mod:`uxcx.io.wide`). The file-level shapes are read by
 :mod:`uxcx.io.exports`.
@@ -57,7 +58,7 @@ def apply_options(raw, source: str, config):
             raw = replace(raw, frame=raw.frame.set_axis(names, axis=1),
                           notes=raw.notes + ["headers are the question texts (match: text)"])
     if config.multi_select:
-        raw = _spread(raw, config.multi_select, source)
+        raw = _spread(raw, config.multi_select, source, config.multi_select_separator)
     if config.sus_by_position is not False:
         raw = _sus_by_position(raw, config, source)
     if raw.export == "wide-tasks" or config.format == "wide-tasks":
@@ -115,7 +116,7 @@ def _qualtrics_rows(raw, source, config):
     return raw, removed
 
 
-def _spread(raw, headers, source):
+def _spread(raw, headers, source, sep=", "):
     frame = raw.frame
     lower = {" ".join(str(c).lower().split()): c for c in frame.columns}
     missing = [h for h in headers if " ".join(h.lower().split()) not in lower]
@@ -126,10 +127,11 @@ def _spread(raw, headers, source):
     parts = {}
     for h in headers:
         column = lower[" ".join(h.lower().split())]
-        parts[column] = split_choices(frame[column], prefix=f"{column} - ")
+        parts[column] = split_choices(frame[column], sep=sep, prefix=f"{column} - ")
     pieces = [parts[c] if c in parts else frame[[c]] for c in frame.columns]
     return replace(raw, frame=pd.concat(pieces, axis=1),
-                   notes=raw.notes + [f"answers joined with ', ' spread into 1/0 columns: {list(parts)}"])
+                   notes=raw.notes + [f"answers joined with {sep!r} (multi_select_separator) spread "
+                                      f"into 1/0 columns: {list(parts)}"])
 
 
 _META = {"timestamp", "startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)",

@@ -1,9 +1,10 @@
 """What happened to every input row: read, kept, repaired, dropped.
 
 For every source the ledger holds the rows read, the rows kept, the repairs
-made to kept rows (what changed, in how many cells) and each dropped row with
-the row number the user's spreadsheet shows, the column, the value and the
-reason. ``read == kept + dropped`` always; :meth:`SourceLedger.check` proves
+made to kept rows (what changed, in how many cells; a cell blanked by
+``out_of_range: blank`` also by row, column, value and reason) and each dropped
+row with the row number the user's spreadsheet shows, the column, the value and
+the reason. ``read == kept + dropped`` always; :meth:`SourceLedger.check` proves
 it and the loader calls it for every source. Link coverage says how many keys
 of one source found a partner in another.
 """
@@ -68,6 +69,9 @@ class SourceLedger:
     flags: dict[str, str] = field(default_factory=dict)
     # Headers of the key columns: their values are pseudonymised wherever the ledger is exported.
     keys: list[str] = field(default_factory=list)
+    # One row per cell blanked in a kept row (out_of_range: blank): row, column, value, reason
+    # ("out of range: blanked"), expected, hint.
+    repaired_cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
 
     @property
     def _unit(self) -> str:
@@ -114,16 +118,21 @@ class SourceLedger:
                 {"row": int(r.row), "column": r.column, "value": r.value, "reason": r.reason}
                 for r in self.exported().drop_duplicates(self._unit).itertuples(index=False)
             ],
+            "repaired_cells": [
+                {"row": int(r.row), "column": r.column, "value": r.value, "reason": r.reason}
+                for r in self.exported(self.repaired_cells).itertuples(index=False)
+            ],
         }
 
-    def exported(self) -> pd.DataFrame:
-        """``dropped`` as it may leave the kit: key values pseudonymised, personal values withheld.
+    def exported(self, problems: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``dropped`` (or ``problems``, such as ``repaired_cells``) as it may leave the kit:
+        key values pseudonymised, personal values withheld.
 
         A value in a key column (or of a duplicate or missing key) becomes its
         pseudonym (:func:`uxcx.study.privacy.pseudonymise`); any other value that is an
         email, phone number or IP address becomes ``"(personal data withheld)"``.
         """
-        out = self.dropped.copy()
+        out = (self.dropped if problems is None else problems).copy()
         if not len(out):
             return out
         keys = set(self.keys)
@@ -225,6 +234,16 @@ class Ledger:
         """
         frames = [s.exported().assign(source=name) for name, s in self.sources.items()
                   if len(s.dropped)]
+        if not frames:
+            return pd.DataFrame(columns=["source", "row", "column", "value", "reason"])
+        out = pd.concat(frames, ignore_index=True)
+        return out[["source", "row", "column", "value", "reason"]]
+
+    def repaired_cells(self) -> pd.DataFrame:
+        """Every cell blanked in a kept row (``out_of_range: blank``): source, row, column,
+        value, reason; values exported as in :meth:`dropped`."""
+        frames = [s.exported(s.repaired_cells).assign(source=name)
+                  for name, s in self.sources.items() if len(s.repaired_cells)]
         if not frames:
             return pd.DataFrame(columns=["source", "row", "column", "value", "reason"])
         out = pd.concat(frames, ignore_index=True)

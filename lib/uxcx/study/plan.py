@@ -231,7 +231,9 @@ def design(study, usability: pd.DataFrame | None) -> str | None:
 
 
 def _usable(frame: pd.DataFrame, name: str, minimum: int) -> bool:
-    return name in frame.columns and frame[name].notna().sum() >= minimum and frame[name].nunique() >= 2
+    """A numeric column with ``minimum`` answers and two distinct values (text cannot be correlated)."""
+    return (name in frame.columns and pd.api.types.is_numeric_dtype(frame[name])
+            and frame[name].notna().sum() >= minimum and frame[name].nunique() >= 2)
 
 
 def ux_measures(study, frame: pd.DataFrame, *, minimum: int = 3) -> list[str]:

@@ -16,9 +16,19 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from uxcx.study.ledger import SourceLedger
-from uxcx.study.privacy import personal_columns, pseudonym_key, pseudonymise
-from uxcx.study.schema import DUPLICATE, MISSING_KEY, SOURCES, Role, frame_schema, known_role, role
+from uxcx.study.ledger import PROBLEM_COLUMNS, SourceLedger
+from uxcx.study.privacy import personal_findings, pseudonym_key, pseudonymise
+from uxcx.study.schema import (
+    DUPLICATE,
+    MISSING_KEY,
+    NOT_WHOLE,
+    OUT_OF_RANGE,
+    SOURCES,
+    Role,
+    frame_schema,
+    known_role,
+    role,
+)
 
 __all__ = ["validate"]
 
@@ -29,10 +39,16 @@ REPEATED_HEADER = "repeated header row"
 # exported without a respondent id, such as Google Forms).
 _ROW_IDS = {"respondent", "participant"}
 
-# Headers that hold personal data whatever the study maps them to.
+# Headers that say a column holds personal data. They (and the content test of
+# uxcx.study.privacy) decide for unmapped columns and for columns mapped to a key, text or
+# category role; a column mapped to a numeric analysis role is analysed whatever its header says.
 _PERSONAL_HEADER = re.compile(
-    r"e-?mail|phone|mobile|ip.?address|first.?name|last.?name|full.?name|^name$|latitude|"
-    r"longitude|recipient|street|postcode|zip.?code", re.IGNORECASE)
+    r"e-?mail|phone|mobile.?(?:number|no\b)|ip.?address|first.?name|last.?name|full.?name|^name$|"
+    r"latitude|longitude|recipient|street|postcode|zip.?code", re.IGNORECASE)
+
+# Kinds of role whose columns the header and content tests look at (the others are numbers,
+# yes/no values, durations and dates the analysis reads as such).
+_SCANNED_KINDS = ("key", "category", "text")
 
 
 def _normal(header: str) -> str:
@@ -43,9 +59,16 @@ def _snake(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(header).lower()).strip("_")
 
 
-def _map_columns(headers, source: str, config, segments) -> tuple[dict[str, str], list[str], list[str]]:
-    """Match the study's mapping to the file's headers: {header: role}, notes, problems."""
+def _map_columns(headers, source: str, config, segments, ids=None,
+                 items=()) -> tuple[dict[str, str], list[str], list[str]]:
+    """Match the study's mapping to the file's headers: {header: role}, notes, problems.
+
+    ``ids`` maps column ids to the headers they are read under (the ``V1``, ``V2``, ... of a
+    legacy Qualtrics export, :func:`uxcx.io.exports.legacy_ids`); ``items`` are the study's own
+    item names, taken by their header like the segments.
+    """
     by_normal = {_normal(h): h for h in headers}
+    ids = {k: v for k, v in (ids or {}).items() if v in headers and k != v}
     mapping, notes, problems = {}, [], []
     for header, name in config.columns.items():
         if header in headers:
@@ -54,13 +77,18 @@ def _map_columns(headers, source: str, config, segments) -> tuple[dict[str, str]
             found = by_normal[_normal(header)]
             mapping[found] = name
             notes.append(f"header {found!r} matched to {header!r} ignoring case and spaces")
+        elif str(header).strip() in ids:
+            found = ids[str(header).strip()]
+            mapping[found] = name
+            notes.append(f"column id {header!r} of the legacy Qualtrics export is the column "
+                         f"{found!r}")
         else:
             near = difflib.get_close_matches(header, list(headers), n=1, cutoff=0.6)
             problems.append(
                 f"sources.{source}.columns: column {header!r} is not in {config.path}"
                 + (f"; did you mean {near[0]!r}?" if near else "")
                 + f" The file's headers are: {', '.join(repr(h) for h in headers)}")
-    wanted = set(segments) | set(SOURCES[source].required)
+    wanted = set(segments) | set(SOURCES[source].required) | set(items)
     for header in headers:
         name = _snake(header)
         if header not in mapping and name not in mapping.values() and (
@@ -81,23 +109,41 @@ def _map_columns(headers, source: str, config, segments) -> tuple[dict[str, str]
         problems.append(f"sources.{source}: no column is mapped to {', '.join(missing)} "
                         f"({SOURCES[source].description}); add it under sources.{source}.columns. "
                         f"The headers of {config.path} are: {shown}.{one}")
-    ignored = [h for h in headers if h not in mapping]
-    if ignored:
-        notes.append(f"{len(ignored)} column(s) not in the mapping left out: "
-                     + ", ".join(repr(h) for h in ignored[:12]) + (" ..." if len(ignored) > 12 else ""))
     return mapping, notes, problems
 
 
-def _role_with_range(name: str, config) -> Role:
+def _left_out(ignored) -> list[str]:
+    if not ignored:
+        return []
+    return [f"{len(ignored)} column(s) not in the mapping left out: "
+            + ", ".join(repr(h) for h in ignored[:12]) + (" ..." if len(ignored) > 12 else "")]
+
+
+_NOT_ITEMS = ("key", "text", "date")
+
+
+def _role_with_range(name: str, config, items=None) -> Role:
+    """The role ``name`` with its range: the source's ``ranges:``, else the study's declared item.
+
+    A name declared under ``measures.items`` is read as a number on its declared range even
+    when it matches no role of the kit (a kit scale such as ``ease_*`` keeps its whole numbers
+    when the declared ends are whole); the source's ``ranges:`` still wins.
+    """
     found = role(name)
+    if items and name in items and found.kind not in _NOT_ITEMS:
+        low, high = items[name].range
+        whole = float(low).is_integer() and float(high).is_integer()
+        base = found if found.kind in ("score", "count", "number", "money", "duration", "binary") \
+            else Role("score", description=items[name].label or f"the study's item {name}")
+        found = replace(base, low=low, high=high, integer=base.integer and whole)
     if name in config.ranges:
         low, high = config.ranges[name]
         return replace(found, low=low, high=high, integer=found.integer and float(low).is_integer())
     return found
 
 
-def validate(raw, source: str, config, *, segments=(),
-             pseudonym_secret=None) -> tuple[pd.DataFrame, SourceLedger]:
+def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
+             items=None) -> tuple[pd.DataFrame, SourceLedger]:
     """Map, read and check one source; drop what is invalid and account for every row.
 
     Parameters
@@ -112,16 +158,25 @@ def validate(raw, source: str, config, *, segments=(),
         Segment columns the study names (taken by their header when unmapped).
     pseudonym_secret : str, optional
         The study's key for pseudonyms (see :func:`uxcx.study.privacy.pseudonym_key`).
+    items : dict of str to uxcx.study.study_file.Item, optional
+        The study's own items (``measures.items``): a column mapped to one is read as a
+        number and checked against the item's range (the source's ``ranges:`` wins).
 
     Returns
     -------
     frame : DataFrame
         Columns named by role, index ``row`` = the row number in the user's file.
-        Personal-data columns (by role, the study's ``personal:`` list, header or
-        content, :func:`uxcx.study.privacy.personal_columns`) are left out unless the
-        study opts in; a key column holding personal data is pseudonymised.
+        Personal-data columns are left out unless the study opts in (``include_personal:``):
+        by role (email, name, phone, ip_address, comment, comment_*), by the study's
+        ``personal:`` list, and, for unmapped columns and columns mapped to a key, text or
+        category role, by header or content (:func:`uxcx.study.privacy.personal_findings`);
+        a column mapped to a numeric analysis role is never withheld by its header or
+        content. The ledger's note names each withheld column and why, quoting no cell.
+        A key column holding personal data is pseudonymised.
         A row repeating the header (files pasted together) is dropped as
-        ``"repeated header row"``.
+        ``"repeated header row"``. A value outside its role's range (or not whole on a
+        whole-number scale) drops its row, or with ``out_of_range: blank`` only blanks the
+        cell, recorded in ``ledger.repaired_cells``.
     ledger : SourceLedger
         Rows read, kept, repaired and dropped (with row, column, value, reason).
 
@@ -131,16 +186,23 @@ def validate(raw, source: str, config, *, segments=(),
         The mapping names a column the file does not have, or misses a required role.
     """
     from uxcx.errors import StudyError
+    from uxcx.io.exports import legacy_ids
     from uxcx.io.labels import check_labels, label_map
     from uxcx.study.coerce import coerce
     from uxcx.study.export_options import apply_options
 
+    items = dict(items or {})
     raw, removed = apply_options(raw, source, config)
     table = raw.frame
     headers = list(table.columns)
-    mapping, notes, problems = _map_columns(headers, source, config, segments)
+    ids = legacy_ids(raw.questions) if raw.export == "qualtrics" and not raw.reshaped else {}
+    mapping, notes, problems = _map_columns(headers, source, config, segments, ids, items)
+    problems += [f"measures.items.{name}: {name!r} is the kit's role for {role(name).description}, "
+                 "not a rated item; give the item another name"
+                 for name in items if name in mapping.values() and role(name).kind in _NOT_ITEMS]
     if problems:
         raise StudyError(problems)
+    roles_of = {h: _role_with_range(name, config, items) for h, name in mapping.items()}
     account = SourceLedger(source=source, file=str(raw.file),
                            notes=_file_notes(raw) + list(raw.notes) + notes)
     sheet_rows = np.asarray(raw.rows, dtype="int64")
@@ -159,32 +221,26 @@ def validate(raw, source: str, config, *, segments=(),
             "hint": "the header row appears again here (files pasted together); it is left out"})
     decimal_comma = getattr(raw, "delimiter", None) not in (None, ",")
 
-    # required non-key roles (task) are no personal data whatever they hold
-    scanned = [h for h, name in mapping.items()
-               if role(name).kind == "key" or name not in SOURCES[source].required]
-    by_content = personal_columns(table[scanned])
-    personal = [h for h, name in mapping.items()
-                if (role(name).personal or name in config.personal or _PERSONAL_HEADER.search(h)
-                    or h in by_content)
-                and name not in config.include_personal]
+    personal, why, ignored = _personal(table, mapping, roles_of, source, config)
     # a key holding emails or names still links the sources: it is replaced by pseudonyms
-    hidden_keys = [h for h in personal if role(mapping[h]).kind == "key"]
+    hidden_keys = [h for h in personal if roles_of[h].kind == "key"]
     withheld = [h for h in personal if h not in hidden_keys]
-    if withheld:
-        found = [f"{h!r} ({by_content[h]})" if h in by_content else repr(h) for h in withheld]
+    unmapped = [h for h in why if h not in mapping]
+    if withheld or unmapped:
         account.notes.append("personal data withheld from the analysis and reports: "
-                             + ", ".join(found))
+                             + "; ".join(f"{h!r}{why[h]}" for h in withheld + unmapped))
+    account.notes += _left_out(ignored)
     if hidden_keys:
         account.notes.append("identifiers that are personal data replaced by pseudonyms (keyed "
                              "hash, the same id always the same pseudonym): "
-                             + ", ".join(repr(h) for h in hidden_keys))
+                             + ", ".join(f"{h!r}{why[h]}" for h in hidden_keys))
     keep = {h: name for h, name in mapping.items() if h not in withheld}
     account.notes += check_labels(table, keep, config, source, str(raw.file), sheet_rows)
     account.keys = [h for h, name in keep.items() if role(name).kind == "key"]
 
     columns, roles, bad_parts, repairs = {}, {}, [], {}
     for header, name in keep.items():
-        r = _role_with_range(name, config)
+        r = roles_of[header]
         cell = table[header].set_axis(rows)
         got = coerce(cell, r, label_map(config, name), decimal_comma=decimal_comma)
         if header in hidden_keys:
@@ -202,11 +258,18 @@ def validate(raw, source: str, config, *, segments=(),
         account.notes.append(f"no {key[0]} column: each row's number in the file is its id")
 
     check = frame_schema(source, roles)
+    blanked = pd.DataFrame(columns=PROBLEM_COLUMNS)
     try:
         check.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
-        bad_parts.append(_check_problems(err.failure_cases, frame, table.set_axis(rows),
-                                         keep, roles, source))
+        cases = err.failure_cases.dropna(subset=["index"])
+        if config.out_of_range == "blank":  # the cell goes, the row stays
+            cell = cases["check"].astype(str).isin([OUT_OF_RANGE, NOT_WHOLE]).to_numpy()
+            blanked = _blanked(cases[cell], table.set_axis(rows), keep, roles, source)
+            cases = cases[~cell]
+        if len(cases):
+            bad_parts.append(_check_problems(cases, frame, table.set_axis(rows), keep, roles,
+                                             source))
     blank = pd.DataFrame({"row": raw.blank_rows, "column": None, "value": None,
                           "reason": "blank row", "expected": "", "hint": ""})
     if repeated.any():
@@ -216,19 +279,22 @@ def validate(raw, source: str, config, *, segments=(),
     parts = [p for p in (blank, removed, *bad_parts) if len(p)]
     dropped = pd.concat(parts, ignore_index=True) if parts else blank
     dropped["row"] = dropped["row"].astype("int64")
+    if len(blanked):
+        # a row dropped for another reason is not repaired: its cell's problem joins the row's
+        gone = blanked["row"].isin(dropped["row"]).to_numpy()
+        if gone.any():
+            dropped = pd.concat([dropped, blanked[gone]], ignore_index=True)
+        blanked = blanked[~gone].reset_index(drop=True)
+        for name, at in blanked.groupby("role", sort=False).groups.items():
+            frame.loc[blanked.loc[at, "row"].to_numpy(), name] = np.nan
+            for reason, part in blanked.loc[at].groupby("reason", sort=False):
+                repairs[f"{part['column'].iloc[0]}: {reason}: blanked"] = pd.Series(
+                    frame.index.isin(part["row"]), index=frame.index)
+        blanked = blanked.assign(reason=blanked["reason"] + ": blanked").drop(columns="role")
+    dropped = dropped.drop(columns="role", errors="ignore")
     dropped = dropped.sort_values("row", kind="stable").reset_index(drop=True)
     clean = frame.loc[~frame.index.isin(dropped["row"])]
-    if raw.reshaped:
-        from uxcx.io.wide import sheet_columns
-
-        record = dropped["row"].to_numpy()
-        tasks = frame["task"].reindex(record) if "task" in frame else pd.Series([None] * len(record))
-        dropped = dropped.assign(
-            record=record, row=np.concatenate([sheet_rows, raw.blank_rows]).astype("int64")[record],
-            column=sheet_columns(dropped, tasks.to_numpy(), raw))
-        clean = clean.set_axis(pd.Index(sheet_rows[clean.index.to_numpy()], name="row"))
-    account.dropped = dropped
-    account.kept = len(clean)
+    # repairs are counted by record (a reshaped sheet's task row), as drops are
     fixed = pd.Series(False, index=clean.index)
     for what, mask in repairs.items():
         mask = mask.reindex(clean.index, fill_value=False).astype(bool)
@@ -236,8 +302,88 @@ def validate(raw, source: str, config, *, segments=(),
             account.repairs[what] = int(mask.sum())
             fixed |= mask
     account.repaired_rows = int(fixed.sum())
+    if raw.reshaped:
+        dropped = _sheet_rows(dropped, frame, sheet_rows, raw)
+        blanked = _sheet_rows(blanked, frame, sheet_rows, raw)
+        clean = clean.set_axis(pd.Index(sheet_rows[clean.index.to_numpy()], name="row"))
+    account.dropped = dropped
+    account.repaired_cells = blanked.sort_values("row", kind="stable").reset_index(drop=True)
+    account.kept = len(clean)
     account.check()
     return clean, account
+
+
+def _sheet_rows(problems: pd.DataFrame, frame, sheet_rows, raw) -> pd.DataFrame:
+    """Problems of a reshaped wide sheet by the sheet's row and header (``T2 time``)."""
+    from uxcx.io.wide import sheet_columns
+
+    record = problems["row"].to_numpy(dtype="int64")
+    tasks = frame["task"].reindex(record) if "task" in frame else pd.Series([None] * len(record))
+    return problems.assign(
+        record=record, row=np.concatenate([sheet_rows, raw.blank_rows]).astype("int64")[record],
+        column=sheet_columns(problems, tasks.to_numpy(), raw))
+
+
+def _personal(table, mapping, roles_of, source, config):
+    """The personal columns (mapped ones), why each counts (any column), and the unmapped rest.
+
+    Returns ``(personal, why, ignored)``: the mapped headers to withhold or pseudonymise
+    (the study's ``include_personal:`` honoured), ``{header: ": reason and reason"}`` for
+    every personal column, mapped or not, and the unmapped headers that hold no personal data.
+    """
+    required = SOURCES[source].required
+    # the 1/0 columns of a multi_select question are named 'question - option': the option
+    # ("Email", "Phone") is no personal data, so their headers are not tested
+    spread = tuple(_normal(m) + " - " for m in config.multi_select)
+    choices = {h for h in table.columns if spread and _normal(h).startswith(spread)}
+    scanned = [h for h in table.columns
+               if h not in mapping or (roles_of[h].kind in _SCANNED_KINDS
+                                       and (roles_of[h].kind == "key" or mapping[h] not in required))]
+    found = personal_findings(table[scanned]) if scanned else {}
+    reasons: dict[str, list[str]] = {}
+    for h in table.columns:
+        name = mapping.get(h)
+        said = []
+        if name is not None and role(name).personal:
+            said.append(f"role {name!r} is personal data")
+        if name is not None and name in config.personal:
+            said.append(f"listed under sources.{source}.personal")
+        if h in scanned and not said:  # personal by role or by the study: reason enough
+            hit = None if h in choices else _PERSONAL_HEADER.search(str(h))
+            if hit:
+                said.append(f"header matches {hit.group(0).lower()!r}")
+            if h in found:
+                said.append(found[h].reason)
+        if said and (name is None or name not in config.include_personal):
+            kind = f" ({found[h].kind})" if h in found else ""
+            reasons[h] = f"{kind}: " + ", ".join(said)
+    personal = [h for h in mapping if h in reasons]
+    ignored = [h for h in table.columns if h not in mapping and h not in reasons]
+    return personal, reasons, ignored
+
+
+def _blanked(cases: pd.DataFrame, table, keep, roles, source) -> pd.DataFrame:
+    """Out-of-range and not-whole cells of pandera's failure cases, as cells to blank.
+
+    One row per cell (the first failed check names it): row, column (the user's header),
+    value (as in the file), reason, expected, hint, and ``role``.
+    """
+    if not len(cases):
+        return pd.DataFrame(columns=[*PROBLEM_COLUMNS, "role"])
+    header_of = {name: h for h, name in keep.items()}
+    cases = cases.assign(index=cases["index"].astype("int64"), column=cases["column"].astype(str))
+    cases = cases.drop_duplicates(["index", "column"]).sort_values(["index", "column"])
+    parts = []
+    for name, part in cases.groupby("column", sort=False):
+        header = header_of[name]
+        parts.append(pd.DataFrame({
+            "row": part["index"].to_numpy(), "column": header,
+            "value": table.loc[part["index"].to_numpy(), header].astype(object).to_numpy(),
+            "reason": part["check"].astype(str).to_numpy(), "expected": roles[name].expected,
+            "hint": f"correct the value, or declare the scale under sources.{source}.ranges.{name}; "
+                    f"the rest of the row is kept (out_of_range: blank)",
+            "role": name}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _file_notes(raw) -> list[str]:
