@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["personal_columns", "personal_findings", "Finding", "looks_personal", "pseudonymise", "pseudonym_key",
-           "safe_table",
+__all__ = ["personal_columns", "personal_findings", "Finding", "looks_personal", "pseudonymise",
+           "pseudonym_key", "safe_table",
            "write_csv", "KEY_ENV"]
 
 KEY_ENV = "UXCX_PSEUDONYM_KEY"
