@@ -108,3 +108,25 @@ def test_readme_measures_example_is_valid():
     config = StudyFile.model_validate(yaml.safe_load(block))
     assert config.measures.items["item_satisfied_app"].side == "cx"
     assert config.measures.ux == ["sus"] and config.analysis.segments == ["plan"]
+
+
+def test_wheel_ships_the_notebooks_and_the_runner_finds_them_when_installed(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w",
+                            str(tmp_path / "wheel")], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheel = next((tmp_path / "wheel").glob("uxcx-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("uxcx/report/notebooks/"))
+    assert shipped == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    # -S: no site-packages, so the checkout's editable install cannot answer instead
+    code = ("from uxcx.report.runner import default_notebooks as d; "
+            "print(d()); print(len(list(d().glob('[0-9]*.ipynb'))))")
+    found = subprocess.run([sys.executable, "-S", "-c", code],
+                           capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path / "site")})
+    folder, count = found.stdout.split()
+    assert folder == str(tmp_path / "site" / "uxcx" / "report" / "notebooks") and int(count) == len(shipped)
