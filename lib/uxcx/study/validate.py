@@ -339,7 +339,7 @@ def _personal(table, mapping, roles_of, source, config):
     scanned = [h for h in table.columns
                if h not in mapping or (roles_of[h].kind in _SCANNED_KINDS
                                        and (roles_of[h].kind == "key" or mapping[h] not in required))]
-    found = personal_findings(table[scanned]) if scanned else {}
+    found = personal_findings(table, columns=scanned) if scanned else {}
     reasons: dict[str, list[str]] = {}
     for h in table.columns:
         name = mapping.get(h)
