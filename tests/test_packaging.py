@@ -106,7 +106,7 @@ def test_readme_measures_example_is_valid():
     readme = (ROOT / "README.md").read_text()
     block = re.findall(r"```yaml\n(name: .*?)```", readme, re.S)[1]
     config = StudyFile.model_validate(yaml.safe_load(block))
-    assert config.measures.items["item_satisfied_app"].side == "cx"
+    assert config.measures.items["satisfied_app"].side == "cx"
     assert config.measures.ux == ["sus"] and config.analysis.segments == ["plan"]
 
 

@@ -33,13 +33,13 @@ sources:
     columns:
       Response: respondent
 {columns}
-      "How satisfied are you with our mobile app?": item_satisfied_app
+      "How satisfied are you with our mobile app?": satisfied_app
       Plan: plan
 analysis:
   segments: [plan]
 measures:
   items:
-    item_satisfied_app: {{range: [1, 5], side: cx, label: "Satisfied with the app"}}
+    satisfied_app: {{range: [1, 5], side: cx, label: "Satisfied with the app"}}
 """, encoding="utf-8")
     return folder, frame
 
@@ -51,7 +51,7 @@ def test_survey_with_sus_and_satisfaction_gets_a_ux_to_cx_page(study):
                                           progress=None)}
     assert runs["03_ux_to_cx"].status == "ok", runs["03_ux_to_cx"].error
     doc = json.loads((out / "03_ux_to_cx.json").read_text())
-    pair = [r for r in doc["results"]["correlations"] if r["x"] == "sus" and r["y"] == "item_satisfied_app"]
+    pair = [r for r in doc["results"]["correlations"] if r["x"] == "sus" and r["y"] == "satisfied_app"]
     assert len(pair) == 1
     items = frame[[f"Q{i}" for i in range(1, 11)]].to_numpy(float)
     sus = ((items[:, ::2] - 1).sum(1) + (5 - items[:, 1::2]).sum(1)) * 2.5  # Brooke (1996), by hand

@@ -107,7 +107,8 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
                          text_columns=_key_headers(source))
         try:
             frame, account = validate(raw, name, source, segments=config.analysis.segments,
-                                      pseudonym_secret=config.analysis.pseudonym_key)
+                                      pseudonym_secret=config.analysis.pseudonym_key,
+                                      items=config.measures.items)
         except StudyError as err:
             mapping_problems += err.messages
             continue
