@@ -28,14 +28,12 @@ def scatter_fit(data: pd.DataFrame, *, x: str, y: str, confidence_level: float =
     Rating scales put many people on the same point, so dots are jittered by up to
     a quarter of a step where a column holds whole numbers (the fit uses the values as
     recorded), and drawn translucent where there are many. The band is the interval
-    for the mean of ``y`` at each ``x`` (statsmodels ``get_prediction``).
+    for the mean of ``y`` at each ``x`` (:func:`uxcx.link.line_fit.line_fit`).
     """
-    import statsmodels.api as sm
+    from uxcx.link.line_fit import line_fit
 
     both = data[[x, y]].dropna().astype(float)
-    fit = sm.OLS(both[y].to_numpy(), sm.add_constant(both[x].to_numpy())).fit()
-    grid = np.linspace(both[x].min(), both[x].max(), 100)
-    band = fit.get_prediction(sm.add_constant(grid)).summary_frame(alpha=1 - confidence_level)
+    band, slope, n = line_fit(both, x=x, y=y, confidence_level=confidence_level)
     rng = np.random.default_rng(seed)
 
     def jitter(v: pd.Series) -> np.ndarray:
@@ -45,10 +43,9 @@ def scatter_fit(data: pd.DataFrame, *, x: str, y: str, confidence_level: float =
     fig, ax = plt.subplots(figsize=(7, 4.5))
     alpha = float(np.clip(60 / max(len(both), 1), 0.08, 0.8))
     ax.scatter(jitter(both[x]), jitter(both[y]), s=12, alpha=alpha, color=PALETTE[0], linewidths=0)
-    ax.fill_between(grid, band["mean_ci_lower"], band["mean_ci_upper"], color=PALETTE[1], alpha=0.3,
+    ax.fill_between(band["x"], band["ci_low"], band["ci_high"], color=PALETTE[1], alpha=0.3,
                     label=f"{confidence_level:.0%} confidence band")
-    ax.plot(grid, band["mean"], color=PALETTE[1], lw=2,
-            label=f"fit: {fit.params[1]:+.2f} per point (n = {len(both):,})")
+    ax.plot(band["x"], band["fit"], color=PALETTE[1], lw=2, label=f"fit: {slope:+.2f} per point (n = {n:,})")
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or y)
     ax.legend(frameon=False, loc="best")

@@ -33,6 +33,7 @@ from uxcx._core.compare import (
     two_levels,
     z_crit,
 )
+from uxcx._core.docs import fill_doc
 from uxcx._core.effects import cohens_h, hedges_g
 from uxcx._core.rating_tests import compare_ratings
 from uxcx.errors import UxcxWarning
@@ -246,7 +247,7 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
     return run_by_task(frame, task=task, kernel=kernel, p_adjust=p_adjust)
 
 
-compare_completion.__doc__ = compare_completion.__doc__.replace("{refs}", _REFS)
+fill_doc(compare_completion, refs=_REFS)
 
 
 def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design", paired: bool = False,
@@ -350,4 +351,4 @@ def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design
     return run_by_task(frame, task=task, kernel=kernel, p_adjust=p_adjust)
 
 
-compare_times.__doc__ = compare_times.__doc__.replace("{refs}", _REFS)
+fill_doc(compare_times, refs=_REFS)

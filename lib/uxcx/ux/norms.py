@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from uxcx._core.docs import fill_doc
 from uxcx.ux.questionnaire_stats import check_option
 
 __all__ = ["SAURO_LEWIS_GRADES", "BANGOR_ADJECTIVES", "BANGOR_ADJECTIVE_MEANS", "BANGOR_ACCEPTABILITY",
@@ -254,4 +255,4 @@ def sus_norms(scores, norms="sauro-lewis") -> pd.DataFrame:
 
 
 for _f in (sus_grade, sus_adjective, sus_acceptability, sus_percentile, sus_norms):
-    _f.__doc__ = _f.__doc__.replace("{refs}", _REFERENCES.strip())
+    fill_doc(_f, refs=_REFERENCES.strip())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from uxcx._core.docs import fill_doc
 from uxcx._core.results import COLUMNS, result_frame
 from uxcx.errors import UxcxError
 from uxcx.study.quality import same_answer
@@ -335,4 +336,4 @@ def sus(data: pd.DataFrame, *, by=None, items=None, missing: str = "drop", norms
 
 
 for _f in (sus_score, straight_lining):
-    _f.__doc__ = _f.__doc__.replace("{refs}", _REFERENCES.strip())
+    fill_doc(_f, refs=_REFERENCES.strip())
