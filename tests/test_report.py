@@ -68,9 +68,14 @@ def test_index_leads_with_findings_and_links_pages(report):
     page = (out / "index.html").read_text()
     assert "Checkout redesign benchmark" in page
     assert page.index("Findings") < page.index("every row accounted for")
-    assert "href='00_data_quality.html'" in page
+    assert 'href="00_data_quality.html"' in page
     assert "All 8,361 rows read" in page
     assert "uxcx 0.1.0" in page
+    # each page is named by its notebook's own heading, not its file name ("Ux to cx")
+    assert ">From UX to CX</a>" in page and ">Usability</a>" in page
+    # no finding is lost: beyond the first eight, the index links to the page for the rest
+    more = json.loads((out / "03_ux_to_cx.json").read_text())["findings"]
+    assert len(more) > 8 and f"{len(more) - 8} more finding(s) on the page" in page
 
 
 def test_pages_hide_code_and_show_figures(report):
@@ -151,7 +156,7 @@ def test_a_study_that_cannot_load_fails_clearly(make_study, tmp_path, capsys):
     assert code == 1
     assert "notebook 00_data_quality failed" in capsys.readouterr().err
     index = (tmp_path / "out" / "index.html").read_text()
-    assert "The study could not be loaded" in index and "column &#x27;Score&#x27; is not in s.csv" in index
+    assert "The study could not be loaded" in index and "column &#39;Score&#39; is not in s.csv" in index
     doc = json.loads((tmp_path / "out" / "00_data_quality.json").read_text())
     assert doc["status"] == "failed" and "StudyError" in doc["error"]["message"]
 

@@ -31,7 +31,8 @@ def test_own_notebooks_run_or_are_skipped_with_the_reason(tmp_path):
     study = tmp_path / "study.yml"  # the sample's survey alone: no task rows
     text = SAMPLE.read_text().replace("path: survey.csv", f"path: {SAMPLE.parent / 'survey.csv'}")
     keep = text.split("  survey:\n")[1].split("  customers:\n")[0]
-    study.write_text("name: survey-only\nsources:\n  survey:\n" + keep
+    head = 'name: survey-only\ntitle: "<script>alert(1)</script> & co"\nsources:\n  survey:\n'
+    study.write_text(head + keep
                      + "analysis:\n  segments: [region]\n", encoding="utf-8")
     out = tmp_path / "out"
     assert main(["report", str(study), "--out", str(out), "--notebooks", str(books)]) == 0
@@ -42,6 +43,8 @@ def test_own_notebooks_run_or_are_skipped_with_the_reason(tmp_path):
     assert skipped["reason"].startswith("needs task rows from a usability source; this study has survey (")
     index = (out / "index.html").read_text()
     assert "skipped" in index and "Not run: this page needs task rows" in index
+    # a value from the study file is text on the page, never markup
+    assert "<script>" not in index and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in index
     assert "Not run" in (out / "11_tasks.html").read_text()
 
 

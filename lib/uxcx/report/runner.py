@@ -208,13 +208,13 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     for path, run in zip(paths, runs):
         if run.status == "skipped":
             (out / path.name).unlink(missing_ok=True)
-            _skipped_page(out / f"{run.name}.html", run)
+            _skipped_page(out / f"{run.name}.html", run, notebook_title(path))
         else:
             _render(exporter.result(), out / path.name, out / f"{run.name}.html",
                     failed=run.status != "ok")
         _finish_json(out, run)
     side.shutdown()
-    _write_index(out, config, runs)
+    _write_index(out, config, runs, {p.stem: notebook_title(p) for p in paths})
     say(f"report: {out / 'index.html'}")
     return runs
 
@@ -317,14 +317,9 @@ def _unmet(path: Path, study) -> str:
     return (unmet(study, needs) or "") if needs else ""
 
 
-def _skipped_page(target: Path, run: NotebookRun) -> None:
-    title = html.escape(_title(run.name))
-    target.write_text(
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{title}: not run</title><style>{_CSS}</style></head><body>"
-        f"<p><a href='index.html'>← Report</a></p><h1>{title}</h1>"
-        f"<p class='skipped'>Not run: this page {html.escape(run.reason)}.</p></body></html>",
-        encoding="utf-8")
+def _skipped_page(target: Path, run: NotebookRun, title: str) -> None:
+    page = _templates().get_template("skipped.html.j2").render(title=title, reason=run.reason, css=_css())
+    target.write_text(page, encoding="utf-8")
 
 
 def _write_ledger(study, out: Path) -> None:
@@ -336,52 +331,27 @@ def _write_ledger(study, out: Path) -> None:
                                                 ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _write_index(out: Path, config, runs: list[NotebookRun]) -> None:
+def _templates():
+    import jinja2
+
+    # autoescape: every value that comes from the data or the study file is escaped
+    return jinja2.Environment(loader=jinja2.PackageLoader("uxcx.report", "templates"),
+                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def _css() -> str:
+    return (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+
+
+def _write_index(out: Path, config, runs: list[NotebookRun], titles: dict[str, str]) -> None:
     ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
-    esc = html.escape
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{esc(config.title or config.name)}: uxcx report</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{esc(config.title or config.name)}</h1>",
-        f"<p class='meta'>Study <code>{esc(config.name)}</code> · "
-        f"{_dt.date.today().isoformat()} · uxcx {esc(__version__)}</p>",
-    ]
-    failed = [r for r in runs if r.status == "failed"]
-    if failed:
-        parts.append("<p class='failed'>Not every analysis ran: "
-                     + ", ".join(esc(r.name) for r in failed) + " failed (see below).</p>")
-    parts.append("<h2>Findings</h2>")
-    for run in runs:
-        badge = {"ok": "", "skipped": " <span class='skipped'>skipped</span>"}.get(
-            run.status, " <span class='failed'>failed</span>")
-        parts.append(f"<section class='{esc(run.status)}-page'><h3><a href='{esc(run.name)}.html'>"
-                     f"{esc(_title(run.name))}</a>{badge}</h3>")
-        if run.status == "skipped":
-            parts.append(f"<p class='skipped'>Not run: this page {esc(run.reason)}.</p>")
-        elif run.status != "ok":
-            parts.append(f"<p>Stopped at cell {run.cell}: <code>{esc(run.error)}</code></p>")
-        parts.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in run.findings[:8]) + "</ul>")
-        parts.append("</section>")
-    parts.append("<h2>Data: every row accounted for</h2>")
-    if "error" in ledger:
-        parts.append(f"<p class='failed'>The study could not be loaded: {esc(ledger['error'])}</p>")
-    parts.append("<table><tr><th>source</th><th>rows read</th><th>kept</th><th>repaired</th>"
-                 "<th>dropped</th><th>why dropped</th></tr>")
-    for name, s in ledger.get("sources", {}).items():
-        why = "; ".join(f"{esc(k)}: {v}" for k, v in s["reasons"].items()) or "—"
-        parts.append(f"<tr><td>{esc(name)}</td><td>{s['read']:,}</td><td>{s['kept']:,}</td>"
-                     f"<td>{s['repaired']:,}</td><td>{s['dropped']:,}</td><td>{why}</td></tr>")
-    parts.append("</table>")
-    if ledger.get("links"):
-        parts.append("<table><tr><th>link</th><th>keys</th><th>matched</th><th>unmatched</th></tr>")
-        for name, link in ledger["links"].items():
-            parts.append(f"<tr><td>{esc(name)}</td><td>{link['left_keys']:,}</td>"
-                         f"<td>{link['left_matched']:,}</td><td>{link['left_unmatched']:,}</td></tr>")
-        parts.append("</table>")
-    parts.append("<p class='meta'>Personal data (emails, names, free text) are withheld from "
-                 "every page unless the study file opts in.</p></body></html>")
-    (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
+    page = _templates().get_template("index.html.j2").render(
+        title=config.title or config.name, name=config.name, date=_dt.date.today().isoformat(),
+        version=__version__, css=_css(), ledger=ledger, shown=8,
+        failed=[r.name for r in runs if r.status == "failed"],
+        runs=[{**vars(r), "title": titles.get(r.name, _title(r.name))} for r in runs])
+    (out / "index.html").write_text(page, encoding="utf-8")
 
 
 def _title(stem: str) -> str:
@@ -389,13 +359,17 @@ def _title(stem: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:56rem;margin:2rem auto;
-padding:0 1rem;color:#222;line-height:1.5}
-h1{margin-bottom:.2rem}.meta{color:#666}h3 a{color:#0b5394;text-decoration:none}
-table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:.3rem .7rem;
-text-align:left}td:nth-child(n+2):not(:last-child){text-align:right}
-.failed{color:#b00020;font-weight:600}.skipped{color:#666}
-section{border-left:4px solid #0b5394;padding-left:1rem;
-margin:1rem 0}
-"""
+def notebook_title(path: Path) -> str:
+    """The notebook's own heading ("Usability: how well ...") without its number, else from its name."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return _title(path.stem)
+    for cell in cells[:1]:
+        text = "".join(cell.get("source", [])) if cell.get("cell_type") == "markdown" else ""
+        first = text.strip().splitlines()[0] if text.strip() else ""
+        if first.startswith("# "):
+            heading = first[2:].split("·", 1)[-1].strip()
+            return heading.split(":", 1)[0].strip() or _title(path.stem)
+    return _title(path.stem)
+
