@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from uxcx._core.bootstrap import chunks, generator, resample_cells
 from uxcx._core.common import by_columns, check_level, check_option, finish, group_ids, require
 from uxcx._core.compare import z_crit
 from uxcx.cx.common import NPS_MIN, missing_note, rating_values, warn_segments
@@ -105,13 +106,11 @@ def nps_interval(promoters, passives, detractors, *, method: str = "adjusted-wal
     n = p_count + a_count + d_count
     ok = n >= 2
     if method == "bootstrap":
-        rng = np.random.default_rng(rng)
-        safe_n = np.where(ok, n, 0).astype(np.int64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            probs = np.stack([p_count, a_count, d_count], axis=-1) / n[..., None]
-        probs = np.where(ok[..., None], probs, 1 / 3)
-        draws = rng.multinomial(safe_n, probs, size=(int(n_boot), *n.shape))
-        boot = (draws[..., 0] - draws[..., 2]) / np.where(ok, n, 1)
+        rng = generator(rng)
+        cells = np.where(ok[..., None], np.stack([p_count, a_count, d_count], axis=-1), 0)
+        boot = np.concatenate([(draws[..., 0] - draws[..., 2]) / np.where(ok, n, 1)
+                               for draws in (resample_cells(cells, b, rng)
+                                             for b in chunks(int(n_boot), 4 * cells.size))])
         alpha = 1 - confidence_level
         low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2], axis=0)
         se = boot.std(axis=0, ddof=1)
@@ -186,8 +185,9 @@ def nps(data: pd.DataFrame, *, score: str = "nps", by=None, method: str = "adjus
       narrow at small n or near ±100 (zero width when all answers agree).
     - "bootstrap": percentile interval of ``n_boot`` resampled scores. Resampling
       rows with replacement only changes the three category counts, so the
-      counts are drawn directly, ``rng.multinomial(n, (p_P, p_pass, p_D))``, all
-      resamples and segments in one call: the same distribution as a row
+      counts are drawn directly, Multinomial(n; p_P, p_pass, p_D), all segments
+      at once and the resamples in chunks
+      (:func:`uxcx._core.bootstrap.resample_cells`): the same distribution as a row
       bootstrap at a fraction of the cost. ``std_error`` is the SD of the
       resampled scores. Degenerate (zero width) when all answers agree.
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from uxcx._core.bootstrap import generator
 from uxcx._core.common import proportion_interval, t_interval
 from uxcx._core.compare import (
     ComparisonError,
@@ -291,7 +292,7 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
                               f"{ {k_: len(s) for k_, s in samples.items()} }.")
     design = (f"{'Two' if k == 2 else k} levels measured on the same {subject}s" if paired
               else f"{'Two' if k == 2 else k} independent groups")
-    rng = np.random.default_rng(seed)
+    rng = generator(seed)
     other = next(v for v in levels if v != reference)
     two = dict(by=level, reference=reference, confidence_level=conf)
     effect = None

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from uxcx._core import bootstrap
 from uxcx._core.checks import ALTERNATIVES, check_level, check_option
 from uxcx._core.common import numeric_column, require
 from uxcx._core.padjust import P_ADJUST_CHOICES
@@ -32,7 +33,7 @@ _NAMES = {"pearson": "Pearson r", "spearman": "Spearman rho", "kendall": "Kendal
 _FISHER = {"pearson": "Fisher z interval, SE 1/sqrt(n-3)",
            "spearman": "Fisher z interval, Bonett-Wright SE sqrt((1+r^2/2)/(n-3))",
            "kendall": "Fisher z interval, Fieller SE sqrt(0.437/(n-4))"}
-_CELLS_PER_CHUNK = 2_000_000  # resample counts held at once: memory stays flat as n grows
+_ARRAYS_PER_RESAMPLE = 8  # (B, K) work arrays of _r_from_counts per resample, for the chunk budget
 
 
 def fisher_interval(r, n, method: str, confidence_level: float):
@@ -93,10 +94,11 @@ def bootstrap_r(x, y, method: str, n_boot: int, rng: np.random.Generator) -> np.
     """``n_boot`` bootstrap replicates of the correlation of ``x`` and ``y`` (complete rows).
 
     Resampling rows with replacement is a multinomial draw of counts over the distinct
-    (x, y) cells, so each chunk of resamples is one (B, K) count matrix and every
-    coefficient follows from sums over it: weighted moments (Pearson), mid-ranks from
-    cumulative level counts (Spearman), concordance w'Aw/2 with A the K × K sign
-    matrix (Kendall tau-b). No loop over rows or resamples beyond fixed-size chunks.
+    (x, y) cells (:func:`uxcx._core.bootstrap.resample_cells`), so each chunk of
+    resamples is one (B, K) count matrix and every coefficient follows from sums over
+    it: weighted moments (Pearson), mid-ranks from cumulative level counts (Spearman),
+    concordance w'Aw/2 with A the K × K sign matrix (Kendall tau-b). No loop over rows
+    or resamples beyond the engine's chunks.
     A resample in which a variable is constant gives NaN.
     """
     cells, counts = np.unique(np.column_stack([x, y]), axis=0, return_counts=True)
@@ -108,10 +110,8 @@ def bootstrap_r(x, y, method: str, n_boot: int, rng: np.random.Generator) -> np.
             raise UxcxError(f"a Kendall bootstrap over {k} distinct (x, y) pairs would take too long; "
                             "use ci_method='fisher', or method='spearman'.")
         sign = np.sign(np.subtract.outer(ux, ux)) * np.sign(np.subtract.outer(uy, uy))
-    chunk = max(1, _CELLS_PER_CHUNK // k)
-    out = [_r_from_counts(rng.multinomial(n, counts / n, size=min(chunk, n_boot - start)).astype(float),
-                          ux, uy, method, n, sign)
-           for start in range(0, n_boot, chunk)]
+    out = [_r_from_counts(bootstrap.resample_cells(counts, size, rng).astype(float), ux, uy, method, n, sign)
+           for size in bootstrap.chunks(n_boot, _ARRAYS_PER_RESAMPLE * k)]
     return np.concatenate(out)
 
 
@@ -314,7 +314,7 @@ def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: s
 
     low, high, se = fisher_interval(r, n, method, level)
     interval = np.array([_FISHER[method]] * len(pairs), dtype=object)
-    rng = np.random.default_rng(seed)
+    rng = bootstrap.generator(seed)
     cols = values.to_numpy(dtype=float)
     index = {c: i for i, c in enumerate(values.columns)}
     for i, (a, b) in enumerate(pairs):

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from uxcx._core import bootstrap
 from uxcx._core.checks import check_level, check_option, source_name
 from uxcx._core.common import numeric_column, require
 from uxcx.errors import UxcxError, UxcxWarning
@@ -281,7 +282,7 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers, method: str = "sha
     z, corr = _check_matrix(values, columns, outcome, binary)
     n, p = z.shape[0], len(columns)
     plan = kern.subset_plan(blocks, p) if method == "shapley" else None
-    rng = np.random.default_rng(seed)
+    rng = bootstrap.generator(seed)
     single = [b[0] if len(b) == 1 else -1 for b in blocks]
     if binary:
         patterns, counts = np.unique(np.column_stack([z[:, :-1], y]), axis=0, return_counts=True)
@@ -293,7 +294,7 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers, method: str = "sha
                             "them predicts every 0 and 1, so the logistic coefficients run off to "
                             "infinity. Remove the driver that gives the outcome away, or collect more data.")
         per_item = plan.n_subsets * (len(counts) + (p + 1) ** 2) * 3
-        draw = lambda b: rng.multinomial(n, counts / n, size=b).astype(float)  # noqa: E731
+        draw = lambda b: bootstrap.resample_cells(counts, b, rng).astype(float)  # noqa: E731
         boot_run = lambda w: run(w, beta[0])[:3]  # noqa: E731
     else:
         coef = np.linalg.solve(corr[:-1, :-1], corr[:-1, -1])
@@ -302,16 +303,17 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers, method: str = "sha
         iu = np.triu_indices(p + 1)
         products = z[:, iu[0]] * z[:, iu[1]] if n_boot else None
         per_item = 2 * n + (plan.cost * 2 if plan else (p + 1) ** 2 * 4)
-        draw = lambda b: kern.resample_counts(rng, n, b)  # noqa: E731
+        draw = lambda b: bootstrap.resample_counts(n, b, rng)  # noqa: E731
         boot_run = lambda w: run(kern.weighted_corr(w, z, products))  # noqa: E731
     imp, r2 = imp[0], float(r2[0])
     sign = np.array([np.sign(coef[j]) if j >= 0 else np.nan for j in single])
     rank = kern.ranks(imp[None])[0]
     boot = np.full((n_boot, len(names) + 1), np.nan)
-    step = kern.chunk_size(per_item, max(n_boot, 1))
-    for start in range(0, n_boot, step):  # chunks of resamples, each batch vectorised
-        b_imp, b_r2, b_ok = boot_run(draw(min(step, n_boot - start)))
-        boot[start:start + len(b_ok)] = np.where(b_ok[:, None], np.column_stack([b_imp, b_r2]), np.nan)
+    start = 0
+    for size in bootstrap.chunks(n_boot, per_item):  # chunks of resamples, each batch vectorised
+        b_imp, b_r2, b_ok = boot_run(draw(size))
+        boot[start:start + size] = np.where(b_ok[:, None], np.column_stack([b_imp, b_r2]), np.nan)
+        start += size
     return kern.assemble(names, players, imp, r2, sign, rank, boot, n, level, method, binary, outcome)
 
 

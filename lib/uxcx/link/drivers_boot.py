@@ -3,8 +3,9 @@ the vectorised bootstrap, batched logistic fits, and the result frame built from
 
 Everything here works on stacks of correlation matrices of shape ``(B, q, q)``
 (the outcome in the last row and column), so the full sample (``B = 1``) and a
-chunk of bootstrap resamples go through the same code. :func:`uxcx.link.drivers.key_drivers`
-is the public entry point; it checks the data and builds the result frame.
+chunk of bootstrap resamples (count matrices from :mod:`uxcx._core.bootstrap`) go through
+the same code. :func:`uxcx.link.drivers.key_drivers` is the public entry point; it checks
+the data and builds the result frame.
 """
 
 from __future__ import annotations
@@ -20,11 +21,8 @@ from uxcx._core.results import result_frame
 from uxcx.errors import UxcxWarning
 
 __all__ = ["SubsetPlan", "subset_plan", "subset_r2", "shapley_weights", "shapley_values", "relative_weights",
-           "resample_counts", "weighted_corr", "logit_r2", "chunk_size", "ranks", "assemble",
-           "MODEL_ROW"]
+           "weighted_corr", "logit_r2", "ranks", "assemble", "MODEL_ROW"]
 
-# Elements of the largest temporary array a chunk of resamples may build (about 80 MB of floats).
-_BUDGET = 10_000_000
 # The driver of the row that holds the model R².
 MODEL_ROW = "(model)"
 
@@ -127,20 +125,6 @@ def relative_weights(corr: np.ndarray) -> np.ndarray:
     root = (evecs * np.sqrt(np.clip(evals, 0, None))[:, None, :]) @ np.swapaxes(evecs, -1, -2)
     beta = np.linalg.solve(root, rxy[..., None])[..., 0]
     return np.einsum("bjk,bk->bj", root**2, beta**2)
-
-
-def chunk_size(per_item: int, n_total: int) -> int:
-    """How many items of ``per_item`` elements fit in the memory budget (at least one)."""
-    return int(max(1, min(n_total, _BUDGET // max(per_item, 1))))
-
-
-def resample_counts(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
-    """How often each of ``n`` rows is drawn in each of ``size`` resamples: ``(size, n)`` floats.
-
-    Equivalent to drawing ``n`` row indices with replacement per resample.
-    """
-    draws = rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]
-    return np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).astype(float)
 
 
 def weighted_corr(weights: np.ndarray, z: np.ndarray, products: np.ndarray) -> np.ndarray:

@@ -11,14 +11,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, stats
 
+from uxcx._core.bootstrap import chunks, resample_cells, resample_indices
+
 __all__ = ["boot_effect", "cliffs_delta", "cramer_v", "kendall_w", "omega2", "rank_eta2", "welch_df"]
 
-_CHUNK = 2_000_000  # bootstrap values held at once
-
-
-def _chunks(n_boot: int, width: int):
-    step = max(1, _CHUNK // max(width, 1))
-    return [min(step, n_boot - s) for s in range(0, n_boot, step)]
+_ARRAYS_PER_VALUE = 8  # work arrays (draws, ranks, centred ranks, ...) per resampled value, for the budget
 
 
 def rank_eta2(values: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
@@ -62,24 +59,25 @@ def boot_effect(kind: str, samples: list, level: float, n_boot: int, rng) -> tup
     """Percentile bootstrap of an effect size: resampling within groups (or subjects when paired)."""
     if kind == "friedman":
         wide = samples[0]
-        reps = [kendall_w(wide[rng.integers(0, len(wide), size=(b, len(wide)))])
-                for b in _chunks(n_boot, wide.size)]
+        reps = [kendall_w(wide[resample_indices(len(wide), b, rng)])
+                for b in chunks(n_boot, _ARRAYS_PER_VALUE * wide.size)]
     elif kind == "kruskal":
         sizes = [len(s) for s in samples]
         groups = np.repeat(np.arange(len(samples)), sizes)
         reps = []
-        for b in _chunks(n_boot, sum(sizes)):
-            drawn = np.concatenate([s[rng.integers(0, len(s), size=(b, len(s)))] for s in samples], axis=1)
+        for b in chunks(n_boot, _ARRAYS_PER_VALUE * sum(sizes)):
+            drawn = np.concatenate([s[resample_indices(len(s), b, rng)] for s in samples], axis=1)
             reps.append(rank_eta2(drawn, groups, len(samples)))
-    elif kind == "chi2":  # samples: successes and sizes per group
+    elif kind == "chi2":  # samples: successes and sizes per group; the rows of each group resampled
         x, size = samples
-        ones = rng.binomial(size, x / size, size=(n_boot, len(size)))
-        reps = [cramer_v(np.stack([ones, size - ones], axis=-1).astype(float))]
+        cells = np.stack([x, size - x], axis=-1)
+        reps = [cramer_v(resample_cells(cells, b, rng).astype(float))
+                for b in chunks(n_boot, _ARRAYS_PER_VALUE * cells.size)]
     else:  # paired rank-biserial of the differences
         d = samples[0]
         reps = []
-        for b in _chunks(n_boot, len(d)):
-            drawn = d[rng.integers(0, len(d), size=(b, len(d)))]
+        for b in chunks(n_boot, _ARRAYS_PER_VALUE * len(d)):
+            drawn = d[resample_indices(len(d), b, rng)]
             zeros = (drawn == 0).sum(1, keepdims=True)
             ranks = stats.rankdata(np.abs(drawn), axis=1) - zeros  # ranks among the non-zero
             plus, minus = (ranks * (drawn > 0)).sum(1), (ranks * (drawn < 0)).sum(1)

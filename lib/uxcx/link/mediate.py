@@ -13,6 +13,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from uxcx._core.bootstrap import generator
 from uxcx._core.checks import check_level, check_option, source_name
 from uxcx._core.common import by_columns, numeric_column, require
 from uxcx._core.results import result_frame
@@ -200,7 +201,7 @@ def mediation(data: pd.DataFrame, *, x: str, m: str, y: str, covariates=None, n_
     med_fit, out_fit, total_fit = _point_fits(design, kinds, names)
     med, out = np.asarray(med_fit.params), np.asarray(out_fit.params)
     estimate = boot.effects(design, np.ones((1, design.n)), med[None], out[None])[0]
-    rng = np.random.default_rng(seed)
+    rng = generator(seed)
     draws = boot.bootstrap(design, int(n_boot), rng, start=(med, out))
     failed = int(np.sum(~np.isfinite(draws[:, 0])))
     if failed:

@@ -1,14 +1,15 @@
-"""The vectorised engine behind :func:`uxcx.link.mediate.mediation`: resample counts, batched fits,
-effects per resample, jackknife values and bootstrap intervals.
+"""The vectorised kernels behind :func:`uxcx.link.mediate.mediation`: batched fits, effects per
+resample, jackknife values and bootstrap intervals.
 
 A nonparametric bootstrap resample of n rows is fully described by how often each row is
 drawn, a Multinomial(n; 1/n, ..., 1/n) count vector. Each chunk of resamples is a count
-matrix ``W`` (resamples x rows). A linear regression needs only the weighted cross-products
-of its columns, so ``W @ P`` (``P`` the products of every pair of columns, one row per
-observation) gives the sufficient statistics of every linear equation of every resample in
-one matrix product; the small normal equations are then solved batched. A logistic equation
-is fitted by Newton-Raphson (IRLS) on all resamples of the chunk at once, with the counts as
-case weights. Memory per chunk is fixed by a budget, so it stays flat as n grows.
+matrix ``W`` (resamples x rows) from :func:`uxcx._core.bootstrap.resample_counts`. A linear
+regression needs only the weighted cross-products of its columns, so ``W @ P`` (``P`` the
+products of every pair of columns, one row per observation) gives the sufficient statistics
+of every linear equation of every resample in one matrix product; the small normal equations
+are then solved batched. A logistic equation is fitted by Newton-Raphson (IRLS) on all
+resamples of the chunk at once, with the counts as case weights. Chunks are sized by the
+engine's memory budget, so memory stays flat as n grows.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-__all__ = ["Design", "resample_counts", "bootstrap", "jackknife", "effects", "intervals"]
+from uxcx._core.bootstrap import chunks, resample_counts
 
-_BUDGET = 192 * 2**20        # bytes of per-chunk work arrays
+__all__ = ["Design", "bootstrap", "jackknife", "effects", "intervals"]
+
 _NEWTON_STEPS = 25
 _NEWTON_TOL = 1e-10
 
@@ -49,22 +51,10 @@ class Design:
         self.pairs = np.triu_indices(p)
         self.products = self.cols[:, self.pairs[0]] * self.cols[:, self.pairs[1]]
 
-    def chunk_size(self, n_boot: int) -> int:
-        per_resample = self.n * 8 * (3 if self.linear else 14 + len(self.out_cols) ** 2)
-        return int(max(1, min(n_boot, _BUDGET // per_resample)))
-
-
-def resample_counts(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """``size`` Multinomial(n; 1/n, ..., 1/n) count vectors (size x n, float).
-
-    Drawn as n uniform row indices per resample and counted with one ``bincount``
-    over the whole chunk, which is the same distribution as ``rng.multinomial`` and
-    several times faster.
-    """
-    dtype = np.int32 if size * n < 2**31 else np.int64
-    idx = rng.integers(0, n, size=(size, n), dtype=dtype)
-    idx += (np.arange(size, dtype=dtype) * n)[:, None]
-    return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(float)
+    @property
+    def per_resample(self) -> int:
+        """Float elements of the work arrays of one resample (counts, weights, IRLS terms)."""
+        return self.n * (3 if self.linear else 14 + len(self.out_cols) ** 2)
 
 
 def _gram(design: Design, weights: np.ndarray) -> np.ndarray:
@@ -181,11 +171,9 @@ def fit(design: Design, weights, start=None):
 
 def bootstrap(design: Design, n_boot: int, rng: np.random.Generator, start=None):
     """Effects of ``n_boot`` resamples (n_boot x 4), drawn chunk by chunk."""
-    chunk = design.chunk_size(n_boot)
-    sizes = [chunk] * (n_boot // chunk) + ([n_boot % chunk] if n_boot % chunk else [])
     out = np.empty((n_boot, 4))
     done = 0
-    for size in sizes:  # chunks of resamples, each handled in one batch
+    for size in chunks(n_boot, design.per_resample):  # chunks of resamples, each handled in one batch
         weights = resample_counts(design.n, size, rng)
         with np.errstate(all="ignore"):
             med, outc = fit(design, weights, start)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from uxcx._core.bootstrap import generator, resample_cells
 from uxcx._core.compare import ComparisonError, check_level, columns_present, numeric
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxWarning
@@ -214,7 +215,7 @@ def sum_score(data: pd.DataFrame, *, by="task", subject: str = "participant", su
         methods["satisfaction"] = f"satisfaction: Phi((mean - {satisfaction_spec:g})/SD)"
     boot = f"; percentile bootstrap over {subject}s ({n_boot} resamples, seed {seed})"
     methods["SUM"] = "SUM: mean of " + ", ".join(k for k in _COMPONENTS if k in methods)
-    rng = np.random.default_rng(seed)
+    rng = generator(seed)
     alpha = (1 - level) / 2
     records = []
     groups = frame.groupby(segments, sort=True, observed=True) if segments else [((), frame)]
@@ -229,7 +230,8 @@ def sum_score(data: pd.DataFrame, *, by="task", subject: str = "participant", su
         if "errors" in arrays:
             arrays["errors"] = (arrays["errors"][0], arrays["errors"][1] * arrays["opportunities"][1])
         n_p = len(wide)
-        weights = np.vstack([np.ones(n_p), rng.multinomial(n_p, np.full(n_p, 1 / n_p), size=n_boot)])
+        # each participant is one cell of count 1: a multinomial draw over the participants
+        weights = np.vstack([np.ones(n_p), resample_cells(np.ones(n_p), n_boot, rng)])
         comps = _components(weights, arrays, log_spec, satisfaction_spec)
         seen = arrays["completion"][1]
         n_task = np.concatenate([seen.sum(axis=0), [float((seen.sum(axis=1) > 0).sum())]])
