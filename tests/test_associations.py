@@ -157,8 +157,12 @@ def test_bad_input_speaks_to_people():
         correlate(SMALL, x="sus", y="csat")
     with pytest.raises(UxcxError, match="method must be one of"):
         correlate(SMALL, x="sus", y="nps", method="cosine")
-    with pytest.raises(DataError, match="row"):
+    with pytest.raises(DataError, match=r"column 'nps': not a number \(index label 1\) \(value 'x'\)"):
         correlate(SMALL.assign(nps=["3", "x", 7, 6, 8, 9, 9, 10]), x="sus", y="nps")
+    loaded = SMALL.set_axis(pd.RangeIndex(2, 2 + len(SMALL), name="row"))  # spreadsheet rows
+    loaded = loaded.assign(nps=["3", "x", 7, 6, 8, 9, 9, 10])
+    with pytest.raises(DataError, match="row 3, column 'nps'"):
+        correlate(loaded, x="sus", y="nps")
     with pytest.warns(UxcxWarning, match="constant"):
         out = correlate(SMALL.assign(nps=5), x="sus", y="nps")
     assert np.isnan(out.loc[0, "estimate"]) and np.isnan(out.loc[0, "p_value"])

@@ -23,7 +23,7 @@ from statsmodels.stats.proportion import proportion_effectsize, samplesize_confi
 
 import uxcx
 from uxcx._core.results import COLUMNS
-from uxcx.errors import UxcxWarning
+from uxcx.errors import DataError, UxcxWarning
 from uxcx.ux.compare import (
     ComparisonError,
     adjust_p,
@@ -176,8 +176,12 @@ def test_paired_t_on_log_times_against_r():
 
 
 def test_times_must_be_positive():
-    with pytest.raises(ComparisonError, match="> 0"):
-        compare_times(two_groups([10, 0, 5], [4, 5, 6], "time_s"))
+    d = two_groups([10, 0, 5], [4, -1, 6], "time_s")
+    d.index = pd.RangeIndex(2, 2 + len(d), name="row")  # as loaded: spreadsheet rows
+    with pytest.raises(DataError, match=r"row 3, column 'time_s': value not allowed \(time='time_s'\) "
+                                        r"\(value 0\); expected a time in seconds > 0") as err:
+        compare_times(d)
+    assert [(p.row, p.value) for p in err.value.problems] == [(3, 0), (6, -1)]
 
 
 # --- ratings ----------------------------------------------------------------------------------
@@ -332,11 +336,12 @@ def test_errors_speak_to_people():
     d = two_groups([1, 0], [1, 1], "success")
     with pytest.raises(ComparisonError, match="exactly two groups"):
         compare_completion(pd.concat([d, d.assign(design="C")]))
-    with pytest.raises(ComparisonError, match="column not found: success='done'"):
+    with pytest.raises(DataError, match=r"column 'done': the column is missing \(success='done'\)"):
         compare_completion(d, success="done")
     with pytest.raises(ComparisonError, match="reference='Z'"):
         compare_completion(d, reference="Z")
-    with pytest.raises(ComparisonError, match="1, 0 or 0.5"):
+    with pytest.raises(DataError, match=r"value not allowed \(success='success'\) \(index label 1\) "
+                                        r"\(value 2\); expected 1 \(success\), 0 \(failure\) or 0.5"):
         compare_completion(d.assign(success=[1, 2, 0, 1]))
     with pytest.raises(ComparisonError, match="alternative"):
         compare_times(two_groups([1, 2], [3, 4], "time_s"), alternative="bigger")

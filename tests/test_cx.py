@@ -388,7 +388,7 @@ def test_no_warning_for_large_segments(survey):
 # --- bad input -----------------------------------------------------------------------------------
 
 def test_bad_ratings_raise_data_error_naming_every_row():
-    d = pd.DataFrame({"nps": [5, 11, "ten", 9.5, None]}, index=[2, 3, 4, 5, 6])
+    d = pd.DataFrame({"nps": [5, 11, "ten", 9.5, None]}, index=pd.Index([2, 3, 4, 5, 6], name="row"))
     with pytest.raises(DataError) as err:
         cx.nps(d)
     assert [p.row for p in err.value.problems] == [3, 4, 5]
@@ -396,12 +396,13 @@ def test_bad_ratings_raise_data_error_naming_every_row():
     with pytest.raises(DataError, match="row 3"):
         cx.nps_category(d)
     with pytest.raises(DataError) as err:
-        cx.top_box(pd.DataFrame({"csat": [0, 5, 6]}, index=[2, 3, 4]))
+        cx.top_box(pd.DataFrame({"csat": [0, 5, 6]}, index=pd.Index([2, 3, 4], name="row")))
     assert [p.row for p in err.value.problems] == [2, 4]
 
 
 def test_likert_reports_every_bad_cell_of_every_item():
-    d = pd.DataFrame({"loyalty_a": [1, 6, 3], "loyalty_b": [0, 2, "x"]}, index=[2, 3, 4])
+    d = pd.DataFrame({"loyalty_a": [1, 6, 3], "loyalty_b": [0, 2, "x"]},
+                     index=pd.Index([2, 3, 4], name="row"))
     with pytest.raises(DataError) as err:
         cx.likert_summary(d, items="loyalty_*")
     assert {(p.column, p.row) for p in err.value.problems} == {("loyalty_a", 3), ("loyalty_b", 2),
@@ -434,7 +435,7 @@ def test_trend_dates_periods_and_bad_dates():
     assert cx.trend(d, period="release")["period"].tolist() == ["1.0", "1.1", "2.0"]
     assert cx.trend(d, period="release")["period_start"].isna().all()
     bad = d.assign(date=["2025-01-03", "soon", "2025-03-01", "2025-04-30"] * 3)
-    bad.index = range(2, 14)
+    bad.index = pd.RangeIndex(2, 14, name="row")  # as loaded: spreadsheet rows
     with pytest.raises(DataError) as err:
         cx.trend(bad)
     assert [p.row for p in err.value.problems] == [3, 7, 11]

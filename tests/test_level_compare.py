@@ -9,6 +9,7 @@ from statsmodels.stats.contingency_tables import cochrans_q
 from uxcx._core.compare import ComparisonError
 from uxcx._core.results import COLUMNS
 from uxcx.cx.compare import compare_nps
+from uxcx.errors import DataError
 from uxcx.link.by_level import compare_by_level
 from uxcx.link.level_effects import cliffs_delta, kendall_w, rank_eta2
 
@@ -151,7 +152,7 @@ def test_bad_input():
         compare_by_level(d, outcome="y", level="level", paired=True)
     with pytest.raises(ComparisonError, match="at least two levels"):
         compare_by_level(d.assign(level="A"), outcome="y", level="level")
-    with pytest.raises(ComparisonError, match="column not found"):
+    with pytest.raises(DataError, match=r"column 'csat': the column is missing \(outcome='csat'\)"):
         compare_by_level(d, outcome="csat", level="level")
     with pytest.raises(ComparisonError, match="0/1"):
         compare_by_level(d, outcome="y", level="level", scale="binary")

@@ -132,7 +132,7 @@ def test_missing_item_columns_and_bad_options_are_explained():
         sus_score(answers(BROOKE), version="alternate")
     with pytest.raises(UxcxError, match="confidence_level"):
         sus(answers(BROOKE), confidence_level=95)
-    with pytest.raises(DataError, match="grouping column"):
+    with pytest.raises(DataError, match=r"column 'device': the column is missing \(by='device'\)"):
         sus(answers(BROOKE), by="device")
 
 

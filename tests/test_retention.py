@@ -324,14 +324,14 @@ def test_survival_data_reports_every_bad_row():
     assert found == {(2, "end", "churn date before the start date"),
                      (3, "end", "churn date after observed_until"),
                      (4, "start", "missing start date"), (5, "start", "not a date")}
-    t = pd.DataFrame({"tenure": [-1, None, 3], "churned": [1, 0, 2]}, index=[2, 3, 4])
+    t = pd.DataFrame({"tenure": [-1, None, 3], "churned": [1, 0, 2]}, index=pd.Index([2, 3, 4], name="row"))
     with pytest.raises(DataError) as err:
         survival_data(t, tenure="tenure", churned="churned")
     assert {(p.row, p.column) for p in err.value.problems} == {(2, "tenure"), (3, "tenure"), (4, "churned")}
 
 
 def test_kaplan_meier_rejects_bad_durations_and_flags():
-    d = pd.DataFrame({"duration": [1, -2, np.nan], "event": [1, 3, 0]}, index=[2, 3, 4])
+    d = pd.DataFrame({"duration": [1, -2, np.nan], "event": [1, 3, 0]}, index=pd.Index([2, 3, 4], name="row"))
     with pytest.raises(DataError) as err:
         kaplan_meier(d)
     assert {(p.row, p.column) for p in err.value.problems} == {(3, "duration"), (4, "duration"), (3, "event")}

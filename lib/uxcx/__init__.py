@@ -30,7 +30,7 @@ _MODULE_EXPORTS = {
     "link.correlations": ["correlate"],
     "_core.padjust": ["p_adjust"],
     "link.by_level": ["compare_by_level"],
-    "link.models": ["regress", "vif", "ModelError"],
+    "link.models": ["regress", "vif"],
     "link.model_tidy": ["tidy", "glance", "effect_sentences"],
     "retention.data": ["survival_data"],
     "retention.curves": ["kaplan_meier", "KaplanMeier"],
@@ -60,6 +60,8 @@ _EXPORTS = {
     "StudyError": "errors",
     "DataError": "errors",
     "Problem": "errors",
+    "ComparisonError": "errors",
+    "ModelError": "errors",
     "UxcxWarning": "errors",
     "SmallSampleWarning": "errors",
 }

@@ -3,7 +3,9 @@
 A problem in a researcher's data is a :class:`DataError` carrying every
 :class:`Problem` of the file at once (file, row as the spreadsheet numbers it,
 column, value, what was expected, how to fix it), never a traceback from deep
-inside pandas. A problem in the study file is a :class:`StudyError`.
+inside pandas. A problem in the study file is a :class:`StudyError`. Arguments that
+cannot work together for a comparison or a model raise :class:`ComparisonError` or
+:class:`ModelError`. Every one of them is a :class:`UxcxError` (and a ``ValueError``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["UxcxError", "StudyError", "DataError", "Problem", "UxcxWarning", "SmallSampleWarning"]
+__all__ = ["UxcxError", "StudyError", "DataError", "Problem", "ComparisonError", "ModelError", "UxcxWarning",
+           "SmallSampleWarning"]
 
 # How many problems a message lists before summarising the rest.
 _SHOWN = 20
@@ -98,6 +101,14 @@ class DataError(UxcxError, ValueError):
             lines.append(f"... and {n - _SHOWN} more problems of the same kinds")
         head = f"{n} problem{'s' if n != 1 else ''} in {', '.join(files)}"
         super().__init__(head + "\n" + "\n".join(f"  - {line}" for line in lines))
+
+
+class ComparisonError(UxcxError, ValueError):
+    """The data or arguments cannot be compared as asked (not two groups, no such reference, ...)."""
+
+
+class ModelError(UxcxError, ValueError):
+    """The data cannot be modelled as asked (one outcome value, collinear predictors, separation...)."""
 
 
 class UxcxWarning(UserWarning):

@@ -1,4 +1,4 @@
-"""Shared machinery of the task metrics: argument checks, groups, vectorised intervals.
+"""Shared machinery of the task metrics: groups and vectorised intervals (checks from :mod:`.checks`).
 
 Everything here works on arrays with one entry per group, so a metric computes
 its per-group sums once (``groupby``) and then every interval for every group in
@@ -9,25 +9,27 @@ one numpy expression. The public functions live in :mod:`uxcx.ux.completion`,
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import ALTERNATIVES, check_level, check_option, source_name  # noqa: F401 (re-exported)
+from uxcx._core.checks import (  # noqa: F401 (re-exported: the task metrics import their checks from here)
+    ALTERNATIVES,
+    check_level,
+    check_option,
+    numeric,
+    require,
+    source_name,
+)
 from uxcx._core.results import result_frame
-from uxcx.errors import DataError, Problem, SmallSampleWarning, UxcxError
+from uxcx.errors import SmallSampleWarning
 
 __all__ = ["PROPORTION_METHODS", "ALTERNATIVES", "check_option", "check_level", "by_columns",
-           "source_name", "require", "numeric_column", "group_ids", "per_group", "proportion_interval",
+           "source_name", "require", "numeric", "group_ids", "per_group", "proportion_interval",
            "t_interval", "median_interval", "finish", "warn_small"]
 
 PROPORTION_METHODS = ("adjusted-wald", "wilson", "exact")
-
-
-
-
 
 
 def by_columns(by) -> list[str]:
@@ -37,53 +39,6 @@ def by_columns(by) -> list[str]:
     if isinstance(by, str):
         return [by]
     return list(by)
-
-
-
-
-def _row(label):
-    """The row as the user's spreadsheet numbers it, when the frame's index says so."""
-    try:
-        return int(label)
-    except (TypeError, ValueError):
-        return None
-
-
-def require(data: pd.DataFrame, columns: Sequence[str]) -> None:
-    """A :class:`DataError` listing every needed column that ``data`` lacks."""
-    if not isinstance(data, pd.DataFrame):
-        raise UxcxError(f"data must be a pandas DataFrame (one row per attempt), got {type(data).__name__}")
-    missing = [c for c in dict.fromkeys(columns) if c not in data.columns]
-    if missing:
-        have = ", ".join(map(str, data.columns[:20]))
-        raise DataError([Problem(source_name(data), None, c, None, "the column is missing",
-                                 expected=f"a column named {c!r}",
-                                 hint=f"pass the right name as a keyword, or rename the column "
-                                      f"(the data have: {have})") for c in missing])
-
-
-def numeric_column(data: pd.DataFrame, column: str, *, expected: str, allowed=None,
-                   minimum: float | None = None, strict: bool = False) -> pd.Series:
-    """``data[column]`` as floats, missing left as NaN; every bad value reported at once.
-
-    ``allowed`` is a set of permitted values; ``minimum`` a lower bound, exclusive when
-    ``strict``. A value that is not a number, or breaks the rule, is a :class:`Problem`.
-    """
-    raw = data[column]
-    if raw.dtype == bool or str(raw.dtype) == "boolean":
-        raw = raw.astype("Float64")
-    values = pd.to_numeric(raw, errors="coerce").astype(float)
-    bad = values.isna() & raw.notna()
-    if allowed is not None:
-        bad |= values.notna() & ~values.isin(list(allowed))
-    if minimum is not None:
-        bad |= (values <= minimum) if strict else (values < minimum)
-    if bad.any():
-        file = source_name(data)
-        raise DataError([Problem(file, _row(label), column, raw.loc[label], "value not allowed",
-                                 expected=expected, hint="correct the cell, or blank it if unknown")
-                         for label in raw.index[bad.to_numpy()]])
-    return values
 
 
 def group_ids(data: pd.DataFrame, by_cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

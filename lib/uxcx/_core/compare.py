@@ -1,6 +1,10 @@
 """Shared machinery of the design comparisons: checking arguments, splitting a long
 frame into the two samples being compared, and adjusting p-values.
 
+The checks of columns and values are those of :mod:`uxcx._core.checks` (``require``,
+``numeric``); :class:`~uxcx.errors.ComparisonError` lives in :mod:`uxcx.errors` and is
+re-exported here for code that imported it from this module.
+
 :mod:`uxcx.ux.compare` holds the public tests; this module holds what they share so
 each stays readable. Nothing here is specific to one metric.
 """
@@ -13,20 +17,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import check_level as _check_level
-from uxcx._core.checks import check_option
-from uxcx._core.padjust import p_adjust as _p_adjust
+from uxcx._core import checks, padjust
+from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_option, numeric, require
 from uxcx._core.results import result_frame
-from uxcx.errors import UxcxError, UxcxWarning
+from uxcx.errors import ComparisonError, UxcxWarning
 
-__all__ = ["ComparisonError", "adjust_p", "P_ADJUST_METHODS"]
-
-ALTERNATIVES = ("two-sided", "less", "greater")
-P_ADJUST_METHODS = {"holm": "holm", "fdr_bh": "fdr_bh", "bonferroni": "bonferroni", "none": None}
-
-
-class ComparisonError(UxcxError, ValueError):
-    """The data or arguments cannot be compared as asked (wrong column, not two groups, ...)."""
+__all__ = ["ComparisonError", "adjust_p", "P_ADJUST_METHODS", "ALTERNATIVES", "check_choice", "check_level",
+           "z_crit", "p_from_z", "comparison_frame", "two_levels", "pick_reference", "term", "split_groups",
+           "run_by_task"]
 
 
 def check_choice(name: str, value, allowed) -> None:
@@ -36,7 +34,7 @@ def check_choice(name: str, value, allowed) -> None:
 
 def check_level(confidence_level) -> float:
     """The confidence level, or a :class:`ComparisonError` that says what is wrong."""
-    return _check_level(confidence_level, error=ComparisonError)
+    return checks.check_level(confidence_level, error=ComparisonError)
 
 
 def z_crit(confidence_level: float) -> float:
@@ -51,25 +49,21 @@ def p_from_z(z: float, alternative: str) -> float:
     return float(stats.norm.sf(z) if alternative == "greater" else stats.norm.cdf(z))
 
 
-def columns_present(data: pd.DataFrame, columns: dict[str, str | None]) -> None:
-    """Every named column must be in ``data``; say which parameter names a missing one."""
-    if not isinstance(data, pd.DataFrame):
-        raise ComparisonError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
-    missing = [f"{param}={col!r}" for param, col in columns.items()
-               if col is not None and col not in data.columns]
-    if missing:
-        raise ComparisonError(f"column not found: {', '.join(missing)}; the data has columns "
-                              f"{list(map(str, data.columns))}. Pass the name of the column to use.")
+def comparison_frame(data: pd.DataFrame, value: str, param: str, *, by: str, subject: str | None,
+                     task: str | None, need_subject: bool = True, expected: str = "a number",
+                     **rules) -> pd.DataFrame:
+    """The columns a comparison uses, checked, with ``value`` as numbers and incomplete rows dropped.
 
-
-def numeric(frame: pd.DataFrame, column: str, param: str) -> pd.Series:
-    """The column as float, or a :class:`ComparisonError` listing values that are not numbers."""
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = frame[column][values.isna() & frame[column].notna()]
-    if len(bad):
-        raise ComparisonError(f"{param}={column!r} holds values that are not numbers, e.g. "
-                              f"{bad.astype(str).unique()[:5].tolist()} (rows {bad.index[:5].tolist()}).")
-    return values.astype(float)
+    Every missing column (``subject`` only when ``need_subject``) and every bad cell of
+    ``value`` (not a number, or breaking ``rules``: ``allowed``, ``minimum``, ``strict``
+    of :func:`uxcx._core.checks.numeric`) is reported in one :class:`~uxcx.errors.DataError`.
+    Rows without a value or a group are left out; the caller's frame is not changed.
+    """
+    require(data, {param: value, "by": by, "subject": subject if need_subject else None, "task": task})
+    keep = [c for c in dict.fromkeys([by, subject, task, value]) if c is not None and c in data.columns]
+    frame = data[keep].copy()
+    frame[value] = numeric(frame, value, param, expected=expected, **rules)
+    return frame.dropna(subset=[value, by])
 
 
 def two_levels(values: pd.Series, by: str, reference) -> tuple:
@@ -204,7 +198,7 @@ def adjust_p(frame: pd.DataFrame, method: str = "holm") -> pd.DataFrame:
     mask = ~np.isnan(p)
     adjusted = np.full(len(out), np.nan)
     if mask.any():
-        adjusted[mask] = _p_adjust(p[mask], method)  # one test: unchanged by every method
+        adjusted[mask] = padjust.p_adjust(p[mask], method)  # one test: unchanged by every method
     out["p_adjusted"] = adjusted
     out["p_adjust_method"] = pd.Series(np.where(mask, method, None), index=out.index, dtype=object)
     return out

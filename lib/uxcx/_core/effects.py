@@ -15,8 +15,7 @@ from scipy import optimize, special, stats
 from uxcx._core.compare import (
     ComparisonError,
     check_level,
-    columns_present,
-    numeric,
+    comparison_frame,
     split_groups,
     term,
     two_levels,
@@ -188,10 +187,7 @@ def hedges_g(data: pd.DataFrame, *, score: str, by: str = "design", paired: bool
     [{'term': 'B − A', 'estimate': -1.71, 'ci_low': -3.2, 'ci_high': -0.14}]
     """
     level = check_level(confidence_level)
-    columns_present(data, {"score": score, "by": by, "subject": subject, "task": task})
-    frame = data[[c for c in dict.fromkeys([by, subject, task, score]) if c is not None]].copy()
-    frame[score] = numeric(frame, score, "score")
-    frame = frame.dropna(subset=[score, by])
+    frame = comparison_frame(data, score, "score", by=by, subject=subject, task=task)
     levels = two_levels(frame[by], by, reference)
     method = ("Hedges' g_z (paired differences)" if paired else "Hedges' g (pooled SD)") + \
         ", noncentral-t interval (Steiger & Fouladi 1997)"

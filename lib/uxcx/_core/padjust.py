@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from uxcx._core.checks import check_option
+from uxcx._core.checks import P_ADJUST_METHODS, check_option
 
-__all__ = ["p_adjust", "P_ADJUST_CHOICES"]
-
-P_ADJUST_CHOICES = ("holm", "fdr_bh", "bonferroni", "none")
+__all__ = ["p_adjust"]
 
 
 def p_adjust(p, method: str = "holm") -> np.ndarray:
@@ -67,8 +65,8 @@ def p_adjust(p, method: str = "holm") -> np.ndarray:
     >>> p_adjust([0.01, np.nan, 0.04, 0.03], "fdr_bh").round(2).tolist()
     [0.03, nan, 0.04, 0.04]
     """
-    if method not in P_ADJUST_CHOICES:
-        check_option("method", method, P_ADJUST_CHOICES)
+    if method not in P_ADJUST_METHODS:
+        check_option("method", method, P_ADJUST_METHODS)
     p = np.array(p, dtype=float)
     if p.ndim not in (1, 2):
         raise ValueError(f"p must be 1-D (one family) or 2-D (one family per row); got {p.ndim}-D")

@@ -11,8 +11,7 @@ from uxcx._core.compare import (
     ComparisonError,
     check_choice,
     check_level,
-    columns_present,
-    numeric,
+    comparison_frame,
     run_by_task,
     split_groups,
     term,
@@ -20,26 +19,41 @@ from uxcx._core.compare import (
 )
 from uxcx._core.effects import g_two, hodges_lehmann, rank_biserial
 
-__all__ = ["compare_ratings"]
+__all__ = ["compare_ratings", "normality_rule", "AUTO_MIN_N", "SHAPIRO_ALPHA"]
 
 #: The "auto" rule: rank tests when the smallest group has fewer than this many
-#: observations and a Shapiro-Wilk test rejects normality at ``_SHAPIRO_ALPHA``.
-_AUTO_MIN_N = 15
-_SHAPIRO_ALPHA = 0.05
+#: observations and a Shapiro-Wilk test rejects normality at ``SHAPIRO_ALPHA``.
+AUTO_MIN_N = 15
+SHAPIRO_ALPHA = 0.05
+
+
+def normality_rule(samples: dict, alpha: float = SHAPIRO_ALPHA) -> tuple[str, object, float]:
+    """Which branch of the kit's normality rule the samples fall in, and why.
+
+    Returns ``("large", None, nan)`` when every group has at least :data:`AUTO_MIN_N`
+    observations (means close to normal by the central limit theorem), ``("not normal",
+    group, p)`` with the smallest Shapiro-Wilk p below ``alpha`` otherwise (groups of 3 or
+    more distinct-valued observations are tested), else ``("normal", None, nan)``. Used by
+    :func:`compare_ratings` (``method="auto"``) and :func:`uxcx.compare_by_level`.
+    """
+    if min(len(v) for v in samples.values()) >= AUTO_MIN_N:
+        return "large", None, np.nan
+    shapiro = {k: stats.shapiro(v).pvalue for k, v in samples.items() if len(v) >= 3 and np.ptp(v) > 0}
+    failing = {k: p for k, p in shapiro.items() if p < alpha}
+    if failing:
+        k, p = min(failing.items(), key=lambda kv: kv[1])
+        return "not normal", k, p
+    return "normal", None, np.nan
 
 
 def _auto(samples: dict[str, np.ndarray]) -> tuple[str, str]:
     """("t" or "rank", the reason) by the stated rule."""
-    smallest = min(len(v) for v in samples.values())
-    if smallest >= _AUTO_MIN_N:
-        return "t", f"auto: n >= {_AUTO_MIN_N} per group"
-    shapiro = {k: stats.shapiro(v).pvalue for k, v in samples.items()
-               if len(v) >= 3 and np.ptp(v) > 0}
-    failing = {k: p for k, p in shapiro.items() if p < _SHAPIRO_ALPHA}
-    if failing:
-        k, p = min(failing.items(), key=lambda kv: kv[1])
-        return "rank", f"auto: n < {_AUTO_MIN_N} and Shapiro-Wilk p = {p:.3f} < .05 in {k}"
-    return "t", f"auto: n < {_AUTO_MIN_N} but Shapiro-Wilk p >= .05"
+    verdict, k, p = normality_rule(samples)
+    if verdict == "large":
+        return "t", f"auto: n >= {AUTO_MIN_N} per group"
+    if verdict == "not normal":
+        return "rank", f"auto: n < {AUTO_MIN_N} and Shapiro-Wilk p = {p:.3f} < .05 in {k}"
+    return "t", f"auto: n < {AUTO_MIN_N} but Shapiro-Wilk p >= .05"
 
 
 def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paired: bool = False,
@@ -138,11 +152,7 @@ def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paire
     check_choice("method", method, ("auto", "t", "rank"))
     check_choice("alternative", alternative, ALTERNATIVES)
     level = check_level(confidence_level)
-    columns_present(data, {"score": score, "by": by, "subject": subject if paired else None, "task": task})
-    keep = [c for c in dict.fromkeys([by, subject, task, score]) if c is not None and c in data.columns]
-    frame = data[keep].copy()
-    frame[score] = numeric(frame, score, "score")
-    frame = frame.dropna(subset=[score, by])
+    frame = comparison_frame(data, score, "score", by=by, subject=subject, task=task, need_subject=paired)
     levels = two_levels(frame[by], by, reference)
     subj = subject if subject in frame.columns else None
 

@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from uxcx._core.common import numeric_column, require
+from uxcx._core.common import numeric, require
 from uxcx.errors import DataError, SmallSampleWarning, UxcxError
 from uxcx.study.schema import score_range
 
@@ -56,10 +56,10 @@ def rating_values(data: pd.DataFrame, column: str, bounds: tuple[int, int] | Non
     With ``bounds`` only whole numbers from low to high are allowed; without, any number.
     """
     if bounds is None:
-        return numeric_column(data, column, expected="a number")
+        return numeric(data, column, expected="a number")
     low, high = bounds
-    return numeric_column(data, column, expected=f"a whole number from {low} to {high}",
-                          allowed=set(range(low, high + 1)))
+    return numeric(data, column, expected=f"a whole number from {low} to {high}",
+                   allowed=set(range(low, high + 1)))
 
 
 def rating_table(data: pd.DataFrame, columns: list[str], bounds) -> pd.DataFrame:

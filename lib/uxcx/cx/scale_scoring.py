@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from uxcx._core.checks import check_option
-from uxcx._core.common import by_columns, numeric_column, require
+from uxcx._core.common import by_columns, numeric, require
 from uxcx.errors import DataError, UxcxError
 from uxcx.study.schema import score_range
 
@@ -49,7 +49,7 @@ def read_items(data: pd.DataFrame, items, standardize, scales, by=None):
     for item, b in bounds.items():
         whole = b is not None and all(float(v).is_integer() for v in b)
         try:
-            columns[item] = numeric_column(
+            columns[item] = numeric(
                 data, item, expected=f"a whole number from {b[0]:g} to {b[1]:g}" if whole else "a number",
                 allowed=set(range(int(b[0]), int(b[1]) + 1)) if whole else None)
         except DataError as err:

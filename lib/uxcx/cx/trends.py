@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
 import pandas as pd
 
+from uxcx._core.checks import cell_problem
 from uxcx._core.common import by_columns, check_option, require, source_name
 from uxcx.cx.nps import nps
 from uxcx.cx.ratings import mean_score, top_box
-from uxcx.errors import DataError, Problem, UxcxError, UxcxWarning
+from uxcx.errors import DataError, UxcxError, UxcxWarning
 
 __all__ = ["trend", "MEASURES"]
 
@@ -29,9 +29,9 @@ def _dates(data: pd.DataFrame, column: str) -> pd.Series:
     if bad.any():
         file = source_name(data)
         rows = raw.index[bad.to_numpy()]
-        raise DataError([Problem(file, int(r) if isinstance(r, (int, np.integer)) else None, column,
-                                 raw.loc[r], "not a date", expected="a date such as 2025-03-31",
-                                 hint="correct the cell, or blank it if unknown") for r in rows])
+        raise DataError([cell_problem(file, raw.index, r, column, raw.loc[r], "not a date",
+                                      expected="a date such as 2025-03-31",
+                                      hint="correct the cell, or blank it if unknown") for r in rows])
     return parsed
 
 

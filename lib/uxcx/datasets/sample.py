@@ -8,8 +8,9 @@ and every deliberately planted problem. The same seed gives byte-identical files
 
 One latent "experienced usability" ``u ~ N(0, 1)`` per customer is shared by
 every source in which the customer appears, so the kit's links (UX -> CX ->
-retention) have effects of known size to find. The text of the study file and
-the README is rendered by :mod:`uxcx.datasets.sample_text`.
+retention) have effects of known size to find. The constants of the model are in
+:mod:`uxcx.datasets.sample_model`; the text of the study file and the README is
+rendered by :mod:`uxcx.datasets.sample_text`.
 """
 
 from __future__ import annotations
@@ -19,55 +20,87 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from uxcx.datasets.sample_model import (  # noqa: F401 (the model's constants, also read from here)
+    BASE_HAZARD,
+    CES_0,
+    CES_SD,
+    CES_SLOPE,
+    CSAT_0,
+    CSAT_SD,
+    DAYS_PER_MONTH,
+    EASE,
+    EASE_SD,
+    EASE_SLOPE,
+    ERROR_RATE,
+    EXTRA_CLICKS,
+    FAIL_CLICKS,
+    FAIL_ERRORS,
+    GOAL_0,
+    GOAL_SLOPE,
+    HR_PER_SD_LOWER,
+    ITEM_SD,
+    LOYAL_0,
+    LOYAL_SD,
+    MED_A,
+    MED_B,
+    MED_C,
+    MOBILE_LOGIT,
+    MOBILE_TIME,
+    N_CUSTOMERS,
+    N_PARTICIPANTS,
+    N_RESPONDENTS,
+    N_UNMATCHED,
+    NPS_0,
+    NPS_SD,
+    NPS_SLOPE,
+    OPTIMAL_CLICKS,
+    P_ABANDON,
+    P_COMMENT,
+    P_MOBILE,
+    P_PARTIAL,
+    PLAN_HR,
+    PLAN_REVENUE,
+    PLAN_SHARE,
+    PLANS,
+    REDESIGN_CLICKS,
+    REDESIGN_ERRORS,
+    REDESIGN_LOGIT,
+    REDESIGN_TIME,
+    REGION_SHARE,
+    REGIONS,
+    REVENUE_SD,
+    SEQ_0,
+    SEQ_CREDIT,
+    SEQ_REDESIGN,
+    SEQ_SD,
+    SEQ_U,
+    START_DAYS,
+    SUS_NEGATIVE,
+    SUS_POSITIVE,
+    SUS_REDESIGN,
+    SUS_SD,
+    SUS_SLOPE,
+    TASK_LOGIT,
+    TASK_TIME,
+    TASKS,
+    TIME_SD,
+    U_CLICKS,
+    U_ERRORS,
+    U_LOGIT,
+    U_TIME,
+    UMUX_0,
+    UMUX_SD,
+    UMUX_SLOPE,
+    WINDOW_DAYS,
+    WINDOW_START,
+    expit,
+    make_ids,
+)
+from uxcx.datasets.sample_text import readme, study_yaml
+
 __all__ = ["DEFAULT_SEED", "generate", "write_sample"]
 
 DEFAULT_SEED = 20261123
-
-# --- customers: observation window, plans, churn hazard --------------------------------------
-WINDOW_START = np.datetime64("2024-01-01")
-WINDOW_DAYS = 730  # 2025-12-31 is day 730 after 2024-01-01
-START_DAYS = 547  # customers start uniformly on days 0..546 (2024-01-01 .. 2025-06-30)
-DAYS_PER_MONTH = 365.25 / 12
-N_CUSTOMERS = 5000
-PLANS = np.array(["Basic", "Plus", "Pro"])
-PLAN_SHARE = np.array([0.50, 0.35, 0.15])
-PLAN_REVENUE = np.array([19.0, 39.0, 79.0])  # geometric mean of monthly revenue
-REVENUE_SD = 0.10  # sd of log revenue around the plan's price
-PLAN_HR = np.array([1.0, 0.8, 0.6])  # churn hazard ratio against Basic
-REGIONS = np.array(["North", "South", "East", "West"])
-REGION_SHARE = np.array([0.30, 0.25, 0.25, 0.20])
-BASE_HAZARD = 0.025  # churn hazard per month, Basic plan, u = 0
-HR_PER_SD_LOWER = 1.5  # hazard ratio per 1 SD *lower* u
-
-# --- usability benchmark -------------------------------------------------------------------
-N_PARTICIPANTS = 60
-TASKS = np.array(["Find product", "Checkout", "Track order", "Update address", "Return item"])
-TASK_LOGIT = np.array([1.7, 0.9, 1.5, 1.1, 0.4])  # success intercepts (Current, Desktop, u=0)
-TASK_TIME = np.array([45.0, 90.0, 30.0, 60.0, 120.0])  # geometric-mean seconds
-OPTIMAL_CLICKS = np.array([4, 7, 3, 5, 6])
-REDESIGN_LOGIT, MOBILE_LOGIT, U_LOGIT = 1.0, -0.3, 0.8
-P_ABANDON, P_PARTIAL = 0.35, 0.25  # among failures; partial among those not abandoned
-REDESIGN_TIME, MOBILE_TIME, U_TIME, TIME_SD = 0.80, 1.15, -0.15, 0.35
-ERROR_RATE, U_ERRORS, REDESIGN_ERRORS, FAIL_ERRORS = 0.6, -0.4, 0.7, 0.8
-EXTRA_CLICKS, U_CLICKS, REDESIGN_CLICKS, FAIL_CLICKS = 1.5, -0.3, 0.7, 0.7
-SEQ_0, SEQ_CREDIT, SEQ_U, SEQ_REDESIGN, SEQ_SD = 4.0, 1.5, 0.6, 0.3, 0.8
-
-# --- questionnaire (SUS, UMUX-Lite) --------------------------------------------------------
-SUS_REDESIGN = 0.4  # shift of the participant's perceived usability v = u + 0.4 * redesign
-SUS_POSITIVE, SUS_NEGATIVE, SUS_SLOPE, SUS_SD = 3.7, 2.3, 0.8, 0.7
-UMUX_0, UMUX_SLOPE, UMUX_SD = 5.3, 1.1, 0.7
-
-# --- survey --------------------------------------------------------------------------------
-N_RESPONDENTS, N_UNMATCHED = 3000, 40
-P_MOBILE = 0.45
-EASE = {"search": 5.2, "checkout": 4.8, "returns": 4.4}
-EASE_SLOPE, EASE_SD = 0.9, 0.8
-NPS_0, NPS_SLOPE, NPS_SD = 7.6, 1.3, 1.2
-CES_0, CES_SLOPE, CES_SD = 5.0, 0.9, 1.0
-GOAL_0, GOAL_SLOPE = 1.4, 1.0
-CSAT_0, MED_A, CSAT_SD = 3.9, 0.45, 0.6  # CSAT* = 3.9 + a (ease - 5) + e
-LOYAL_0, MED_B, MED_C, LOYAL_SD, ITEM_SD = 3.7, 0.50, 0.15, 0.5, 0.4
-P_COMMENT = 0.55
 
 _FIRST = np.array(
     "alex sam maria jan li noor omar lena tom aisha carlos yuki eva ravi zoe finn ana ben "
@@ -90,10 +123,6 @@ _COMMENTS = (  # detractor, passive, promoter
 )
 
 
-def _ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
-    return (prefix + pd.Series(numbers).astype(str).str.zfill(width)).to_numpy()
-
-
 def _iso(days: np.ndarray) -> np.ndarray:
     return np.datetime_as_string(WINDOW_START + days.astype("timedelta64[D]"), unit="D")
 
@@ -102,10 +131,6 @@ def _scale(rng: np.random.Generator, mean: np.ndarray, sd: float, low: int, high
     """round(clip(mean + N(0, sd^2), low, high)) as integers."""
     noisy = mean + sd * rng.standard_normal(np.shape(mean))
     return np.clip(np.round(noisy), low, high).astype(np.int64)
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _customers(rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
@@ -120,7 +145,7 @@ def _customers(rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
     churn = start + np.maximum(days, 1)
     churned = churn <= WINDOW_DAYS
     frame = pd.DataFrame({
-        "Customer ID": _ids("C", np.arange(1, n + 1), 5),
+        "Customer ID": make_ids("C", np.arange(1, n + 1), 5),
         "Start date": _iso(start),
         "Churn date": pd.Series(_iso(churn)).where(churned),
         "Plan": PLANS[plan],
@@ -141,7 +166,7 @@ def _usability(rng: np.random.Generator, ids: np.ndarray, cu: np.ndarray):
     t = np.tile(np.arange(TASKS.size), N_PARTICIPANTS)
     d, m, u, n = redesign[p], mobile[p], u_p[p], p.size
     eta = TASK_LOGIT[t] + REDESIGN_LOGIT * d + MOBILE_LOGIT * m + U_LOGIT * u
-    success = rng.random(n) < _expit(eta)
+    success = rng.random(n) < expit(eta)
     abandoned = ~success & (rng.random(n) < P_ABANDON)
     partial = ~success & ~abandoned & (rng.random(n) < P_PARTIAL)
     credit = success + 0.5 * partial
@@ -156,7 +181,7 @@ def _usability(rng: np.random.Generator, ids: np.ndarray, cu: np.ndarray):
     seq = _scale(rng, SEQ_0 + SEQ_CREDIT * credit + SEQ_U * u + SEQ_REDESIGN * d, SEQ_SD, 1, 7)
     zero = int(rng.integers(n))
     time[zero] = 0.0  # dirt: a time recorded as 0
-    participants = _ids("P", np.arange(1, N_PARTICIPANTS + 1), 2)
+    participants = make_ids("P", np.arange(1, N_PARTICIPANTS + 1), 2)
     frame = pd.DataFrame({
         "Participant": participants[p],
         "Customer ID": ids[pick][p],
@@ -198,13 +223,13 @@ def _survey(rng: np.random.Generator, ids: np.ndarray, cl: dict) -> tuple[pd.Dat
     submitted = first + np.floor(rng.random(n) * (last - first)).astype(np.int64)
     order = np.argsort(submitted, kind="stable")  # response IDs follow submission order
     matched = (np.arange(n) < k)[order]
-    cid = np.concatenate([ids[pick], _ids("C", ghost, 5)])[order]
+    cid = np.concatenate([ids[pick], make_ids("C", ghost, 5)])[order]
     u = np.concatenate([cl["u"][pick], rng.standard_normal(N_UNMATCHED)])[order]
     region = np.concatenate([cl["region"][pick], rng.choice(4, N_UNMATCHED, p=REGION_SHARE)])
     umux = _scale(rng, np.repeat((UMUX_0 + UMUX_SLOPE * u)[:, None], 2, axis=1), UMUX_SD, 1, 7)
     ease = _scale(rng, np.array(list(EASE.values())) + EASE_SLOPE * u[:, None], EASE_SD, 1, 7)
     ease_mean = ease.mean(axis=1)
-    goal = rng.random(n) < _expit(GOAL_0 + GOAL_SLOPE * u)
+    goal = rng.random(n) < expit(GOAL_0 + GOAL_SLOPE * u)
     nps = _scale(rng, NPS_0 + NPS_SLOPE * u, NPS_SD, 0, 10)
     csat = _scale(rng, CSAT_0 + MED_A * (ease_mean - 5), CSAT_SD, 1, 5)
     ces = _scale(rng, CES_0 + CES_SLOPE * u, CES_SD, 1, 7)
@@ -218,7 +243,7 @@ def _survey(rng: np.random.Generator, ids: np.ndarray, cl: dict) -> tuple[pd.Dat
              + _LAST[rng.integers(_LAST.size, size=n)]
              + rng.integers(100, 1000, size=n).astype(str) + "@example.com")
     frame = pd.DataFrame({
-        "Response ID": _ids("R", np.arange(1, n + 1), 4),
+        "Response ID": make_ids("R", np.arange(1, n + 1), 4),
         "Customer ID": cid,
         "Submitted": _iso(submitted[order]),
         "Device": np.where(rng.random(n) < P_MOBILE, "Mobile", "Desktop"),
@@ -337,8 +362,6 @@ def write_sample(directory: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
         frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8",
                      float_format=float_format.get(name))
         paths.append(path)
-    from uxcx.datasets.sample_text import readme, study_yaml  # imports this module: not at the top
-
     texts = {"study.yml": study_yaml(seed), "README.md": readme(frames, latent, seed)}
     for name, text in texts.items():
         path = folder / name

@@ -2,8 +2,8 @@
 
 :func:`study_yaml` and :func:`readme` fill in the templates
 ``templates/sample_study.yml.tmpl`` and ``templates/sample_README.md.tmpl``
-shipped with the package. The README states the generating model of
-:mod:`uxcx.datasets.sample`, the figures realised in the generated data and the
+shipped with the package. The README states the generating model
+(:mod:`uxcx.datasets.sample_model`), the figures realised in the generated data and the
 planted problems. :func:`uxcx.datasets.sample.write_sample` writes both files.
 """
 
@@ -14,8 +14,8 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-from uxcx.datasets import sample
-from uxcx.datasets.sample import (
+from uxcx.datasets import sample_model
+from uxcx.datasets.sample_model import (
     BASE_HAZARD,
     EASE,
     EASE_SLOPE,
@@ -42,8 +42,8 @@ from uxcx.datasets.sample import (
     TASKS,
     U_LOGIT,
     U_TIME,
-    _expit,
-    _ids,
+    expit,
+    make_ids,
 )
 
 __all__ = ["readme", "study_yaml"]
@@ -85,7 +85,7 @@ def _expected_completion() -> np.ndarray:
     nodes, weights = np.polynomial.hermite_e.hermegauss(40)
     eta = (TASK_LOGIT[None, :, None, None] + REDESIGN_LOGIT * np.arange(2)[:, None, None, None]
            + MOBILE_LOGIT * np.arange(2)[None, None, :, None] + U_LOGIT * nodes)
-    return (_expit(eta) @ weights).mean(axis=(1, 2)) / np.sqrt(2 * np.pi)
+    return (expit(eta) @ weights).mean(axis=(1, 2)) / np.sqrt(2 * np.pi)
 
 
 def _realised(frames: dict[str, pd.DataFrame], latent: dict) -> dict[str, float]:
@@ -170,7 +170,7 @@ def _dirt(frames: dict[str, pd.DataFrame], latent: dict) -> list[str]:
     lines.append(f"- `survey.csv`, **1 duplicate response**: Response ID {rid} on row "
                  f"{sl['source'] + 2} and again, a verbatim copy, on row {sl['copy'] + 2}; "
                  f"the file has {len(sv):,} rows for {len(sv) - 1:,} responses.")
-    ghosts = _ids("R", sl["unmatched"] + 1, 4)
+    ghosts = make_ids("R", sl["unmatched"] + 1, 4)
     lines.append(f"- `survey.csv`, **{ghosts.size} responses whose `Customer ID` matches no "
                  "customer** (IDs above C05000, valid-looking but absent from "
                  f"`customers.csv`): Response IDs {', '.join(ghosts)}.")
@@ -243,7 +243,8 @@ def readme(frames: dict[str, pd.DataFrame], latent: dict, seed: int) -> str:
         The four sources as written, from :func:`uxcx.datasets.sample.generate`.
     latent : dict
         The simulation's latent values (``u``, the positions of the planted
-        problems), as returned with the frames by ``uxcx.datasets.sample._simulate``.
+        problems), as the simulation returns them with the frames (see
+        :func:`uxcx.datasets.sample.write_sample`).
     seed : int
         The seed the frames were generated with.
 
@@ -256,11 +257,11 @@ def readme(frames: dict[str, pd.DataFrame], latent: dict, seed: int) -> str:
     Notes
     -----
     Upper-case placeholders in the template are the constants of
-    :mod:`uxcx.datasets.sample`; lower-case ones are derived here.
+    :mod:`uxcx.datasets.sample_model`; lower-case ones are derived here.
     """
     exp_cur, exp_red = _expected_completion()
     r = _realised(frames, latent)
-    constants = {name: value for name, value in vars(sample).items() if name.isupper()}
+    constants = {name: value for name, value in vars(sample_model).items() if name.isupper()}
     values = {
         **constants,
         "seed": seed,

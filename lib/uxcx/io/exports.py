@@ -36,15 +36,16 @@ import pandas as pd
 from uxcx.errors import DataError, Problem
 
 __all__ = ["EXPORTS", "detect_export", "shape_export", "split_choices", "parse_timestamps",
-           "synthetic_header", "legacy_ids"]
+           "synthetic_header", "legacy_ids", "unique_names", "TIMESTAMP_HEADERS"]
 
 EXPORTS = ("qualtrics", "surveymonkey", "google-forms", "wide-tasks", "testing-platform")
 
 _IMPORT_ID = '{"importid"'
 _LEGACY_ID = re.compile(r"V\d+")
 _SM_RESPONSE = {"response", "open-ended response", ""}
-_TIMESTAMP = {"timestamp", "marca temporal", "zeitstempel", "horodatage", "informazioni cronologiche",
-              "carimbo de data/hora", "tijdstempel", "sygnatura czasowa"}
+#: The first header of a Google Forms export, in the languages Forms writes it in.
+TIMESTAMP_HEADERS = {"timestamp", "marca temporal", "zeitstempel", "horodatage", "informazioni cronologiche",
+                     "carimbo de data/hora", "tijdstempel", "sygnatura czasowa"}
 _GMT = re.compile(r"\s*(?:GMT|UTC)\s*([+-]\d{1,2}(?::?\d\d)?)?\s*$", re.IGNORECASE)
 _TIME_FORMATS = ("%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%Y/%m/%d %I:%M:%S %p",
                  "%Y/%m/%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M",
@@ -82,7 +83,7 @@ def detect_export(frame: pd.DataFrame) -> str | None:
     if len(frame) >= 1 and {"respondent id", "collector id"} <= set(names) \
             and "response" in [v.lower() for v in _cell(frame, 0)]:
         return "surveymonkey"
-    if names and names[0] in _TIMESTAMP:
+    if names and names[0] in TIMESTAMP_HEADERS:
         return "google-forms"
     return None
 
@@ -123,7 +124,7 @@ def shape_export(raw, kind: str):
         frame, rows = frame.iloc[skip:].reset_index(drop=True), rows[skip:]
         if legacy and not third:  # V1... ids mean nothing: the texts are the names
             names = [t if _LEGACY_ID.fullmatch(str(c)) and t else c for c, t in zip(frame.columns, texts)]
-            frame.columns = _unique(names)  # as legacy_ids() gives them
+            frame.columns = unique_names(names)  # as legacy_ids() gives them
         start = rows[0] if len(rows) else "-"
         notes.append(f"Qualtrics export: {skip + 1} header rows; data from row {start}")
     elif kind == "surveymonkey":
@@ -136,15 +137,15 @@ def shape_export(raw, kind: str):
                 question = " ".join(str(header).split())
             names.append(question if option.lower() in _SM_RESPONSE else f"{question} - {option}")
         frame = frame.iloc[1:].reset_index(drop=True)
-        frame.columns = _unique(names)
+        frame.columns = unique_names(names)
         rows = rows[1:]
         notes.append("SurveyMonkey export: 2 header rows; a multi-option question's columns are "
                      "named 'question - option'")
     elif kind == "google-forms":
         frame = frame.copy()
-        frame.columns = _unique([" ".join(str(c).split()) for c in frame.columns])
+        frame.columns = unique_names([" ".join(str(c).split()) for c in frame.columns])
         first = frame.columns[0]
-        if len(frame) and str(first).lower() in _TIMESTAMP:
+        if len(frame) and str(first).lower() in TIMESTAMP_HEADERS:
             stamps, note = parse_timestamps(frame[first])
             frame[first] = stamps
             notes.append(f"Google Forms export: {note}")
@@ -176,10 +177,11 @@ def legacy_ids(questions: dict) -> dict[str, str]:
     """
     ids = list(questions)
     names = [t if _LEGACY_ID.fullmatch(str(c)) and t else c for c, t in questions.items()]
-    return dict(zip(ids, _unique(names)))
+    return dict(zip(ids, unique_names(names)))
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
+    """``names`` with repeats numbered ("Q", "Q (2)", ...), as the export tools' own readers name them."""
     seen: dict[str, int] = {}
     out = []
     for name in names:

@@ -18,18 +18,17 @@ import pandas as pd
 from scipy import stats
 
 from uxcx._core.bootstrap import generator
+from uxcx._core.checks import numeric, require
 from uxcx._core.common import proportion_interval, t_interval
 from uxcx._core.compare import (
     ComparisonError,
     adjust_p,
     check_choice,
     check_level,
-    columns_present,
-    numeric,
     pick_reference,
 )
 from uxcx._core.effects import g_two
-from uxcx._core.rating_tests import _AUTO_MIN_N
+from uxcx._core.rating_tests import AUTO_MIN_N, normality_rule
 from uxcx._core.results import COLUMNS, result_frame
 from uxcx.cx.compare import compare_nps
 from uxcx.cx.nps import nps
@@ -68,14 +67,12 @@ def _scale(values: pd.Series, outcome: str, scale: str) -> tuple[str, str]:
 
 def _normal(samples: dict, alpha: float) -> tuple[bool, str]:
     """The normality rule of :func:`uxcx.ux.compare.compare_ratings` with ``alpha`` as its level."""
-    if min(len(v) for v in samples.values()) >= _AUTO_MIN_N:
-        return True, (f"every group has at least {_AUTO_MIN_N} observations (means close to normal by "
+    verdict, k, p = normality_rule(samples, alpha)
+    if verdict == "large":
+        return True, (f"every group has at least {AUTO_MIN_N} observations (means close to normal by "
                       "the central limit theorem)")
-    pvals = {k: stats.shapiro(v).pvalue for k, v in samples.items() if len(v) >= 3 and np.ptp(v) > 0}
-    failing = {k: p for k, p in pvals.items() if p < alpha}
-    if failing:
-        k, p = min(failing.items(), key=lambda kv: kv[1])
-        return False, (f"a group has fewer than {_AUTO_MIN_N} observations and is not normal "
+    if verdict == "not normal":
+        return False, (f"a group has fewer than {AUTO_MIN_N} observations and is not normal "
                        f"(Shapiro-Wilk p = {p:.3f} in {k})")
     return True, f"Shapiro-Wilk finds no departure from normality (p >= {alpha:g} in every group)"
 
@@ -256,7 +253,7 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
         raise ComparisonError(f"alpha must be between 0 and 1 (such as 0.05); got {alpha!r}")
     if paired and subject is None:
         raise ComparisonError("paired=True needs subject= naming the person id that pairs the levels.")
-    columns_present(data, {"outcome": outcome, "level": level, "subject": subject})
+    require(data, {"outcome": outcome, "level": level, "subject": subject})
     frame = data[[c for c in dict.fromkeys([level, subject, outcome]) if c is not None]].copy()
     frame[outcome] = numeric(frame, outcome, "outcome")
     blank = frame[outcome].isna() | frame[level].isna()

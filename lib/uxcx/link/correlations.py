@@ -16,9 +16,8 @@ import pandas as pd
 from scipy import special, stats
 
 from uxcx._core import bootstrap
-from uxcx._core.checks import ALTERNATIVES, check_level, check_option
-from uxcx._core.common import numeric_column, require
-from uxcx._core.padjust import P_ADJUST_CHOICES
+from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_level, check_option
+from uxcx._core.common import numeric, require
 from uxcx._core.padjust import p_adjust as adjust_p_values
 from uxcx._core.results import result_frame
 from uxcx.errors import SmallSampleWarning, UxcxError, UxcxWarning
@@ -292,14 +291,14 @@ def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: s
     check_option("method", method, METHODS)
     check_option("ci_method", ci_method, CI_METHODS)
     check_option("alternative", alternative, ALTERNATIVES)
-    check_option("p_adjust", p_adjust, P_ADJUST_CHOICES)
+    check_option("p_adjust", p_adjust, P_ADJUST_METHODS)
     level = check_level(confidence_level)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
         raise UxcxError(f"n_boot must be a whole number of at least 100 resamples; got {n_boot!r}")
     pairs = _pairs(x, y)
     columns = list(dict.fromkeys(c for pair in pairs for c in pair))
     require(data, columns)
-    values = pd.DataFrame({c: numeric_column(data, c, expected="a number") for c in columns})
+    values = pd.DataFrame({c: numeric(data, c, expected="a number") for c in columns})
     r, n, p, masks = _coefficients(values, pairs, method, alternative)
 
     dropped = [(pair, int(len(values) - k)) for pair, k in zip(pairs, n) if k < len(values)]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from uxcx._core import bootstrap
 from uxcx._core.checks import check_level, check_option, source_name
-from uxcx._core.common import numeric_column, require
+from uxcx._core.common import numeric, require
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.link import drivers_boot as kern
 from uxcx.study.schema import role, score_range
@@ -55,7 +55,7 @@ def _complete(data: pd.DataFrame, columns: list[str], outcome: str) -> np.ndarra
     """[drivers, outcome] as floats, incomplete rows dropped listwise with a warning that counts them.
 
     Columns already numeric are read as they are; any other goes through
-    :func:`uxcx._core.common.numeric_column`, which reports every cell that is not a number.
+    :func:`uxcx._core.common.numeric`, which reports every cell that is not a number.
     """
     wanted = [*columns, outcome]
     fast = [c for c in wanted if pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(
@@ -63,7 +63,7 @@ def _complete(data: pd.DataFrame, columns: list[str], outcome: str) -> np.ndarra
     values = np.empty((len(data), len(wanted)))
     for j, c in enumerate(wanted):  # a handful of columns
         values[:, j] = (data[c].to_numpy(dtype=float) if c in fast
-                        else numeric_column(data, c, expected="a number").to_numpy())
+                        else numeric(data, c, expected="a number").to_numpy())
     keep = ~np.isnan(values).any(axis=1)
     dropped = int(len(values) - keep.sum())
     if dropped:
@@ -395,7 +395,7 @@ def driver_quadrants(result: pd.DataFrame, data: pd.DataFrame, *, ranges: dict |
     scores, means = [], []
     for name in rows["driver"]:  # a handful of drivers
         cols = groups[name]
-        raw = [numeric_column(data, c, expected="a number").mean() for c in cols]
+        raw = [numeric(data, c, expected="a number").mean() for c in cols]
         bounds = [_column_range(c, ranges) for c in cols]
         scores.append(np.mean([100 * (m - lo) / (hi - lo) for m, (lo, hi) in zip(raw, bounds)]))
         means.append(raw[0] if len(cols) == 1 else np.nan)

@@ -102,7 +102,8 @@ def participant_measures(usability: pd.DataFrame, questionnaire: pd.DataFrame | 
     subject : str
         The participant column.
     partial_success : {0, 0.5, 1}
-        What a partial success (0.5) counts as (the study's ``analysis.partial_success``).
+        What a partial success (0.5) counts as (the study's ``analysis.partial_success``;
+        the rule of :func:`uxcx.ux.completion.partial_credit`).
 
     Returns
     -------
@@ -130,12 +131,13 @@ def participant_measures(usability: pd.DataFrame, questionnaire: pd.DataFrame | 
     >>> participant_measures(u)[["tasks", "success_rate", "time_s"]].round(2).to_dict("list")
     {'tasks': [2, 2], 'success_rate': [0.75, 0.5], 'time_s': [20.0, 20.0]}
     """
+    from uxcx.ux.completion import partial_credit
     from uxcx.ux.questionnaires import sus_score
     from uxcx.ux.short_questionnaires import umux_lite_score
 
     frame = usability.copy()
     if "success" in frame:
-        frame["success"] = frame["success"].where(frame["success"] != 0.5, float(partial_success))
+        frame["success"] = partial_credit(frame["success"], partial_success)
     if "time_s" in frame:
         frame["time_s"] = np.log(frame["time_s"].where(frame["time_s"] > 0))
     present = {c: name for c, name in _UX_TASK.items() if c in frame}

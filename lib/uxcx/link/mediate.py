@@ -15,7 +15,7 @@ from scipy import stats
 
 from uxcx._core.bootstrap import generator
 from uxcx._core.checks import check_level, check_option, source_name
-from uxcx._core.common import by_columns, numeric_column, require
+from uxcx._core.common import by_columns, numeric, require
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.link import mediate_boot as boot
@@ -220,7 +220,7 @@ def mediation(data: pd.DataFrame, *, x: str, m: str, y: str, covariates=None, n_
 
 def _complete_rows(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """The role columns as floats, rows with a missing value dropped (with a warning)."""
-    values = pd.DataFrame({c: numeric_column(data, c, expected="a number") for c in names})
+    values = pd.DataFrame({c: numeric(data, c, expected="a number") for c in names})
     complete = values.notna().all(axis=1)
     dropped = int((~complete).sum())
     if dropped:

@@ -21,7 +21,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from uxcx._core.checks import check_level, check_option, source_name
 from uxcx._core.common import require
 from uxcx._core.results import result_frame
-from uxcx.errors import UxcxError, UxcxWarning
+from uxcx.errors import ModelError, UxcxWarning
 
 __all__ = ["ModelError", "regress", "vif", "KINDS", "NPS_ORDER"]
 
@@ -30,10 +30,6 @@ KINDS = ("auto", "ols", "logit", "ordinal")
 NPS_ORDER = ("detractor", "passive", "promoter")
 _METHOD = {"ols": "OLS, HC3 errors", "logit": "logistic regression, odds ratio",
            "ordinal": "ordinal logistic (proportional odds), odds ratio"}
-
-
-class ModelError(UxcxError, ValueError):
-    """The data cannot be modelled as asked (one outcome value, collinear predictors, separation...)."""
 
 
 def _names(value, what: str) -> list[str]:

@@ -98,7 +98,8 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _adjusted(row) -> tuple[float, str]:
+def adjusted_p(row) -> tuple[float, str]:
+    """The p-value to report for a result row and its label: the adjusted one when there is one."""
     if pd_notna(row.get("p_adjusted")) and row.get("p_adjust_method") not in (None, "none"):
         return row["p_adjusted"], f"{row['p_adjust_method'].capitalize()}-adjusted "
     return row["p_value"], ""
@@ -121,7 +122,7 @@ def completion_findings(rates, comparison, *, by: str = "design", task: str = "t
     for _, row in comparison.sort_values("p_value").iterrows():
         other, reference = (s.strip() for s in row["term"].split("−"))
         r = rates.set_index([task, by])["estimate"]
-        p, adj = _adjusted(row)
+        p, adj = adjusted_p(row)
         verb = "raised" if row["estimate"] > 0 else "lowered"
         before, after = _pct(r[(row[task], reference)]), _pct(r[(row[task], other)])
         claim = (f"{other} {verb} {row[task]} completion from {before} to {after}" if p < alpha else
@@ -138,7 +139,7 @@ def time_findings(comparison, *, task: str = "task", alpha: float = 0.05) -> lis
     out = []
     for _, row in comparison.sort_values("p_value").iterrows():
         other, reference = (s.strip() for s in row["term"].split("−"))
-        p, adj = _adjusted(row)
+        p, adj = adjusted_p(row)
         ratio = row["estimate"]
         change = f"{abs(1 - ratio):.0%} {'less' if ratio < 1 else 'more'} time"
         lead = (f"{row[task]} took {change} with {other} than with {reference}" if p < alpha else

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from uxcx.report.findings import _adjusted, p_text, pd_notna
+from uxcx.report.findings import adjusted_p, p_text, pd_notna
 
 __all__ = ["correlation_findings", "level_findings", "driver_findings", "mediation_findings",
            "power_findings"]
@@ -41,9 +41,9 @@ def correlation_findings(result: pd.DataFrame, *, labels: dict | None = None, al
     """
     out, level = [], _level(result)
     ranked = result.assign(_abs=result["estimate"].abs()).sort_values("_abs", ascending=False)
-    clear = [row for _, row in ranked.iterrows() if _adjusted(row)[0] < alpha]
+    clear = [row for _, row in ranked.iterrows() if adjusted_p(row)[0] < alpha]
     for row in clear[:limit]:
-        p, adj = _adjusted(row)
+        p, adj = adjusted_p(row)
         size = abs(row["estimate"])
         how = next((word for cut, word in _STRENGTH if size >= cut), "only faintly")
         direction = "go together" if row["estimate"] > 0 else "move in opposite directions"
@@ -80,7 +80,7 @@ def level_findings(result: pd.DataFrame, *, outcome: str, level: str, what: str 
              for _, row in levels.iterrows()]
     out = [f"{what or outcome} — " + "; ".join(parts) + "."] if parts else []
     for _, row in tests.iterrows():
-        p, adj = _adjusted(row)
+        p, adj = adjusted_p(row)
         sentence = f"{str(row['method']).split(';')[0]} ({row['term']}): {adj}{p_text(p)}"
         if len(effects):
             e = effects.iloc[0]

@@ -17,7 +17,8 @@ from uxcx._core.checks import check_level, source_name
 from uxcx._core.common import require
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
-from uxcx.retention.proportional_hazards import COX_METHOD, _survival_columns, design  # noqa: F401 (doctest)
+from uxcx.retention.curves import survival_columns
+from uxcx.retention.proportional_hazards import COX_METHOD, design  # noqa: F401 (doctest)
 
 __all__ = ["churn_by_horizon", "hazard_sentences"]
 
@@ -86,7 +87,7 @@ def churn_by_horizon(data: pd.DataFrame, *, duration: str = "duration", event: s
     require(data, [duration, event])
     keep, X, records = design(data, predictors, reference, extra=[duration, event])
     frame = data.loc[keep]
-    time, status = (s.to_numpy() for s in _survival_columns(frame, duration, event))
+    time, status = survival_columns(frame, duration, event)
     churned = (status == 1) & (time <= horizon)
     known = churned | (time >= horizon)
     excluded = int((~known).sum())

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import check_level, check_option, source_name
+from uxcx._core.checks import cell_problem, check_level, check_option, source_name
 from uxcx._core.common import by_columns, group_ids, require
 from uxcx._core.results import result_frame
-from uxcx.errors import DataError, Problem
-from uxcx.retention.data import DAYS_PER_MONTH, TIME_UNITS, _row, survival_data  # noqa: F401 (re-exported)
+from uxcx.errors import DataError
+from uxcx.retention.data import DAYS_PER_MONTH, TIME_UNITS, survival_data  # noqa: F401 (re-exported)
 
 __all__ = ["survival_data", "kaplan_meier", "KaplanMeier", "CI_METHODS", "DAYS_PER_MONTH", "km_table"]
 
@@ -34,8 +34,13 @@ CI_METHODS = ("log-log", "log", "plain")
 _TOL = np.sqrt(np.finfo(float).eps)  # R's tolerance in print.survfit's median (all.equal)
 
 
-def _columns(data, duration, event, by_cols, strata_cols=()):
-    """Durations and event flags as float arrays; every bad cell reported at once."""
+def survival_columns(data, duration, event, by_cols=(), strata_cols=()):
+    """Durations and event flags as float arrays; every bad cell reported at once.
+
+    Shared by every survival analysis of the kit (Kaplan-Meier, log-rank, RMST, Cox,
+    churn by a horizon): a duration must be a number of 0 or more and an event flag
+    1 (churned) or 0 (censored); a missing one is a problem too.
+    """
     require(data, [duration, event, *by_cols, *strata_cols])
     file = source_name(data)
     times = pd.to_numeric(data[duration], errors="coerce").astype(float)
@@ -43,11 +48,12 @@ def _columns(data, duration, event, by_cols, strata_cols=()):
     if flag.dtype == bool or str(flag.dtype) == "boolean":
         flag = flag.astype("Float64")
     events = pd.to_numeric(flag, errors="coerce").astype(float)
-    problems = [Problem(file, _row(i), duration, data[duration].loc[i], "duration missing, negative or not a "
-                        "number", expected="a number >= 0", hint="correct the cell, or drop the customer")
+    problems = [cell_problem(file, data.index, i, duration, data[duration].loc[i],
+                             "duration missing, negative or not a number", expected="a number >= 0",
+                             hint="correct the cell, or drop the customer")
                 for i in data.index[~(times >= 0).to_numpy()]]
-    problems += [Problem(file, _row(i), event, data[event].loc[i], "event flag must be 0 or 1",
-                         expected="1 (churned) or 0 (censored)", hint="map the values to 0 and 1")
+    problems += [cell_problem(file, data.index, i, event, data[event].loc[i], "event flag must be 0 or 1",
+                              expected="1 (churned) or 0 (censored)", hint="map the values to 0 and 1")
                  for i in data.index[~((events == 0) | (events == 1)).to_numpy()]]
     if problems:
         raise DataError(problems)
@@ -237,7 +243,7 @@ def kaplan_meier(data: pd.DataFrame, *, duration: str = "duration", event: str =
     check_option("ci_method", ci_method, CI_METHODS)
     level = check_level(confidence_level)
     by_cols = by_columns(by)
-    times, events = _columns(data, duration, event, by_cols)
+    times, events = survival_columns(data, duration, event, by_cols)
     gid, keys = group_ids(data, by_cols)
     z = float(stats.norm.ppf(0.5 + level / 2))
     tab = km_table(times, events, gid)

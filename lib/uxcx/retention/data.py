@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from uxcx._core.checks import check_option, source_name
+from uxcx._core.checks import cell_problem, check_option, source_name
 from uxcx._core.common import require
 from uxcx.errors import DataError, Problem, UxcxError, UxcxWarning
 
@@ -24,20 +24,13 @@ TIME_UNITS = ("days", "months")
 DAYS_PER_MONTH = 365.25 / 12
 
 
-def _row(label):
-    try:
-        return int(label)
-    except (TypeError, ValueError):
-        return None
-
-
 def _dates(data, column, problems, file):
     raw = data[column]
     values = pd.to_datetime(raw, errors="coerce")
     bad = values.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-    problems += [Problem(file, _row(i), column, raw.loc[i], "not a date",
-                         expected="a date such as 2025-03-31",
-                         hint="correct the cell, or blank it if the customer is still a customer")
+    problems += [cell_problem(file, raw.index, i, column, raw.loc[i], "not a date",
+                              expected="a date such as 2025-03-31",
+                              hint="correct the cell, or blank it if the customer is still a customer")
                  for i in raw.index[bad.to_numpy()]]
     return values
 
@@ -113,8 +106,8 @@ def survival_data(customers: pd.DataFrame, *, start: str = "start", end: str = "
     out = customers.copy()
 
     def report(mask, column, reason, expected, hint):
-        problems.extend(Problem(file, _row(i), column, customers[column].loc[i], reason, expected=expected,
-                                hint=hint) for i in customers.index[mask.to_numpy()])
+        problems.extend(cell_problem(file, customers.index, i, column, customers[column].loc[i], reason,
+                                     expected=expected, hint=hint) for i in customers.index[mask.to_numpy()])
 
     if tenure is not None:
         if churned is None:

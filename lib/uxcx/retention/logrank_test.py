@@ -15,7 +15,7 @@ from scipy import special
 from uxcx._core.common import by_columns, group_ids
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError
-from uxcx.retention.curves import _columns
+from uxcx.retention.curves import survival_columns
 
 __all__ = ["logrank", "chi2_logsf"]
 
@@ -103,7 +103,7 @@ def logrank(data: pd.DataFrame, *, duration: str = "duration", event: str = "eve
     by_cols, strata_cols = by_columns(by), by_columns(strata)
     if not by_cols:
         raise UxcxError("logrank needs by=: the segment column(s) to compare")
-    times, events = _columns(data, duration, event, by_cols, strata_cols)
+    times, events = survival_columns(data, duration, event, by_cols, strata_cols)
     gid, keys = group_ids(data, by_cols)
     n_groups = len(keys)
     if n_groups < 2:

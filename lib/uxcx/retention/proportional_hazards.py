@@ -16,9 +16,10 @@ import pandas as pd
 from scipy import stats
 
 from uxcx._core.checks import check_level, check_option, source_name
-from uxcx._core.common import by_columns, numeric_column, require
+from uxcx._core.common import by_columns, numeric, require
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
+from uxcx.retention.curves import survival_columns
 
 __all__ = ["cox", "ph_check"]
 
@@ -49,7 +50,7 @@ def design(data: pd.DataFrame, covariates, reference=None, *, extra=()):
         raw = frame[cov]
         categorical = raw.dtype == object or isinstance(raw.dtype, (pd.CategoricalDtype, pd.StringDtype))
         if not categorical:
-            values = numeric_column(frame, cov, expected="a number (or text for a categorical covariate)")
+            values = numeric(frame, cov, expected="a number (or text for a categorical covariate)")
             if values.nunique() < 2:
                 _constant(frame, cov, values)
             columns[cov] = values.to_numpy()
@@ -76,12 +77,6 @@ def _constant(frame, cov, values) -> None:
                     f"{source_name(frame)}, so it cannot have an effect; drop it from covariates")
 
 
-def _survival_columns(data, duration, event):
-    time = numeric_column(data, duration, expected="a duration of 0 or more", minimum=0)
-    status = numeric_column(data, event, expected="1 (churned) or 0 (censored)", allowed={0, 1})
-    return time, status
-
-
 def _prepare(data, duration, event, covariates, strata, reference):
     strata_cols = by_columns(strata)
     require(data, [duration, event, *strata_cols])
@@ -91,7 +86,7 @@ def _prepare(data, duration, event, covariates, strata, reference):
         warnings.warn(f"{dropped} row(s) with a missing duration, event, covariate or stratum were left "
                       f"out of the Cox model ({int(keep.sum())} used)", UxcxWarning, stacklevel=3)
     frame = data.loc[keep]
-    time, status = _survival_columns(frame, duration, event)
+    time, status = survival_columns(frame, duration, event)
     if status.sum() == 0:
         raise UxcxError(f"no customer in {source_name(data)} has an event (every one is censored), so "
                         "no hazard ratio can be estimated; check the event column and its coding")
@@ -104,7 +99,7 @@ def _prepare(data, duration, event, covariates, strata, reference):
                               "against the reference is 0 (log hazard ratio -infinity); the estimate and "
                               "interval reported are not usable. Merge the level with another or drop it",
                               UxcxWarning, stacklevel=3)
-    return X, time.to_numpy(), status.to_numpy(), codes, records, dropped
+    return X, time, status, codes, records, dropped
 
 
 def _fit(X, time, status, codes):

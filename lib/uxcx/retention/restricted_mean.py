@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import ALTERNATIVES, check_level, check_option
-from uxcx._core.common import by_columns, group_ids, numeric_column, require
-from uxcx._core.compare import P_ADJUST_METHODS, adjust_p, p_from_z
+from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_level, check_option
+from uxcx._core.common import by_columns, group_ids, numeric, require
+from uxcx._core.compare import adjust_p, p_from_z
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
-from uxcx.retention.curves import _columns, km_table
+from uxcx.retention.curves import km_table, survival_columns
 
 __all__ = ["rmst", "rmst_difference", "lifetime_value", "revenue_at_stake"]
 
@@ -40,7 +40,7 @@ def _tau(tau) -> float:
 
 def _rmst_groups(data, duration, event, by_cols, tau):
     """RMST, its standard error and n per segment; warns where tau lies beyond the follow-up."""
-    times, events = _columns(data, duration, event, by_cols)
+    times, events = survival_columns(data, duration, event, by_cols)
     gid, keys = group_ids(data, by_cols)
     tab = km_table(times, events, gid)
     n_groups = len(keys)
@@ -252,7 +252,7 @@ def rmst_difference(data: pd.DataFrame, *, duration: str = "duration", event: st
 
 def _revenue(data, revenue, gid, n_groups):
     require(data, [revenue])
-    values = numeric_column(data, revenue, expected="a revenue per period >= 0", minimum=0)
+    values = numeric(data, revenue, expected="a revenue per period >= 0", minimum=0)
     frame = pd.DataFrame({"g": gid, "v": values.to_numpy()})
     agg = frame.groupby("g")["v"].agg(["mean", "std", "count"]).reindex(range(n_groups))
     missing = int(values.isna().sum())

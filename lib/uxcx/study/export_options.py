@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from uxcx.errors import DataError, Problem
-from uxcx.io.exports import _TIMESTAMP, _unique, split_choices
+from uxcx.io.exports import TIMESTAMP_HEADERS, split_choices, unique_names
 
 __all__ = ["apply_options"]
 
@@ -54,7 +54,7 @@ def apply_options(raw, source: str, config):
     if raw.export == "qualtrics":
         raw, removed = _qualtrics_rows(raw, source, config)
         if config.match == "text":
-            names = _unique([" ".join(raw.questions.get(c, "").split()) or c for c in raw.frame.columns])
+            names = unique_names([" ".join(raw.questions.get(c, "").split()) or c for c in raw.frame.columns])
             raw = replace(raw, frame=raw.frame.set_axis(names, axis=1),
                           notes=raw.notes + ["headers are the question texts (match: text)"])
     if config.multi_select:
@@ -153,7 +153,7 @@ def _sus_by_position(raw, config, source):
             return name in ROLES and ROLES[name].kind != "score"
 
         candidates = [c for c in names if " ".join(str(c).lower().split()) not in mapped | _META
-                      and str(c).lower() not in _TIMESTAMP and not other_role(c)]
+                      and str(c).lower() not in TIMESTAMP_HEADERS and not other_role(c)]
         how = "the columns neither mapped under columns: nor export metadata"
     else:
         at = (spec - 1 if isinstance(spec, int) else

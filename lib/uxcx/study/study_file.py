@@ -18,6 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from uxcx._core.checks import P_ADJUST_METHODS
 from uxcx.errors import StudyError
 
 __all__ = ["StudyFile", "SourceConfig", "Analysis", "Measures", "Item", "read_study"]
@@ -110,7 +111,7 @@ class Analysis(_Strict):
 
     confidence_level: float = Field(0.95, gt=0, lt=1)
     alpha: float = Field(0.05, gt=0, lt=1)
-    p_adjust: Literal["holm", "bonferroni", "fdr_bh", "none"] = "holm"
+    p_adjust: Literal[P_ADJUST_METHODS] = "holm"
     seed: int = 20261123
     segments: list[str] = Field(default_factory=list)
     partial_success: Literal[0, 0.5, 1] = 0.5

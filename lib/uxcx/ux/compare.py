@@ -24,8 +24,7 @@ from uxcx._core.compare import (
     adjust_p,
     check_choice,
     check_level,
-    columns_present,
-    numeric,
+    comparison_frame,
     p_from_z,
     run_by_task,
     split_groups,
@@ -37,6 +36,7 @@ from uxcx._core.docs import fill_doc
 from uxcx._core.effects import cohens_h, hedges_g
 from uxcx._core.rating_tests import compare_ratings
 from uxcx.errors import UxcxWarning
+from uxcx.ux.completion import SUCCESS_EXPECTED, SUCCESS_VALUES, partial_credit
 from uxcx.ux.planning import (
     discovery,
     sample_size_discovery,
@@ -57,14 +57,12 @@ _REFS = """
 """
 
 
-def _prepare(data, value, param, *, by, subject, task, paired, alternative, confidence_level):
+def _prepare(data, value, param, *, by, subject, task, paired, alternative, confidence_level, **rules):
     check_choice("alternative", alternative, ALTERNATIVES)
     level = check_level(confidence_level)
-    columns_present(data, {param: value, "by": by, "subject": subject if paired else None, "task": task})
-    keep = [c for c in dict.fromkeys([by, subject, task, value]) if c is not None and c in data.columns]
-    frame = data[keep].copy()
-    frame[value] = numeric(frame, value, param)
-    return frame.dropna(subset=[value, by]), level
+    frame = comparison_frame(data, value, param, by=by, subject=subject, task=task, need_subject=paired,
+                             **rules)
+    return frame, level
 
 
 def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str = "design",
@@ -169,15 +167,9 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
     [{'term': 'A − B', 'estimate': 0.417, 'statistic': 2.135, 'p_value': 0.033}]
     """
     frame, level = _prepare(data, success, "success", by=by, subject=subject, task=task, paired=paired,
-                            alternative=alternative, confidence_level=confidence_level)
-    bad = frame.loc[~frame[success].isin([0, 0.5, 1]), success]
-    if len(bad):
-        raise ComparisonError(f"success={success!r} must hold 1, 0 or 0.5 (partial); found "
-                              f"{sorted(bad.unique().tolist())[:5]}.")
-    if not 0 <= partial <= 1:
-        raise ComparisonError(f"partial must be between 0 and 1 (the credit of a partial success); "
-                              f"got {partial!r}.")
-    frame[success] = frame[success].where(frame[success] != 0.5, partial)
+                            alternative=alternative, confidence_level=confidence_level,
+                            expected=SUCCESS_EXPECTED, allowed=SUCCESS_VALUES)
+    frame[success] = partial_credit(frame[success], partial, error=ComparisonError)
     if paired and not frame[success].isin([0, 1]).all():
         raise ComparisonError("the McNemar test needs each attempt to be a success or a failure; the "
                               "data hold partial successes. Pass partial=0 (strict) or partial=1 (lenient).")
@@ -314,12 +306,9 @@ def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design
     [{'term': 'A − B', 'estimate': 0.675, 'ci_low': 0.514, 'ci_high': 0.887, 'p_value': 0.011}]
     """
     frame, level = _prepare(data, time, "time", by=by, subject=subject, task=task, paired=paired,
-                            alternative=alternative, confidence_level=confidence_level)
-    bad = frame.loc[frame[time] <= 0, time]
-    if len(bad):
-        raise ComparisonError(f"time={time!r} must be > 0 seconds to take logs; rows "
-                              f"{bad.index[:5].tolist()} hold {bad.unique()[:5].tolist()}."
-                              " Drop or correct them.")
+                            alternative=alternative, confidence_level=confidence_level,
+                            expected="a time in seconds > 0 (times are compared on the log scale)",
+                            minimum=0, strict=True)
     frame[time] = np.log(frame[time])
     levels = two_levels(frame[by], by, reference)
     subj = subject if subject in frame.columns else None

@@ -14,7 +14,7 @@ from uxcx._core.common import (
     check_option,
     finish,
     group_ids,
-    numeric_column,
+    numeric,
     per_group,
     proportion_interval,
     require,
@@ -22,17 +22,87 @@ from uxcx._core.common import (
 )
 from uxcx.errors import UxcxError
 
-__all__ = ["completion_rate", "completion_benchmark", "best_point_estimate"]
+__all__ = ["completion_rate", "completion_benchmark", "best_point_estimate", "partial_credit",
+           "SUCCESS_VALUES", "SUCCESS_EXPECTED"]
 
-_SUCCESS = "1 (success), 0 (failure) or 0.5 (partial success)"
+#: The values a task-success cell may hold: failure, partial success, success.
+SUCCESS_VALUES = frozenset({0, 0.5, 1})
+#: ... and the same in words, for messages.
+SUCCESS_EXPECTED = "1 (success), 0 (failure) or 0.5 (partial success)"
+
+
+def partial_credit(success: pd.Series, partial: float = 0.5, *,
+                   error: type[UxcxError] = UxcxError) -> pd.Series:
+    """Task success with every partial success (0.5 in the data) counted as ``partial``.
+
+    The kit's one rule for partial task success, used by :func:`completion_rate`,
+    :func:`completion_benchmark`, :func:`uxcx.compare_completion`,
+    :func:`uxcx.sum_score` and :func:`uxcx.participant_measures`, so a study's
+    ``analysis.partial_success`` means the same in every one of them.
+
+    Parameters
+    ----------
+    success : Series of float
+        1 success, 0 failure, 0.5 partial success, NaN missing (as read by
+        :func:`uxcx._core.checks.numeric` with ``allowed=SUCCESS_VALUES``).
+    partial : float
+        The credit a partial success earns, from 0 to 1: 0.5 (the default, half a
+        success), 0 (strict: a failure) or 1 (lenient: a success).
+    error : type of UxcxError
+        The error raised for a ``partial`` outside [0, 1].
+
+    Returns
+    -------
+    Series of float
+        ``success`` with 0.5 replaced by ``partial``; every other value, and the
+        index, unchanged. The caller's Series is not changed.
+
+    Notes
+    -----
+    Sauro & Lewis (2016, ch. 3) estimate a completion rate as a binomial proportion:
+    every attempt a success or a failure. A partial success (a task done with help,
+    or with a wrong but close answer; Tullis & Albert 2013, ch. 4, "levels of
+    success") has no place in that model, so how it counts is a choice, and the kit
+    makes it explicit: a named option with a stated default, recorded in the
+    ``method`` column of every result it changes. :func:`completion_rate` and
+    :func:`completion_benchmark` write "partial=0.5" (always), :func:`uxcx.compare_completion`
+    appends "; partial success = 0" when the credit is not the default and the data
+    hold partial successes, and :func:`uxcx.sum_score` names it in its completion row
+    ("completion rate (partial success = 0.5)"). Half credit keeps the binomial
+    formulas (x need not be whole), which treats a half success as half a Bernoulli
+    trial: an approximation. Tests that need whole successes (McNemar, the exact
+    binomial) ask for a credit of 0 or 1.
+
+    References
+    ----------
+    Sauro, J., & Lewis, J. R. (2016). *Quantifying the User Experience: Practical
+    Statistics for User Research* (2nd ed.), ch. 3. Morgan Kaufmann.
+
+    Tullis, T., & Albert, B. (2013). *Measuring the User Experience* (2nd ed.),
+    ch. 4. Morgan Kaufmann.
+
+    Examples
+    --------
+    >>> s = pd.Series([1, 0.5, 0, None])
+    >>> partial_credit(s).tolist(), partial_credit(s, 0).tolist()
+    ([1.0, 0.5, 0.0, nan], [1.0, 0.0, 0.0, nan])
+    """
+    try:
+        credit = float(partial)
+    except (TypeError, ValueError):
+        credit = np.nan
+    if isinstance(partial, bool) or not 0 <= credit <= 1:
+        raise error(f"partial must be between 0 and 1 (the credit of a partial success: 0, 0.5 or 1); "
+                    f"got {partial!r}.")
+    return success.where(success != 0.5, credit)
 
 
 def _credit(data, success, by_cols, partial):
     """Per-group n (non-missing attempts), credit sum, whole successes and missing count."""
     require(data, [success, *by_cols])
     check_option("partial", partial, (0, 0.5, 1))
-    values = numeric_column(data, success, expected=_SUCCESS, allowed={0, 0.5, 1})
-    credit = values.where(values != 0.5, float(partial))
+    values = numeric(data, success, expected=SUCCESS_EXPECTED, allowed=SUCCESS_VALUES)
+    credit = partial_credit(values, partial)
     gid, keys = group_ids(data, by_cols)
     agg = per_group(credit, gid, len(keys), "count", "sum")
     missing = per_group(values.isna().astype(float), gid, len(keys), "sum")["sum"].to_numpy()

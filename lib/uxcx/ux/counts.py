@@ -13,7 +13,7 @@ from uxcx._core.common import (
     finish,
     group_ids,
     median_interval,
-    numeric_column,
+    numeric,
     per_group,
     proportion_interval,
     require,
@@ -112,7 +112,7 @@ def task_errors(data: pd.DataFrame, *, errors: str = "errors", by=None, method: 
     check_option("method", method, PROPORTION_METHODS)
     level = check_level(confidence_level)
     require(data, [errors, *by_cols])
-    counts = numeric_column(data, errors, expected="a count of errors, 0 or more", minimum=0)
+    counts = numeric(data, errors, expected="a count of errors, 0 or more", minimum=0)
     gid, keys = group_ids(data, by_cols)
     mean = _mean_rows(keys, by_cols, counts, gid, level, "mean_errors", "mean; t interval")
     share = _share_rows(keys, by_cols, (counts > 0).astype(float).where(counts.notna()), gid, level,
@@ -173,7 +173,7 @@ def abandonment(data: pd.DataFrame, *, abandoned: str = "abandoned", by=None,
     check_option("method", method, PROPORTION_METHODS)
     level = check_level(confidence_level)
     require(data, [abandoned, *by_cols])
-    flags = numeric_column(data, abandoned, expected="1 (abandoned) or 0", allowed={0, 1})
+    flags = numeric(data, abandoned, expected="1 (abandoned) or 0", allowed={0, 1})
     gid, keys = group_ids(data, by_cols)
     return _share_rows(keys, by_cols, flags, gid, level, method, "abandonment", "")
 
@@ -228,9 +228,9 @@ def clicks(data: pd.DataFrame, *, clicks: str = "clicks", optimal: str = "optima
     by_cols = by_columns(by)
     level = check_level(confidence_level)
     require(data, [clicks, optimal, *by_cols])
-    count = numeric_column(data, clicks, expected="a count of clicks, 0 or more", minimum=0)
-    best = numeric_column(data, optimal, expected="the optimal number of clicks, above 0", minimum=0,
-                          strict=True)
+    count = numeric(data, clicks, expected="a count of clicks, 0 or more", minimum=0)
+    best = numeric(data, optimal, expected="the optimal number of clicks, above 0", minimum=0,
+                   strict=True)
     gid, keys = group_ids(data, by_cols)
     mean = _mean_rows(keys, by_cols, count, gid, level, "mean_clicks", "mean; t interval")
     median, low, high, rank, coverage, n = median_interval(count, gid, len(keys), level)
@@ -285,12 +285,12 @@ def lostness_score(data: pd.DataFrame, *, unique: str = "pages_unique", total: s
     [0.6, 0.0]
     """
     require(data, [unique, total, minimum])
-    n = numeric_column(data, unique, expected="the number of different pages, above 0", minimum=0,
-                       strict=True)
-    s = numeric_column(data, total, expected="the number of pages visited, above 0", minimum=0,
-                       strict=True)
-    r = numeric_column(data, minimum, expected="the fewest pages needed, above 0", minimum=0,
-                       strict=True)
+    n = numeric(data, unique, expected="the number of different pages, above 0", minimum=0,
+                strict=True)
+    s = numeric(data, total, expected="the number of pages visited, above 0", minimum=0,
+                strict=True)
+    r = numeric(data, minimum, expected="the fewest pages needed, above 0", minimum=0,
+                strict=True)
     bad = n > s
     if bad.any():
         raise DataError([Problem(source_name(data), None, unique, data.loc[i, unique],

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from uxcx._core.checks import ALTERNATIVES, check_option, source_name  # noqa: F401 (re-exported)
+from uxcx._core.checks import ALTERNATIVES, cell_problem, check_option, require, source_name  # noqa: F401
 from uxcx._core.checks import check_level as check_confidence  # noqa: F401
+from uxcx._core.common import by_columns
 from uxcx.errors import DataError, Problem, SmallSampleWarning
 
 __all__ = ["source_name", "group_keys", "check_option", "item_matrix", "t_mean_rows", "cohens_d_interval"]
@@ -24,30 +25,10 @@ __all__ = ["source_name", "group_keys", "check_option", "item_matrix", "t_mean_r
 _LISTED = 50
 
 
-
-
-
-
-
-
-def _row(index: pd.Index, label):
-    """The spreadsheet row of an index label when the frame is indexed by ``row`` (as loaded)."""
-    if index.name == "row":
-        try:
-            return int(label)
-        except (TypeError, ValueError):
-            return None
-    return None
-
-
 def group_keys(data: pd.DataFrame, by) -> list[str]:
-    """``by`` as a list of column names of ``data`` (``None`` gives ``[]``)."""
-    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
-    missing = [k for k in keys if k not in data.columns]
-    if missing:
-        raise DataError([Problem(source_name(data), None, k, None, "the grouping column is not in the data",
-                                 f"one of {list(map(str, data.columns))}",
-                                 "pass by= the name of a column (such as 'design')") for k in missing])
+    """``by`` as a list of column names of ``data`` (``None`` gives ``[]``); a missing one is a DataError."""
+    keys = by_columns(by)
+    require(data, {("by" if len(keys) == 1 else f"by[{i}]"): k for i, k in enumerate(keys)})
     return keys
 
 
@@ -65,12 +46,8 @@ def item_matrix(data: pd.DataFrame, items, low: int, high: int, scale: str) -> n
            [nan,  2.]])
     """
     items = list(items)
-    absent = [c for c in items if c not in data.columns]
-    if absent:
-        raise DataError([Problem(source_name(data), None, c, None,
-                                 f"the {scale} item column is not in the data", f"columns {items}",
-                                 "map your item columns onto these names in the study file, or pass "
-                                 "items= the names your data use") for c in absent])
+    require(data, items, hint=f"map your {scale} item columns onto these names in the study file, or pass "
+                              "items= the names your data use")
     raw = data[items]
     values = raw.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     empty = raw.isna().to_numpy()
@@ -78,12 +55,11 @@ def item_matrix(data: pd.DataFrame, items, low: int, high: int, scale: str) -> n
     if bad.any():
         rows, cols = np.nonzero(bad)
         file = source_name(data)
-        problems = [Problem(file, _row(raw.index, raw.index[r]), items[c], raw.iat[r, c],
-                            f"not a {scale} answer" + ("" if raw.index.name == "row"
-                                                       else f" (index label {raw.index[r]!r})"),
-                            f"a whole number from {low} to {high}, or empty",
-                            "correct the answer or leave the cell empty; map text labels to numbers "
-                            "with values: in the study file")
+        problems = [cell_problem(file, raw.index, raw.index[r], items[c], raw.iat[r, c],
+                                 f"not a {scale} answer",
+                                 expected=f"a whole number from {low} to {high}, or empty",
+                                 hint="correct the answer or leave the cell empty; map text labels to "
+                                      "numbers with values: in the study file")
                     for r, c in zip(rows[:_LISTED], cols[:_LISTED])]
         if len(rows) > _LISTED:
             problems.append(Problem(file, None, None, None,

@@ -9,9 +9,11 @@ import pandas as pd
 from scipy import special
 
 from uxcx._core.bootstrap import generator, resample_cells
-from uxcx._core.compare import ComparisonError, check_level, columns_present, numeric
+from uxcx._core.checks import numeric, require
+from uxcx._core.compare import ComparisonError, check_level
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxWarning
+from uxcx.ux.completion import SUCCESS_EXPECTED, SUCCESS_VALUES, partial_credit
 
 __all__ = ["sum_score"]
 
@@ -24,7 +26,7 @@ def _per_task(spec, name: str, tasks, frame: pd.DataFrame, task_col: str) -> pd.
     if spec is None:
         return None
     if isinstance(spec, str):
-        columns_present(frame, {name: spec})
+        require(frame, {name: spec})
         return numeric(frame, spec, name)
     if isinstance(spec, dict):
         missing = [str(t) for t in tasks if t not in spec]
@@ -170,19 +172,17 @@ def sum_score(data: pd.DataFrame, *, by="task", subject: str = "participant", su
     level = check_level(confidence_level)
     if not (isinstance(n_boot, int) and n_boot >= 10):
         raise ComparisonError(f"n_boot must be a whole number >= 10; got {n_boot!r}.")
-    columns_present(data, {"by": task_col, "subject": subject, "success": success, "time": time,
-                           "errors": errors, "satisfaction": satisfaction,
-                           **{f"by[{i}]": s for i, s in enumerate(segments)}})
+    require(data, {"by": task_col, "subject": subject, "success": success, "time": time,
+                   "errors": errors, "satisfaction": satisfaction,
+                   **{f"by[{i}]": s for i, s in enumerate(segments)}})
     frame = data.dropna(subset=[subject, *by]).copy()
     tasks = sorted(pd.unique(frame[task_col]), key=str)
-    values = {"completion": numeric(frame, success, "success")}
-    values["completion"] = values["completion"].where(values["completion"] != 0.5, partial)
+    values = {"completion": partial_credit(numeric(frame, success, "success", expected=SUCCESS_EXPECTED,
+                                                   allowed=SUCCESS_VALUES), partial, error=ComparisonError)}
     methods = {"completion": f"completion rate (partial success = {partial:g})"}
     log_spec = None
     if time is not None:
-        t = numeric(frame, time, "time")
-        if (t <= 0).any():
-            raise ComparisonError(f"time={time!r} must be > 0; rows {t.index[t <= 0][:5].tolist()} are not.")
+        t = numeric(frame, time, "time", expected="a time in seconds > 0", minimum=0, strict=True)
         values["time"] = np.log(t)
         spec = _per_task(time_spec, "time_spec", tasks, frame, task_col)
         if spec is None:

@@ -14,13 +14,14 @@ from uxcx._core.common import (
     finish,
     group_ids,
     median_interval,
-    numeric_column,
+    numeric,
     per_group,
     require,
     t_interval,
     warn_small,
 )
 from uxcx.errors import SmallSampleWarning
+from uxcx.ux.completion import SUCCESS_EXPECTED, SUCCESS_VALUES
 
 __all__ = ["task_time", "long_times"]
 
@@ -105,10 +106,10 @@ def task_time(data: pd.DataFrame, *, time: str = "time_s", by=None, method: str 
     check_option("method", method, ("geometric", "median", "mean"))
     level = check_level(confidence_level)
     require(data, [time, *by_cols, *([success] if successful_only else [])])
-    times = numeric_column(data, time, expected=_TIME, minimum=0, strict=True)
+    times = numeric(data, time, expected=_TIME, minimum=0, strict=True)
     note = "all attempts"
     if successful_only:
-        ok = numeric_column(data, success, expected="1, 0 or 0.5", allowed={0, 0.5, 1}) == 1
+        ok = numeric(data, success, expected=SUCCESS_EXPECTED, allowed=SUCCESS_VALUES) == 1
         times = times.where(ok)
         note = "successful attempts only"
     gid, keys = group_ids(data, by_cols)
@@ -185,7 +186,7 @@ def long_times(data: pd.DataFrame, *, time: str = "time_s", by="task", k: float 
     """
     by_cols = by_columns(by)
     require(data, [time, *by_cols])
-    logs = np.log(numeric_column(data, time, expected=_TIME, minimum=0, strict=True))
+    logs = np.log(numeric(data, time, expected=_TIME, minimum=0, strict=True))
     gid, _ = group_ids(data, by_cols)
     grouped = pd.Series(logs.to_numpy(), index=gid).groupby(level=0)
     q1 = grouped.quantile(0.25).reindex(range(gid.max() + 1 if len(gid) else 0)).to_numpy()[gid]
