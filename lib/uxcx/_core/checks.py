@@ -22,7 +22,7 @@ import pandas as pd
 
 from uxcx.errors import DataError, Problem, UxcxError
 
-__all__ = ["ALTERNATIVES", "P_ADJUST_METHODS", "check_option", "check_level", "source_name",
+__all__ = ["ALTERNATIVES", "P_ADJUST_METHODS", "check_option", "check_level", "source_name", "by_columns",
            "spreadsheet_row", "cell_problem", "require", "numeric"]
 
 #: The alternative hypotheses, in scipy's words.
@@ -65,6 +65,19 @@ def check_level(confidence_level, *, error: type[UxcxError] = UxcxError) -> floa
 def source_name(data: pd.DataFrame) -> str:
     """What to call a frame in a message: its ``attrs["source"]`` if set, else "the data"."""
     return str(data.attrs.get("source", "the data"))
+
+
+def by_columns(by) -> list[str]:
+    """``by`` as a list of column names (None gives no grouping).
+
+    >>> by_columns("task"), by_columns(None), by_columns(("task", "design"))
+    (['task'], [], ['task', 'design'])
+    """
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
 
 
 def spreadsheet_row(index: pd.Index, label) -> int | None:

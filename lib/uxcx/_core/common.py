@@ -1,4 +1,7 @@
-"""Shared machinery of the task metrics: groups and vectorised intervals (checks from :mod:`.checks`).
+"""Shared machinery of the task metrics: groups and vectorised intervals.
+
+Checks of arguments and input (``by_columns``, ``require``, ``numeric``, ...) are in
+:mod:`uxcx._core.checks`.
 
 Everything here works on arrays with one entry per group, so a metric computes
 its per-group sums once (``groupby``) and then every interval for every group in
@@ -14,31 +17,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import (  # noqa: F401 (re-exported: the task metrics import their checks from here)
-    ALTERNATIVES,
-    check_level,
-    check_option,
-    numeric,
-    require,
-    source_name,
-)
 from uxcx._core.results import result_frame
 from uxcx.errors import SmallSampleWarning
 
-__all__ = ["PROPORTION_METHODS", "ALTERNATIVES", "check_option", "check_level", "by_columns",
-           "source_name", "require", "numeric", "group_ids", "per_group", "proportion_interval",
-           "t_interval", "median_interval", "finish", "warn_small"]
+__all__ = ["PROPORTION_METHODS", "group_ids", "per_group", "proportion_interval", "t_interval",
+           "median_interval", "finish", "warn_small"]
 
 PROPORTION_METHODS = ("adjusted-wald", "wilson", "exact")
-
-
-def by_columns(by) -> list[str]:
-    """``by`` as a list of column names (None gives no grouping)."""
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
 
 
 def group_ids(data: pd.DataFrame, by_cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

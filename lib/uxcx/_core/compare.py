@@ -19,6 +19,7 @@ from scipy import stats
 
 from uxcx._core import checks, padjust
 from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_option, numeric, require
+from uxcx._core.docs import fill_doc
 from uxcx._core.results import result_frame
 from uxcx.errors import ComparisonError, UxcxWarning
 
@@ -177,12 +178,7 @@ def adjust_p(frame: pd.DataFrame, method: str = "holm") -> pd.DataFrame:
 
     References
     ----------
-    Holm, S. (1979). A simple sequentially rejective multiple test procedure.
-    *Scandinavian Journal of Statistics*, 6(2), 65-70.
-
-    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a
-    practical and powerful approach to multiple testing. *Journal of the Royal
-    Statistical Society B*, 57(1), 289-300.
+    {refs}
 
     Examples
     --------
@@ -202,3 +198,6 @@ def adjust_p(frame: pd.DataFrame, method: str = "holm") -> pd.DataFrame:
     out["p_adjusted"] = adjusted
     out["p_adjust_method"] = pd.Series(np.where(mask, method, None), index=out.index, dtype=object)
     return out
+
+
+fill_doc(adjust_p, refs=padjust.REFERENCES)

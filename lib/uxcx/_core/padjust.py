@@ -13,8 +13,18 @@ from __future__ import annotations
 import numpy as np
 
 from uxcx._core.checks import P_ADJUST_METHODS, check_option
+from uxcx._core.docs import fill_doc
 
-__all__ = ["p_adjust"]
+__all__ = ["p_adjust", "REFERENCES"]
+
+#: The References of the adjustments, shared by :func:`p_adjust` and
+#: :func:`uxcx._core.compare.adjust_p`.
+REFERENCES = """Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+    *Scandinavian Journal of Statistics*, 6(2), 65-70.
+
+    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a
+    practical and powerful approach to multiple testing. *Journal of the Royal
+    Statistical Society B*, 57(1), 289-300."""
 
 
 def p_adjust(p, method: str = "holm") -> np.ndarray:
@@ -51,12 +61,7 @@ def p_adjust(p, method: str = "holm") -> np.ndarray:
 
     References
     ----------
-    Holm, S. (1979). A simple sequentially rejective multiple test procedure.
-    *Scandinavian Journal of Statistics*, 6(2), 65-70.
-
-    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a
-    practical and powerful approach to multiple testing. *Journal of the Royal
-    Statistical Society B*, 57(1), 289-300.
+    {refs}
 
     Examples
     --------
@@ -101,3 +106,6 @@ def p_adjust(p, method: str = "holm") -> np.ndarray:
     out = np.empty_like(adjusted)
     np.put_along_axis(out, order, adjusted, axis=1)
     return out
+
+
+fill_doc(p_adjust, refs=REFERENCES)

@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from uxcx._core.common import numeric, require
+from uxcx._core.checks import numeric, require
 from uxcx.errors import DataError, SmallSampleWarning, UxcxError
 from uxcx.study.schema import score_range
 

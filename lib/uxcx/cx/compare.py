@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import association
 
-from uxcx._core.common import ALTERNATIVES, check_level, require
+from uxcx._core.checks import ALTERNATIVES, check_level, require
 from uxcx._core.compare import ComparisonError, adjust_p, check_choice, p_from_z, pick_reference, term, z_crit
 from uxcx._core.results import result_frame
 from uxcx.cx.common import NPS_MIN, warn_segments

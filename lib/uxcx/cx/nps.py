@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from uxcx._core.bootstrap import chunks, generator, resample_cells
-from uxcx._core.common import by_columns, check_level, check_option, finish, group_ids, require
+from uxcx._core.checks import by_columns, check_level, check_option, require
+from uxcx._core.common import finish, group_ids
 from uxcx._core.compare import z_crit
 from uxcx.cx.common import NPS_MIN, missing_note, rating_values, warn_segments
 from uxcx.errors import UxcxError

@@ -5,16 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from uxcx._core.checks import by_columns, check_level, check_option, require
 from uxcx._core.common import (
     PROPORTION_METHODS,
-    by_columns,
-    check_level,
-    check_option,
     finish,
     group_ids,
     per_group,
     proportion_interval,
-    require,
     t_interval,
 )
 from uxcx._core.results import COLUMNS

@@ -17,8 +17,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.multivariate.factor import Factor
 
-from uxcx._core.checks import check_level
-from uxcx._core.common import by_columns, finish, group_ids
+from uxcx._core.checks import by_columns, check_level
+from uxcx._core.common import finish, group_ids
 from uxcx.cx.scale_scoring import read_items, scale_index
 from uxcx.errors import SmallSampleWarning, UxcxError, UxcxWarning
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from uxcx._core.checks import check_option
-from uxcx._core.common import by_columns, numeric, require
+from uxcx._core.checks import by_columns, check_option, numeric, require
 from uxcx.errors import DataError, UxcxError
 from uxcx.study.schema import score_range
 

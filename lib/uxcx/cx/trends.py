@@ -6,8 +6,7 @@ import warnings
 
 import pandas as pd
 
-from uxcx._core.checks import cell_problem
-from uxcx._core.common import by_columns, check_option, require, source_name
+from uxcx._core.checks import by_columns, cell_problem, check_option, require, source_name
 from uxcx.cx.nps import nps
 from uxcx.cx.ratings import mean_score, top_box
 from uxcx.errors import DataError, UxcxError, UxcxWarning

@@ -16,8 +16,7 @@ import pandas as pd
 from scipy import special, stats
 
 from uxcx._core import bootstrap
-from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_level, check_option
-from uxcx._core.common import numeric, require
+from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_level, check_option, numeric, require
 from uxcx._core.padjust import p_adjust as adjust_p_values
 from uxcx._core.results import result_frame
 from uxcx.errors import SmallSampleWarning, UxcxError, UxcxWarning

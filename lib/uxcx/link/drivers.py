@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from uxcx._core import bootstrap
-from uxcx._core.checks import check_level, check_option, source_name
-from uxcx._core.common import numeric, require
+from uxcx._core.checks import check_level, check_option, numeric, require, source_name
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.link import drivers_boot as kern
 from uxcx.study.schema import role, score_range

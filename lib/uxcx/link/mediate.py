@@ -14,8 +14,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from uxcx._core.bootstrap import generator
-from uxcx._core.checks import check_level, check_option, source_name
-from uxcx._core.common import by_columns, numeric, require
+from uxcx._core.checks import by_columns, check_level, check_option, numeric, require, source_name
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.link import mediate_boot as boot

@@ -18,8 +18,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from uxcx._core.checks import check_level, check_option, source_name
-from uxcx._core.common import require
+from uxcx._core.checks import check_level, check_option, require, source_name
 from uxcx._core.results import result_frame
 from uxcx.errors import ModelError, UxcxWarning
 

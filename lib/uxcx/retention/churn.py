@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import check_level, source_name
-from uxcx._core.common import require
+from uxcx._core.checks import check_level, require, source_name
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.retention.curves import survival_columns

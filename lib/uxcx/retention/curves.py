@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import cell_problem, check_level, check_option, source_name
-from uxcx._core.common import by_columns, group_ids, require
+from uxcx._core.checks import by_columns, cell_problem, check_level, check_option, require, source_name
+from uxcx._core.common import group_ids
 from uxcx._core.results import result_frame
 from uxcx.errors import DataError
 from uxcx.retention.data import DAYS_PER_MONTH, TIME_UNITS, survival_data  # noqa: F401 (re-exported)

@@ -14,8 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from uxcx._core.checks import cell_problem, check_option, source_name
-from uxcx._core.common import require
+from uxcx._core.checks import cell_problem, check_option, require, source_name
 from uxcx.errors import DataError, Problem, UxcxError, UxcxWarning
 
 __all__ = ["survival_data", "TIME_UNITS", "DAYS_PER_MONTH"]

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from uxcx._core.common import by_columns, group_ids
+from uxcx._core.checks import by_columns
+from uxcx._core.common import group_ids
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError
 from uxcx.retention.curves import survival_columns

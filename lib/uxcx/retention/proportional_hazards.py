@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import check_level, check_option, source_name
-from uxcx._core.common import by_columns, numeric, require
+from uxcx._core.checks import by_columns, check_level, check_option, numeric, require, source_name
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.retention.curves import survival_columns

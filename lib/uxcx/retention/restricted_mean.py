@@ -16,8 +16,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_level, check_option
-from uxcx._core.common import by_columns, group_ids, numeric, require
+from uxcx._core.checks import (
+    ALTERNATIVES,
+    P_ADJUST_METHODS,
+    by_columns,
+    check_level,
+    check_option,
+    numeric,
+    require,
+)
+from uxcx._core.common import group_ids
 from uxcx._core.compare import adjust_p, p_from_z
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning

@@ -6,18 +6,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from uxcx._core.checks import ALTERNATIVES, by_columns, check_level, check_option, numeric, require
 from uxcx._core.common import (
-    ALTERNATIVES,
     PROPORTION_METHODS,
-    by_columns,
-    check_level,
-    check_option,
     finish,
     group_ids,
-    numeric,
     per_group,
     proportion_interval,
-    require,
     warn_small,
 )
 from uxcx.errors import UxcxError

@@ -5,19 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from uxcx._core.checks import by_columns, check_level, check_option, numeric, require, source_name
 from uxcx._core.common import (
     PROPORTION_METHODS,
-    by_columns,
-    check_level,
-    check_option,
     finish,
     group_ids,
     median_interval,
-    numeric,
     per_group,
     proportion_interval,
-    require,
-    source_name,
     t_interval,
     warn_small,
 )

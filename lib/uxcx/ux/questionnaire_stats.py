@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from uxcx._core.checks import ALTERNATIVES, cell_problem, check_option, require, source_name  # noqa: F401
+from uxcx._core.checks import ALTERNATIVES, by_columns, cell_problem, check_option, require, source_name  # noqa: F401
 from uxcx._core.checks import check_level as check_confidence  # noqa: F401
-from uxcx._core.common import by_columns
 from uxcx.errors import DataError, Problem, SmallSampleWarning
 
 __all__ = ["source_name", "group_keys", "check_option", "item_matrix", "t_mean_rows", "cohens_d_interval"]

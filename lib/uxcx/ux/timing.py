@@ -7,19 +7,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from uxcx._core.common import (
-    by_columns,
-    check_level,
-    check_option,
-    finish,
-    group_ids,
-    median_interval,
-    numeric,
-    per_group,
-    require,
-    t_interval,
-    warn_small,
-)
+from uxcx._core.checks import by_columns, check_level, check_option, numeric, require
+from uxcx._core.common import finish, group_ids, median_interval, per_group, t_interval, warn_small
 from uxcx.errors import SmallSampleWarning
 from uxcx.ux.completion import SUCCESS_EXPECTED, SUCCESS_VALUES
 
