@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -64,3 +67,89 @@ def make_study(tmp_path):
         return study
 
     return make
+
+
+# --- running each report once per session ---------------------------------------------------
+
+class Report:
+    """One report run: its runs (name -> status, reason, error) and its JSON pages."""
+
+    def __init__(self, out: Path, runs: dict):
+        self.out, self.runs = out, runs
+
+    def status(self, notebook: str) -> str:
+        return self.runs[notebook]["status"]
+
+    def reason(self, notebook: str) -> str:
+        return self.runs[notebook]["reason"] or ""
+
+    def page(self, notebook: str) -> dict:
+        return json.loads((self.out / f"{notebook}.json").read_text(encoding="utf-8"))
+
+    def results(self, notebook: str) -> dict:
+        doc = self.page(notebook)
+        assert doc["status"] == "ok", (notebook, doc.get("reason"), doc.get("error"))
+        return doc["results"]
+
+    def lines(self) -> list[str]:
+        """The progress lines the runner printed."""
+        return (self.out / "_progress.txt").read_text(encoding="utf-8").splitlines()
+
+    def failures(self) -> dict:
+        return {n: (r["error"] or r["reason"]) for n, r in self.runs.items() if r["status"] == "failed"}
+
+
+@contextmanager
+def _locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def report_once(tmp_path_factory, name: str, study: Path) -> Report:
+    """Run ``uxcx.run_report`` on ``study`` once per session, whichever worker asks first."""
+    import uxcx
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of this session
+    out = base / "uxcx-reports" / name
+    done = out / "_runs.json"
+    with _locked(base / "uxcx-reports" / f"{name}.lock"):
+        if not done.exists():
+            lines = []
+            runs = uxcx.run_report(study, out_dir=out, jobs=2, progress=lines.append)
+            record = {r.name: {"status": r.status, "reason": r.reason, "error": r.error, "cell": r.cell}
+                      for r in runs}
+            (out / "_progress.txt").write_text("\n".join(lines), encoding="utf-8")
+            done.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return Report(out, json.loads(done.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session")
+def sample_study():
+    """The sample study, loaded once per test session (tests read its frames; none may change them)."""
+    import warnings
+
+    import uxcx
+
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its planted small-sample and data warnings are tested elsewhere
+        study = uxcx.load_study(ROOT / "data" / "sample" / "study.yml")
+    fingerprint = {k: pd.util.hash_pandas_object(f, index=True).sum() for k, f in study.frames.items()}
+    yield study
+    changed = [k for k, f in study.frames.items() if pd.util.hash_pandas_object(f, index=True).sum()
+               != fingerprint[k]]
+    assert not changed, f"a test changed the shared sample study's {changed} frame(s); copy it first"
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory):
+    """The full sample study's report, executed once per test session and shared by every test."""
+    return report_once(tmp_path_factory, "sample", ROOT / "data" / "sample" / "study.yml")

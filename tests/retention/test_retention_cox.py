@@ -11,14 +11,12 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-import uxcx
-from conftest import ROOT
 from uxcx._core.results import COLUMNS
 from uxcx.errors import DataError, UxcxError, UxcxWarning
 from uxcx.retention.churn import churn_by_horizon, hazard_sentences
 from uxcx.retention.proportional_hazards import cox, ph_check
 
-DATA = __import__("pathlib").Path(__file__).parent / "data"
+DATA = __import__("pathlib").Path(__file__).parents[1] / "data"
 
 # R's survival::aml (acute myelogenous leukaemia), printed with `print(aml)` in R 4.2.2.
 AML = pd.DataFrame({
@@ -144,8 +142,8 @@ def test_telco_multi_against_R(telco):
         [111.5005245080048, 62.9941035690058, 0.0357641964619, 191.1266113733621], rel=1e-6)
 
 
-def test_sample_study_plan_hazard_ratios():
-    s = uxcx.load_study(ROOT / "data" / "sample" / "study.yml")
+def test_sample_study_plan_hazard_ratios(sample_study):
+    s = sample_study
     c = s["customers"].copy()
     end = pd.to_datetime(c["end"])
     last = end.fillna(pd.Timestamp("2025-12-31"))

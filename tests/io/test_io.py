@@ -21,7 +21,7 @@ import uxcx.io.delimited as read_csv_module
 from uxcx.errors import DataError
 from uxcx.io.tables import RawTable, detect_format, read_table
 
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 
 SURVEY = (
     "id,name,city,nps\n"

@@ -6,7 +6,6 @@ R 4.2.x with survival (Therneau); every expected number names the R call that pr
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -262,8 +261,8 @@ def test_lifetime_value_and_revenue_at_stake():
 # --- sample study -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sample():
-    s = uxcx.load_study(Path(__file__).resolve().parents[1] / "data" / "sample" / "study.yml")
+def sample(sample_study):
+    s = sample_study
     a = s.analysis
     return survival_data(s["customers"], observed_until=a.observed_until, time_unit=a.time_unit), a
 

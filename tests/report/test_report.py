@@ -2,6 +2,7 @@
 
 import json
 import re
+from types import SimpleNamespace
 
 import nbformat
 import pandas as pd
@@ -15,11 +16,9 @@ SAMPLE = ROOT / "data" / "sample" / "study.yml"
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("report")
-    lines = []
-    runs = run_report(SAMPLE, out_dir=out, jobs=2, progress=lines.append)
-    return out, runs, lines
+def report(sample_report):
+    runs = [SimpleNamespace(name=name, **run) for name, run in sample_report.runs.items()]
+    return sample_report.out, runs, sample_report.lines()
 
 
 def test_every_output_written(report):

@@ -12,8 +12,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import optimize, stats
 
-import uxcx
-from conftest import ROOT
 from uxcx._core.results import COLUMNS
 from uxcx.cx.scale_reliability import cronbach_alpha, item_total, mcdonald_omega, reliability, scale_index
 from uxcx.errors import DataError, SmallSampleWarning, UxcxError, UxcxWarning
@@ -33,8 +31,8 @@ LOYALTY = ["loyalty_continue", "loyalty_choose_again"]
 
 
 @pytest.fixture(scope="module")
-def survey():
-    return uxcx.load_study(ROOT / "data" / "sample" / "study.yml")["survey"]
+def survey(sample_study):
+    return sample_study["survey"]
 
 
 def quiet(f, *args, **kwargs):

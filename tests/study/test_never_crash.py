@@ -110,3 +110,32 @@ def test_bom_only_file_is_an_empty_file():
 def test_header_cut_by_a_lone_carriage_return():
     # found by hypothesis: the export sniffer's csv.reader saw '\r' inside a field
     assert _load(b"participant,participant\r,\r", "usability", {}) is None
+
+
+@st.composite
+def valid_surveys(draw):
+    """A survey every row of which is valid: unique ids, NPS 0-10, CSAT 1-5 or blank."""
+    n = draw(st.integers(1, 12))
+    nps = draw(st.lists(st.integers(0, 10), min_size=n, max_size=n))
+    csat = draw(st.lists(st.one_of(st.integers(1, 5), st.none()), min_size=n, max_size=n))
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\n", "\r\n"]))).writerows(
+        [["Response ID", "Likelihood to recommend", "Satisfaction"],
+         *[[f"R{i:03d}", a, "" if b is None else b] for i, (a, b) in enumerate(zip(nps, csat))]])
+    return text.getvalue().encode(encoding), nps, csat
+
+
+@FAST
+@given(survey=valid_surveys())
+def test_valid_input_always_loads_every_row_unchanged(survey):
+    data, nps, csat = survey
+    study = _load(data, "survey", {"Response ID": "respondent", "Likelihood to recommend": "nps",
+                                   "Satisfaction": "csat"})
+    assert study is not None, "a valid survey raised an error"
+    frame = study["survey"]
+    assert study.ledger.sources["survey"].n_dropped == 0 and len(frame) == len(nps)
+    assert frame["nps"].tolist() == nps
+    assert [None if v != v else int(v) for v in frame["csat"]] == csat
+    assert frame["respondent"].tolist() == [f"R{i:03d}" for i in range(len(nps))]

@@ -13,9 +13,9 @@ import json
 import math
 
 import pytest
+from test_any_study import NOTEBOOKS
 
-from conftest import REALDATA, ROOT
-from test_any_study import NOTEBOOKS, report_once
+from conftest import REALDATA, ROOT, report_once
 
 STUDIES = ROOT / "tests" / "studies" / "realdata"
 

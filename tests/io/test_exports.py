@@ -13,7 +13,7 @@ from uxcx.errors import DataError
 from uxcx.io.exports import detect_export, parse_timestamps, split_choices
 from uxcx.io.tables import read_table
 
-EXPORTS = __import__("pathlib").Path(__file__).parent / "exports"
+EXPORTS = __import__("pathlib").Path(__file__).parents[1] / "exports"
 
 
 def load(make_study, tmp_path, name, source="survey", **config):

@@ -16,7 +16,7 @@ import yaml
 from uxcx.datasets import sample
 from uxcx.datasets.sample import DEFAULT_SEED, generate, write_sample
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "data" / "sample"
 NAMES = ["usability.csv", "questionnaire.csv", "survey.csv", "customers.csv",
          "study.yml", "README.md"]

@@ -16,7 +16,7 @@ from uxcx.io.tables import RawTable, read_table
 from uxcx.study.study_file import Item, SourceConfig
 from uxcx.study.validate import validate
 
-ANY = Path(__file__).parent / "exports" / "any"
+ANY = Path(__file__).parents[1] / "exports" / "any"
 OPTIONAL_TASK = r"(?P<task>T\d+)?\s*(?P<measure>success|time)"
 
 

@@ -4,7 +4,6 @@ Reference values come from R 4.2 on R's own mtcars (datasets package), typed in
 below; each number says which R call produced it.
 """
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,6 @@ from hypothesis import strategies as st
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 import uxcx
-from conftest import ROOT
 from uxcx._core.results import COLUMNS
 from uxcx.errors import UxcxWarning
 from uxcx.link.model_tidy import effect_sentences, glance, tidy
@@ -52,10 +50,8 @@ def mtcars():
 
 
 @pytest.fixture(scope="module")
-def survey():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sv = uxcx.load_study(ROOT / "data" / "sample" / "study.yml")["survey"].copy()
+def survey(sample_study):
+    sv = sample_study["survey"].copy()
     sv["umux"] = uxcx.umux_lite_score(sv)
     sv["ease"] = sv[["ease_search", "ease_checkout", "ease_returns"]].mean(axis=1)
     sv["promoter"] = (sv["nps"] >= 9).astype(int)

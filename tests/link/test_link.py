@@ -6,17 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import uxcx
 from uxcx.errors import UxcxError
 from uxcx.link.measures import join_measures, participant_measures, per_key, respondent_measures
 from uxcx.study.ledger import Ledger
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return uxcx.load_study(ROOT / "data" / "sample" / "study.yml")
+def sample(sample_study):
+    return sample_study
 
 
 def test_task_rows_are_aggregated_per_participant_before_joining():

@@ -407,8 +407,8 @@ def test_heritrace_scores_equal_the_authors(realdata):
 
 
 @pytest.fixture(scope="module")
-def sample():
-    study = load_study(SAMPLE)
+def sample(sample_study):
+    study = sample_study
     design = study["usability"].groupby("participant")["design"].first()
     questionnaire = study["questionnaire"].assign(design=lambda q: q["participant"].map(design))
     return questionnaire, study["usability"]

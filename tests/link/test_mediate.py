@@ -7,8 +7,6 @@ study's documented figures (data/sample/README.md, "Realised figures").
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,7 +22,7 @@ from uxcx.errors import DataError, UxcxError, UxcxWarning
 from uxcx.link import mediate_boot as boot
 from uxcx.link.mediate import mediation
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
 def _linear_frame(rng, n=300, a=0.5, b=0.4, c=0.2):
@@ -197,12 +195,8 @@ def test_coverage_of_indirect_effect_near_nominal():
     assert 0.87 <= hits / 80 <= 1.0
 
 
-def test_sample_study_recovers_published_and_planted_effects():
-    import uxcx
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        survey = uxcx.load_study(ROOT / "data/sample/study.yml")["survey"]
+def test_sample_study_recovers_published_and_planted_effects(sample_study):
+    survey = sample_study["survey"]
     df = pd.DataFrame({
         "ease": survey[["ease_search", "ease_checkout", "ease_returns"]].mean(axis=1),
         "csat": survey["csat"],

@@ -21,7 +21,6 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize, samplesize_confint_proportion
 
-import uxcx
 from uxcx._core.results import COLUMNS
 from uxcx.errors import DataError, UxcxWarning
 from uxcx.ux.compare import (
@@ -39,7 +38,7 @@ from uxcx.ux.compare import (
 )
 from uxcx.ux.single_metric import _weighted
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def two_groups(a, b, column, names=("A", "B")):
@@ -54,8 +53,8 @@ def paired(a, b, column):
 
 
 @pytest.fixture(scope="module")
-def usability():
-    return uxcx.load_study(ROOT / "data" / "sample" / "study.yml")["usability"]
+def usability(sample_study):
+    return sample_study["usability"]
 
 
 # --- completion: N-1 two-proportion test ------------------------------------------------------

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from conftest import ROOT
 from uxcx import load_study
 from uxcx._core.compare import adjust_p
 from uxcx._core.padjust import p_adjust
@@ -201,8 +200,8 @@ def test_adjust_p_keeps_its_results():
     assert pd.isna(out.loc[1, "p_adjusted"]) and out.loc[1, "p_adjust_method"] is None
 
 
-def test_sample_study_umux_lite_and_recommendation():
-    s = load_study(ROOT / "data" / "sample" / "study.yml")
+def test_sample_study_umux_lite_and_recommendation(sample_study):
+    s = sample_study
     survey = s["survey"].assign(umux=lambda d: d[["umux_lite_1", "umux_lite_2"]].mean(axis=1))
     out = correlate(survey, x="umux", y="nps")
     # data/sample/README.md, "Realised figures": Pearson r, UMUX-Lite mean vs LTR = 0.633.

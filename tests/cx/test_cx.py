@@ -37,8 +37,8 @@ def independent_interval(p, a, d, level=0.95, add=(0.75, 1.5, 0.75)):
 
 
 @pytest.fixture(scope="module")
-def survey():
-    return uxcx.load_study(ROOT / "data" / "sample" / "study.yml")["survey"]
+def survey(sample_study):
+    return sample_study["survey"]
 
 
 # --- published figures -----------------------------------------------------------------------

@@ -13,7 +13,6 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 import uxcx
-from conftest import ROOT
 from uxcx import ux
 from uxcx._core.results import COLUMNS
 from uxcx.errors import DataError, SmallSampleWarning, UxcxError
@@ -35,8 +34,8 @@ def counts_frame(xs, ns) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def usability():
-    return uxcx.load_study(ROOT / "data" / "sample" / "study.yml")["usability"]
+def usability(sample_study):
+    return sample_study["usability"]
 
 
 # --- published worked examples ---------------------------------------------------------------

@@ -7,7 +7,6 @@ tests/data/mtcars.csv is R's ``datasets::mtcars`` written by R 4.2 with
 from __future__ import annotations
 
 import itertools
-import warnings
 from math import factorial
 from pathlib import Path
 
@@ -18,12 +17,11 @@ import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import uxcx
 from uxcx._core.bootstrap import resample_counts
 from uxcx.errors import DataError, UxcxError, UxcxWarning
 from uxcx.link.drivers import driver_quadrants, key_drivers
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 ROOT = HERE.parent
 
 
@@ -217,10 +215,8 @@ def test_bootstrap_interval_calibration_small():
 
 # --- the sample study ------------------------------------------------------------------------------
 
-def test_sample_study_nps_drivers():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        survey = uxcx.load_study(ROOT / "data" / "sample" / "study.yml")["survey"]
+def test_sample_study_nps_drivers(sample_study):
+    survey = sample_study["survey"]
     drivers = ["ease_search", "ease_checkout", "ease_returns", "ces", "csat"]
     r = key_drivers(survey, outcome="nps", drivers=drivers, n_boot=200, seed=20261123)
     d = _drivers(r)

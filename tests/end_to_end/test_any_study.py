@@ -13,76 +13,18 @@ see, behind a file lock.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import math
-import os
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, Report, report_once
 
 SAMPLE = ROOT / "data" / "sample" / "study.yml"
 NOTEBOOKS = ["00_data_quality", "01_usability", "02_customer_experience", "03_ux_to_cx", "04_retention"]
-
-
-# --- running each report once per session ---------------------------------------------------
-
-class Report:
-    """One report run: its runs (name -> status, reason, error) and its JSON pages."""
-
-    def __init__(self, out: Path, runs: dict):
-        self.out, self.runs = out, runs
-
-    def status(self, notebook: str) -> str:
-        return self.runs[notebook]["status"]
-
-    def reason(self, notebook: str) -> str:
-        return self.runs[notebook]["reason"] or ""
-
-    def page(self, notebook: str) -> dict:
-        return json.loads((self.out / f"{notebook}.json").read_text(encoding="utf-8"))
-
-    def results(self, notebook: str) -> dict:
-        doc = self.page(notebook)
-        assert doc["status"] == "ok", (notebook, doc.get("reason"), doc.get("error"))
-        return doc["results"]
-
-    def failures(self) -> dict:
-        return {n: (r["error"] or r["reason"]) for n, r in self.runs.items() if r["status"] == "failed"}
-
-
-@contextmanager
-def _locked(path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def report_once(tmp_path_factory, name: str, study: Path) -> Report:
-    """Run ``uxcx.run_report`` on ``study`` once per session, whichever worker asks first."""
-    import uxcx
-
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # shared by the workers of this session
-    out = base / "uxcx-reports" / name
-    done = out / "_runs.json"
-    with _locked(base / "uxcx-reports" / f"{name}.lock"):
-        if not done.exists():
-            runs = uxcx.run_report(study, out_dir=out, jobs=2, progress=None)
-            record = {r.name: {"status": r.status, "reason": getattr(r, "reason", "") or "",
-                               "error": r.error or ""} for r in runs}
-            done.write_text(json.dumps(record, indent=1), encoding="utf-8")
-    return Report(out, json.loads(done.read_text(encoding="utf-8")))
 
 
 # --- study shapes cut from the sample --------------------------------------------------------
@@ -212,8 +154,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="session")
-def full(tmp_path_factory) -> Report:
-    return report_once(tmp_path_factory, "full", SAMPLE)
+def full(sample_report) -> Report:
+    return sample_report  # the one run of the full sample, shared with tests/report/test_report.py
 
 
 @pytest.fixture(scope="module")
