@@ -14,7 +14,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from uxcx._core.checks import (
     ALTERNATIVES,
@@ -26,7 +25,7 @@ from uxcx._core.checks import (
     require,
 )
 from uxcx._core.common import group_ids
-from uxcx._core.compare import adjust_p, p_from_z
+from uxcx._core.compare import adjust_p, p_from_z, term, z_crit
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.retention.curves import km_table, survival_columns
@@ -82,6 +81,13 @@ def _rmst_groups(data, duration, event, by_cols, tau):
 def _label(tau, data):
     unit = data.attrs.get("time_unit")
     return f"{tau:g} {unit}" if unit else f"time {tau:g}"
+
+
+def _with_interval(frame: pd.DataFrame, estimate, std_error, level: float) -> pd.DataFrame:
+    """``frame`` with the estimate, its standard error and the normal interval ``estimate ± z se``."""
+    z = z_crit(level)
+    return frame.assign(estimate=estimate, std_error=std_error, ci_low=estimate - z * std_error,
+                        ci_high=estimate + z * std_error, confidence_level=level)
 
 
 def rmst(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", by=None, tau,
@@ -142,11 +148,8 @@ def rmst(data: pd.DataFrame, *, duration: str = "duration", event: str = "event"
     tau = _tau(tau)
     by_cols = by_columns(by)
     keys, mean, se, n = _rmst_groups(data, duration, event, by_cols, tau)
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    frame = keys.copy() if by_cols else pd.DataFrame(index=range(1))
-    frame = frame.assign(term=f"RMST to {_label(tau, data)}", n=n, estimate=mean, std_error=se,
-                         ci_low=mean - z * se, ci_high=mean + z * se, confidence_level=level, method=_METHOD)
-    return result_frame(frame, groups=by_cols)
+    frame = keys.assign(term=f"RMST to {_label(tau, data)}", n=n, method=_METHOD)
+    return result_frame(_with_interval(frame, mean, se, level), groups=by_cols)
 
 
 def _levels(keys, by_cols):
@@ -169,6 +172,14 @@ def _segments(data, duration, event, by, tau, reference, caller: str, *, default
     if ref is None:
         raise UxcxError(f"reference={reference!r} is not a segment; the segments are {labels}")
     return by_cols, keys, mean, se, n, labels, ref
+
+
+def _against_reference(keys, labels, ref, what: str) -> tuple[np.ndarray, pd.DataFrame]:
+    """The segments other than the reference: their positions, and a frame of their keys with
+    ``term`` ("<what>: segment − reference")."""
+    others = np.array([j for j in range(len(labels)) if j != ref])
+    frame = pd.DataFrame([keys.iloc[j].to_dict() for j in others])
+    return others, frame.assign(term=[f"{what}: {term(labels[j], labels[ref])}" for j in others])
 
 
 def rmst_difference(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", by, tau,
@@ -240,22 +251,15 @@ def rmst_difference(data: pd.DataFrame, *, duration: str = "duration", event: st
     tau = _tau(tau)
     by_cols, keys, mean, se, n, labels, ref = _segments(data, duration, event, by, tau, reference,
                                                         "rmst_difference", default=0)
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    rows = []
-    for j in range(len(labels)):
-        if j == ref:
-            continue
-        diff = mean[j] - mean[ref]
-        s = float(np.hypot(se[j], se[ref]))
-        stat = diff / s if s > 0 else np.nan
-        rows.append({**keys.iloc[j].to_dict(),
-                     "term": f"RMST to {_label(tau, data)}: {labels[j]} \u2212 {labels[ref]}",
-                     "n": int(n[j] + n[ref]), "estimate": diff, "std_error": s, "ci_low": diff - z * s,
-                     "ci_high": diff + z * s, "confidence_level": level,
-                     "method": _METHOD + "; normal z test", "statistic": stat,
-                     "p_value": p_from_z(stat, alternative) if s > 0 else np.nan, "alternative": alternative,
-                     "effect_size": mean[j] / mean[ref], "effect_size_type": "RMST ratio"})
-    return adjust_p(result_frame(rows, groups=by_cols), method=p_adjust)
+    seg, frame = _against_reference(keys, labels, ref, f"RMST to {_label(tau, data)}")
+    diff, s = mean[seg] - mean[ref], np.hypot(se[seg], se[ref])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = np.where(s > 0, diff / s, np.nan)
+    frame = frame.assign(n=n[seg] + n[ref], method=_METHOD + "; normal z test", statistic=stat,
+                         p_value=[p_from_z(x, alternative) if x == x else np.nan for x in stat],
+                         alternative=alternative, effect_size=mean[seg] / mean[ref],
+                         effect_size_type="RMST ratio")
+    return adjust_p(result_frame(_with_interval(frame, diff, s, level), groups=by_cols), method=p_adjust)
 
 
 def _revenue(data, revenue, gid, n_groups):
@@ -329,13 +333,9 @@ def lifetime_value(data: pd.DataFrame, *, duration: str = "duration", event: str
     rev, rev_se = _revenue(data, revenue, group_ids(data, by_cols)[0], len(keys))
     value = rev * mean
     value_se = np.sqrt(mean**2 * rev_se**2 + rev**2 * se**2)
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    frame = keys.copy() if by_cols else pd.DataFrame(index=range(1))
-    frame = frame.assign(term=f"lifetime value to {_label(tau, data)}", n=n, estimate=value,
-                         std_error=value_se, ci_low=value - z * value_se, ci_high=value + z * value_se,
-                         confidence_level=level,
-                         method=f"mean {revenue} × RMST; delta-method interval ({_METHOD})")
-    return result_frame(frame, groups=by_cols)
+    frame = keys.assign(term=f"lifetime value to {_label(tau, data)}", n=n,
+                        method=f"mean {revenue} × RMST; delta-method interval ({_METHOD})")
+    return result_frame(_with_interval(frame, value, value_se, level), groups=by_cols)
 
 
 def revenue_at_stake(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", by, tau,
@@ -398,18 +398,10 @@ def revenue_at_stake(data: pd.DataFrame, *, duration: str = "duration", event: s
     by_cols, keys, mean, se, n, labels, ref = _segments(data, duration, event, by, tau, reference,
                                                         "revenue_at_stake", default="longest")
     rev, rev_se = _revenue(data, revenue, group_ids(data, by_cols)[0], len(keys))
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    rows = []
-    for j in range(len(labels)):
-        if j == ref:
-            continue
-        gap = mean[ref] - mean[j]
-        value = gap * rev[j] * n[j]
-        s = float(np.sqrt((rev[j] * n[j]) ** 2 * (se[ref] ** 2 + se[j] ** 2)
-                          + (gap * n[j]) ** 2 * rev_se[j] ** 2))
-        rows.append({**keys.iloc[j].to_dict(),
-                     "term": f"revenue at stake to {_label(tau, data)}: {labels[j]} \u2212 {labels[ref]}",
-                     "n": int(n[j]), "estimate": value, "std_error": s, "ci_low": value - z * s,
-                     "ci_high": value + z * s, "confidence_level": level,
-                     "method": f"RMST gap × mean {revenue} × customers; delta-method interval"})
-    return result_frame(rows, groups=by_cols)
+    seg, frame = _against_reference(keys, labels, ref, f"revenue at stake to {_label(tau, data)}")
+    gap = mean[ref] - mean[seg]
+    value = gap * rev[seg] * n[seg]
+    s = np.sqrt((rev[seg] * n[seg]) ** 2 * (se[ref] ** 2 + se[seg] ** 2)
+                + (gap * n[seg]) ** 2 * rev_se[seg] ** 2)
+    frame = frame.assign(n=n[seg], method=f"RMST gap × mean {revenue} × customers; delta-method interval")
+    return result_frame(_with_interval(frame, value, s, level), groups=by_cols)
