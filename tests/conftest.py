@@ -135,9 +135,9 @@ def sample_study():
     """The sample study, loaded once per test session (tests read its frames; none may change them)."""
     import warnings
 
-    import uxcx
-
     import pandas as pd
+
+    import uxcx
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its planted small-sample and data warnings are tested elsewhere

@@ -169,7 +169,8 @@ def sus_acceptability(scores) -> pd.Series:
     ['not acceptable', 'marginal', 'marginal', 'acceptable']
     """
     x, index = _scores(scores)
-    label = np.select([x < 50, x <= 70, x > 70], ["not acceptable", "marginal", "acceptable"], "")
+    (low, below), (high, marginal), (_, above) = BANGOR_ACCEPTABILITY  # the cut-points, written once
+    label = np.select([x < low, x <= high, x > high], [below, marginal, above], "")
     return pd.Series(np.where(np.isnan(x), None, label), index=index, name="acceptability", dtype=object)
 
 
