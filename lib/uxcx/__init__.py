@@ -34,7 +34,7 @@ _MODULE_EXPORTS = {
     "link.model_tidy": ["tidy", "glance", "effect_sentences"],
     "retention.data": ["survival_data"],
     "retention.curves": ["kaplan_meier", "KaplanMeier"],
-    "retention.logrank_test": ["logrank"],
+    "retention.log_rank": ["logrank"],
     "retention.restricted_mean": ["rmst", "rmst_difference", "lifetime_value", "revenue_at_stake"],
     "retention.proportional_hazards": ["cox", "ph_check"],
     "retention.churn": ["churn_by_horizon", "hazard_sentences"],

@@ -34,7 +34,7 @@ MOVED = {
     "models": "link.models", "models_tidy": "link.model_tidy", "drivers": "link.drivers",
     "drivers_boot": "link.drivers_boot", "mediate": "link.mediate", "mediate_boot": "link.mediate_boot",
     "link_power": "link.power",
-    "retention_data": "retention.data", "retention_logrank": "retention.logrank_test",
+    "retention_data": "retention.data", "retention_logrank": "retention.log_rank",
     "retention_rmst": "retention.restricted_mean", "retention_cox": "retention.proportional_hazards",
     "retention_churn": "retention.churn", "retention_sbg": "retention.sbg",
     "cli": "report.cli", "findings": "report.findings", "findings_link": "report.findings_link",

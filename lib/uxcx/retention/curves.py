@@ -5,7 +5,7 @@ observation when still a customer (then the duration is *censored*: the
 customer stayed at least that long). :func:`survival_data` builds the
 ``duration`` and ``event`` columns, :func:`kaplan_meier` the retention curves by
 segment with their medians and retention at chosen horizons. The log-rank test
-that the curves are equal lives in :mod:`uxcx.retention.logrank_test`, restricted mean
+that the curves are equal lives in :mod:`uxcx.retention.log_rank`, restricted mean
 survival time and lifetime value in :mod:`uxcx.retention.restricted_mean`, the figure in
 :mod:`uxcx.report.plots_survival`.
 

@@ -2,7 +2,7 @@
 
 :func:`survival_data` turns start and churn dates (or a tenure and a churn flag)
 into the ``duration`` and ``event`` columns that :mod:`uxcx.retention.curves` (Kaplan-Meier),
-:mod:`uxcx.retention.logrank_test`, :mod:`uxcx.retention.restricted_mean` and
+:mod:`uxcx.retention.log_rank`, :mod:`uxcx.retention.restricted_mean` and
 :mod:`uxcx.retention.proportional_hazards`
 take; every bad row is reported at once, with its spreadsheet row.
 """
