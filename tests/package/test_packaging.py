@@ -130,3 +130,26 @@ def test_wheel_ships_the_notebooks_and_the_runner_finds_them_when_installed(tmp_
                            capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path / "site")})
     folder, count = found.stdout.split()
     assert folder == str(tmp_path / "site" / "uxcx" / "report" / "notebooks") and int(count) == len(shipped)
+
+
+def test_every_module_imports_under_python_OO():
+    # -OO strips docstrings (__doc__ is None): no module may depend on them at import
+    import subprocess
+    import sys
+
+    code = ("import importlib, pkgutil, uxcx\n"
+            "names = [m.name for m in pkgutil.walk_packages(uxcx.__path__, 'uxcx.')\n"
+            "         if m.name != 'uxcx._legacy']\n"
+            "[importlib.import_module(n) for n in names]\nprint(len(names))")
+    done = subprocess.run([sys.executable, "-OO", "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert int(done.stdout) > 80
+
+
+def test_one_source_for_the_version():
+    from importlib.metadata import version
+
+    import uxcx
+
+    assert version("uxcx") == uxcx.__version__
+    assert 'version = "' not in (ROOT / "pyproject.toml").read_text()
