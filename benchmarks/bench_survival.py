@@ -37,7 +37,7 @@ from lifelines.statistics import multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
 from uxcx.retention.curves import DAYS_PER_MONTH, kaplan_meier
-from uxcx.retention.logrank_test import logrank
+from uxcx.retention.log_rank import logrank
 
 HORIZONS = [3.0, 6.0, 12.0]
 

@@ -72,9 +72,14 @@ def test_index_leads_with_findings_and_links_pages(report):
     assert "uxcx 0.1.0" in page
     # each page is named by its notebook's own heading, not its file name ("Ux to cx")
     assert ">From UX to CX</a>" in page and ">Usability</a>" in page
-    # no finding is lost: beyond the first eight, the index links to the page for the rest
-    more = json.loads((out / "03_ux_to_cx.json").read_text())["findings"]
-    assert len(more) > 8 and f"{len(more) - 8} more finding(s) on the page" in page
+    # no finding is lost: the index shows every finding of every page, and links each download
+    from markupsafe import escape
+
+    for run in runs:
+        doc = json.loads((out / f"{run.name}.json").read_text())
+        assert all(str(escape(f)) in page for f in doc["findings"]), run.name
+        assert f'href="{run.name}.json"' in page
+    assert 'href="03_ux_to_cx.correlations.csv"' in page
 
 
 def test_pages_hide_code_and_show_figures(report):
@@ -256,3 +261,24 @@ def test_retention_notebook_recovers_the_planted_churn_effect(report):
     assert any("times as fast" in f or "times the" in f for f in doc["findings"])
     page = (out / "04_retention.html").read_text()
     assert page.count("data:image/png;base64") >= 4
+
+
+def test_pages_open_with_their_findings_link_around_and_fetch_nothing(report):
+    out, runs, _ = report
+    names = [r.name for r in runs]
+    for i, name in enumerate(names):
+        page = (out / f"{name}.html").read_text()
+        # nothing from a CDN or any other host: the folder opens complete offline
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), name
+        nav = re.search(r'<nav[^>]*class="uxcx-nav".*?</nav>', page, re.S).group(0)
+        assert 'href="index.html"' in nav
+        if i:
+            assert f'href="{names[i - 1]}.html"' in nav
+        if i < len(names) - 1:
+            assert f'href="{names[i + 1]}.html"' in nav
+        # the headline findings come before the evidence (the notebook's own heading)
+        doc = json.loads((out / f"{name}.json").read_text())
+        first = doc["findings"][0]
+        assert re.search(r'<section[^>]*class="uxcx-headline"', page).start() < page.index("<h1")
+        assert page.index(str(__import__("markupsafe").escape(first))) < page.index("<h1")
+        assert "Checkout redesign benchmark" in page[:page.index("</title>")]

@@ -18,7 +18,7 @@ from uxcx.errors import DataError, UxcxWarning
 from uxcx.io.tables import read_table
 from uxcx.report.plots_survival import km_plot
 from uxcx.retention.curves import kaplan_meier, survival_data
-from uxcx.retention.logrank_test import chi2_logsf, logrank
+from uxcx.retention.log_rank import chi2_logsf, logrank
 from uxcx.retention.restricted_mean import lifetime_value, revenue_at_stake, rmst, rmst_difference
 
 # R: survival::aml (23 rows), written out.

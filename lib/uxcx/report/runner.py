@@ -205,16 +205,20 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         list(pool.map(one, todo))
-    for path, run in zip(paths, runs):
+    titles = {p.stem: notebook_title(p) for p in paths}
+    for i, (path, run) in enumerate(zip(paths, runs)):
+        _finish_json(out, run)
         if run.status == "skipped":
             (out / path.name).unlink(missing_ok=True)
-            _skipped_page(out / f"{run.name}.html", run, notebook_title(path))
+            _skipped_page(out / f"{run.name}.html", run, titles[run.name])
         else:
+            page = {"page_title": titles[run.name], "study_title": config.title or config.name,
+                    "findings": run.findings if run.status == "ok" else [],
+                    "previous": _neighbour(runs, titles, i - 1), "next": _neighbour(runs, titles, i + 1)}
             _render(exporter.result(), out / path.name, out / f"{run.name}.html",
-                    failed=run.status != "ok")
-        _finish_json(out, run)
+                    failed=run.status != "ok", page=page)
     side.shutdown()
-    _write_index(out, config, runs, {p.stem: notebook_title(p) for p in paths})
+    _write_index(out, config, runs, titles)
     say(f"report: {out / 'index.html'}")
     return runs
 
@@ -262,19 +266,30 @@ def _exporter():
     from nbconvert import HTMLExporter
 
     # Readers see prose, tables and figures; a failed notebook keeps its code so the
-    # failing cell can be read.
-    return {failed: HTMLExporter(exclude_input=not failed, exclude_input_prompt=not failed,
+    # failing cell can be read. The kit's page template (templates/nbconvert/uxcx) fetches
+    # nothing from the network, so a report folder opens complete offline.
+    templates = str(Path(__file__).parent / "templates" / "nbconvert")
+    return {failed: HTMLExporter(template_name="uxcx", extra_template_basedirs=[templates],
+                                 exclude_input=not failed, exclude_input_prompt=not failed,
                                  exclude_output_prompt=True) for failed in (False, True)}
 
 
-def _render(exporter, notebook: Path, target: Path, *, failed: bool) -> None:
+def _neighbour(runs: list[NotebookRun], titles: dict[str, str], i: int) -> dict | None:
+    """The page at position ``i`` for the navigation bar, or None past either end."""
+    return ({"href": f"{runs[i].name}.html", "title": titles[runs[i].name]}
+            if 0 <= i < len(runs) else None)
+
+
+def _render(exporter, notebook: Path, target: Path, *, failed: bool, page: dict | None = None) -> None:
     import nbformat
 
     if not notebook.exists():
         target.write_text(f"<p>{html.escape(notebook.name)} did not run.</p>", encoding="utf-8")
         return
     nb = nbformat.read(str(notebook), as_version=4)
-    body, _ = exporter[failed].from_notebook_node(nb)
+    if page:
+        nb.metadata["title"] = f"{page['page_title']} · {page['study_title']}"
+    body, _ = exporter[failed].from_notebook_node(nb, resources={"uxcx": page or {}})
     target.write_text(body, encoding="utf-8")
 
 
@@ -348,10 +363,17 @@ def _write_index(out: Path, config, runs: list[NotebookRun], titles: dict[str, s
     ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
     page = _templates().get_template("index.html.j2").render(
         title=config.title or config.name, name=config.name, date=_dt.date.today().isoformat(),
-        version=__version__, css=_css(), ledger=ledger, shown=8,
+        version=__version__, css=_css(), ledger=ledger,
         failed=[r.name for r in runs if r.status == "failed"],
-        runs=[{**vars(r), "title": titles.get(r.name, _title(r.name))} for r in runs])
+        runs=[{**vars(r), "title": titles.get(r.name, _title(r.name)), "tables": _tables(out, r.name)}
+              for r in runs])
     (out / "index.html").write_text(page, encoding="utf-8")
+
+
+def _tables(out: Path, notebook: str) -> list[dict]:
+    """The CSV downloads a notebook wrote (``<notebook>.<table>.csv``), for the index."""
+    return [{"file": p.name, "name": p.name[len(notebook) + 1:-len(".csv")].replace("_", " ")}
+            for p in sorted(out.glob(f"{notebook}.*.csv"))]
 
 
 def _title(stem: str) -> str:
