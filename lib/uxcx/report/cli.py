@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from uxcx import __version__
 from uxcx.errors import UxcxError
@@ -17,12 +18,22 @@ __all__ = ["main"]
 
 
 def _report(args) -> int:
-    from uxcx.report.runner import run_report
+    from uxcx.report.runner import default_out, run_report
+    from uxcx.study.study_file import read_study
 
-    runs = run_report(args.study, out_dir=args.out, only=args.only, jobs=args.jobs,
+    out = args.out
+    if not out:  # reports/<study name>/ of the study's repository, as the notebooks resolve it
+        config, path = read_study(args.study)
+        out = default_out(config.name, path)
+    runs = run_report(args.study, out_dir=out, only=args.only, jobs=args.jobs,
                       notebooks=args.notebooks,
                       progress=lambda line: print(line, file=sys.stderr, flush=True),
                       cell_progress=sys.stderr.isatty())
+    if args.pdf:
+        from uxcx.report.pdf import write_pdf
+
+        pdf = write_pdf(Path(out), ["index.html", *(f"{r.name}.html" for r in runs)])
+        print(f"pdf: {pdf}", file=sys.stderr)
     failed = [r for r in runs if r.status == "failed"]
     for r in failed:
         print(f"notebook {r.name} failed at cell {r.cell}: {r.error}", file=sys.stderr)
@@ -87,9 +98,12 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("report", help="run every notebook on a study and write the report")
     r.add_argument("study", help="the study file (YAML)")
-    r.add_argument("--out", help="output folder (default reports/<study name>/)")
+    r.add_argument("--out", help="output folder (default reports/<study name>/ of the study's "
+                                  "repository, else of the working folder)")
     r.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
     r.add_argument("--jobs", type=int, default=1, help="notebooks run at once (default 1)")
+    r.add_argument("--pdf", action="store_true",
+                   help="also print the report into report.pdf (needs Chromium)")
     r.add_argument("--notebooks", metavar="DIR",
                    help="a folder of your own notebooks (default: the kit's notebooks)")
     r.set_defaults(func=_report)

@@ -37,10 +37,39 @@ def default_notebooks() -> Path:
     return Path(__file__).resolve().parent / "notebooks"  # put there by setup.py's build step
 
 
-def default_out(name: str) -> Path:
-    """``reports/<name>/`` of the repository, or of the working folder when installed elsewhere."""
-    base = _ROOT if (_ROOT / "notebooks").is_dir() else Path.cwd()
-    return base / "reports" / name
+def default_out(name: str, study=None) -> Path:
+    """Where a study's report goes by default: ``reports/<name>/`` of the study's repository.
+
+    Parameters
+    ----------
+    name : str
+        The study's name (``name:`` in the study file).
+    study : str or Path, optional
+        The study file. Its repository (the nearest folder above it holding ``.git``)
+        gets the ``reports/`` folder; without one, the repository of the working
+        folder; without either, the working folder itself.
+
+    Returns
+    -------
+    Path
+        ``<repository or working folder>/reports/<name>``; a notebook whose ``out_dir``
+        parameter is left empty writes there, as does ``uxcx report`` without ``--out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> repo = Path(tempfile.mkdtemp()).resolve()
+    >>> (repo / ".git").mkdir(); (repo / "studies").mkdir()
+    >>> default_out("pilot", repo / "studies" / "pilot.yml") == repo / "reports" / "pilot"
+    True
+    """
+    here = Path.cwd()
+    starts = ([Path(study).expanduser().resolve().parent] if study else []) + [here.resolve()]
+    for start in starts:
+        for folder in (start, *start.parents):
+            if (folder / ".git").exists():
+                return folder / "reports" / name
+    return here / "reports" / name
 
 
 def save_results(out_dir, notebook: str, *, findings: list[str], results: dict) -> Path:
@@ -235,30 +264,74 @@ def _select(paths: list[Path], only) -> list[Path]:
 
 
 def _kernel() -> str:
-    """The kit's kernel (``make`` installs it into the venv), else the running Python's own.
+    """The kit's kernel ``uxcx`` wherever Jupyter finds it (``make`` installs it into the venv),
+    else ``python3``, the running Python's own.
 
-    A look for the file rather than jupyter_client's KernelSpecManager, which costs
-    0.3 s on the critical path before the first kernel starts.
+    Looks in Jupyter's kernel folders in Jupyter's order for the spec file rather than asking
+    jupyter_client's KernelSpecManager, which costs 0.3 s on the critical path before the first
+    kernel starts. A ``uxcx`` spec whose interpreter is gone (a deleted venv) does not count.
     """
-    spec = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "uxcx" / "kernel.json"
-    return "uxcx" if spec.is_file() else "python3"
+    import shutil
+
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("kernels"):
+        spec = Path(folder) / "uxcx" / "kernel.json"
+        if not spec.is_file():
+            continue
+        try:
+            program = json.loads(spec.read_text(encoding="utf-8"))["argv"][0]
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            return "python3"
+        found = Path(program).is_file() if Path(program).is_absolute() else shutil.which(program)
+        return "uxcx" if found else "python3"
+    return "python3"
 
 
 def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, cells: bool) -> None:
+    import os
+    import re
+    import tempfile
+
     import papermill as pm
+    from jupyter_client.manager import AsyncKernelManager
+
+    from uxcx.report import caveats
 
     start = time.perf_counter()
-    try:
-        pm.execute_notebook(str(path), str(out / path.name),
-                            parameters={"study": str(study), "out_dir": str(out)},
-                            progress_bar=cells, cwd=str(path.parent), kernel_name=kernel)
-        run.status = "ok"
-    except pm.PapermillExecutionError as err:
-        # exec_count is the [n] Jupyter shows beside the cell.
-        run.status, run.cell = "failed", err.exec_count
-        run.error = f"{err.ename}: {err.evalue}"
-    except Exception as err:  # a kernel that died or a notebook that cannot be read
-        run.status, run.error = "failed", f"{type(err).__name__}: {err}"
+    with tempfile.TemporaryDirectory(prefix="uxcx-kernel-") as tmp:
+        record = Path(tmp) / "caveats.json"
+        # The kernel process's own stderr ("[IPKernelApp] WARNING | Kernel is running over TCP
+        # ...", "KeyboardInterrupt caught in kernel." as it is shut down) goes to a file, not
+        # to the console; cell output still reaches the notebook, and a kernel that dies has
+        # its last words added to the error below.
+        with open(Path(tmp) / "kernel.log", "w+b") as log:
+
+            class Kernel(AsyncKernelManager):
+                async def start_kernel(self, **kw):
+                    kw["env"] = {**kw.get("env", os.environ), caveats.RECORD_ENV: str(record)}
+                    kw.setdefault("stderr", log)
+                    return await super().start_kernel(**kw)
+
+            try:
+                pm.execute_notebook(str(path), str(out / path.name),
+                                    parameters={"study": str(study), "out_dir": str(out)},
+                                    progress_bar=cells, cwd=str(path.parent), kernel_name=kernel,
+                                    kernel_manager_class=Kernel)
+                run.status = "ok"
+                caveats.add_to_results(out / f"{path.stem}.json", record, out / path.name)
+            except pm.PapermillExecutionError as err:
+                # exec_count is the [n] Jupyter shows beside the cell.
+                run.status, run.cell = "failed", err.exec_count
+                run.error = f"{err.ename}: {err.evalue}"
+            except Exception as err:  # a kernel that died or a notebook that cannot be read
+                run.status, run.error = "failed", f"{type(err).__name__}: {err}"
+                log.seek(0)
+                said = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines()
+                        if line.strip() and not re.match(r"\[IPKernelApp\] (WARNING|INFO|DEBUG)|"
+                                                         r"[\d.]+s - |Debugger warning", line.strip())]
+                if said:
+                    run.error += f" (the kernel said: {said[-1][:300]})"
     run.seconds = time.perf_counter() - start
 
 

@@ -20,19 +20,21 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 __all__ = ["personal_columns", "personal_findings", "Finding", "looks_personal", "pseudonymise",
-           "pseudonym_key", "safe_table",
-           "write_csv", "KEY_ENV"]
+           "pseudonym_key", "key_file", "safe_table",
+           "write_csv", "KEY_ENV", "KEY_FILE_ENV"]
 
 KEY_ENV = "UXCX_PSEUDONYM_KEY"
+KEY_FILE_ENV = "UXCX_PSEUDONYM_KEY_FILE"  # where this user's key file is (default ~/.config/uxcx/)
 _PREFIX = "anon-"
 _DIGITS = 12  # hex digits of the HMAC kept: 48 bits, collisions unlikely below ~10^6 ids
 _SAMPLE = 2000  # cells looked at per column, from the top and spread through the column
-_PROCESS_KEY = os.urandom(32)  # used when neither the environment nor the study gives a key
+_PROCESS_KEY = os.urandom(32)  # the last resort: when no key file can be read or made
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"\+?\(?\d{1,4}\)?(?:[ .\-/]?\(?\d{1,4}\)?){2,6}")
@@ -228,19 +230,24 @@ def _kind(text: pd.Series, header: str, share: float, *, sampled: bool = False) 
 
 
 def pseudonym_key(study_key: str | bytes | None = None) -> bytes:
-    """The secret key for pseudonyms: the environment's, else the study's, else this run's.
+    """The secret key for pseudonyms: the environment's, else the study's, else this user's.
 
     Parameters
     ----------
     study_key : str or bytes, optional
-        A key from the study file.
+        A key from the study file (``analysis.pseudonym_key``).
 
     Returns
     -------
     bytes
         ``UXCX_PSEUDONYM_KEY`` from the environment when set, else ``study_key``,
-        else a random key drawn once per Python process (pseudonyms then hold
-        within one run but change between runs).
+        else the key in this user's key file (:func:`key_file`), made once with
+        32 random bytes (readable by the user only) the first time it is needed.
+        The same key on every run keeps each id's pseudonym the same from run to
+        run and page to page; it lives outside every report folder and is never
+        written into one. Rotate it by deleting the file (a new key is made on the
+        next run) or by setting ``UXCX_PSEUDONYM_KEY``. When the file can be neither
+        read nor made, a key drawn for this process is used, with a warning.
 
     Examples
     --------
@@ -249,8 +256,68 @@ def pseudonym_key(study_key: str | bytes | None = None) -> bytes:
     """
     key = os.environ.get(KEY_ENV) or study_key
     if not key:
-        return _PROCESS_KEY
+        return _user_key()
     return key.encode("utf-8") if isinstance(key, str) else bytes(key)
+
+
+def key_file() -> Path:
+    """Where this user's pseudonym key is kept.
+
+    ``UXCX_PSEUDONYM_KEY_FILE`` when set, else ``uxcx/pseudonym.key`` under
+    ``XDG_CONFIG_HOME``, else ``~/.config/uxcx/pseudonym.key``.
+
+    Examples
+    --------
+    >>> key_file().suffix
+    '.key'
+    """
+    named = os.environ.get(KEY_FILE_ENV)
+    if named:
+        return Path(named).expanduser()
+    config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config).expanduser() / "uxcx" / "pseudonym.key"
+
+
+def _user_key() -> bytes:
+    path = key_file()
+    try:
+        if not path.exists():
+            _make_key_file(path)
+        key = path.read_text(encoding="utf-8").strip()
+        if not key:
+            raise OSError(f"{path} is empty")
+        return key.encode("utf-8")
+    except OSError as err:
+        import warnings
+
+        from uxcx.errors import UxcxWarning
+
+        warnings.warn(f"the pseudonym key file {path.name} could not be read or made "
+                      f"({err.strerror or err}), so pseudonyms will change between runs; set "
+                      f"{KEY_ENV} or {KEY_FILE_ENV}", UxcxWarning, stacklevel=3)
+        return _PROCESS_KEY
+
+
+def _make_key_file(path: Path) -> None:
+    """Write a new random key at ``path`` (mode 0600), unless another process got there first."""
+    import secrets
+    import tempfile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".pseudonym-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(draft, path)  # whole or not at all; a key already there is kept
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(draft, path)
+    finally:
+        if os.path.exists(draft):
+            os.unlink(draft)
 
 
 def pseudonymise(values, key: bytes | str | None = None) -> pd.Series:
