@@ -26,6 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _pseudonym_key_file(tmp_path_factory):
+    """Tests never create or read the user's own key file (~/.config/uxcx/pseudonym.key)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("UXCX_PSEUDONYM_KEY_FILE", str(tmp_path_factory.mktemp("key") / "pseudonym.key"))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(20261123)

@@ -262,3 +262,18 @@ def test_sample_report_leaks_nothing_and_exports_safe_csv(sample_report):
         for column in table.select_dtypes("object"):
             cells = table[column].dropna().astype(str)
             assert not cells.str.match(r"[=+@\t\r]").any(), (name, column)
+
+
+def test_ledger_json_uses_the_studys_pseudonym_key(tmp_path, monkeypatch):
+    # analysis.pseudonym_key reaches the exported ledger as it reaches the data (env still first)
+    monkeypatch.delenv("UXCX_PSEUDONYM_KEY", raising=False)
+    from uxcx.study.privacy import pseudonymise
+
+    (tmp_path / "s.csv").write_text("ID,NPS\nR1,9\nR1,7\nR2,11\n", encoding="utf-8")
+    (tmp_path / "study.yml").write_text(
+        "name: k\nsources:\n  survey:\n    path: s.csv\n    columns: {ID: respondent, NPS: nps}\n"
+        "analysis:\n  pseudonym_key: the-study-secret\n", encoding="utf-8")
+    ledger = uxcx.load_study(tmp_path / "study.yml").ledger.as_dict()
+    dropped = {d["reason"]: d["value"] for d in ledger["sources"]["survey"]["dropped_rows"]}
+    assert dropped["duplicate key"] == pseudonymise(["R1"], "the-study-secret").iloc[0]
+    assert "the-study-secret" not in json.dumps(ledger)

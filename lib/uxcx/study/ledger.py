@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from uxcx.errors import Problem, UxcxError
-from uxcx.study.privacy import looks_personal, pseudonymise
+from uxcx.study.privacy import looks_personal, pseudonym_key, pseudonymise
 
 __all__ = ["Ledger", "SourceLedger", "LinkCoverage", "REASONS", "PROBLEM_COLUMNS"]
 
@@ -72,6 +72,9 @@ class SourceLedger:
     # One row per cell blanked in a kept row (out_of_range: blank): row, column, value, reason
     # ("out of range: blanked"), expected, hint.
     repaired_cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+    # The study's analysis.pseudonym_key (the environment's key still wins, as for the data);
+    # never exported: repr=False keeps it out of reprs too.
+    pseudonym_secret: str | None = field(default=None, repr=False)
 
     @property
     def _unit(self) -> str:
@@ -140,7 +143,8 @@ class SourceLedger:
                   .astype(bool) | out["reason"].isin(["duplicate key", "missing key"])).to_numpy()
         values = out["value"].astype(object)
         if is_key.any():
-            values[is_key] = pseudonymise(values[is_key]).astype(object).where(
+            secret = pseudonym_key(self.pseudonym_secret)
+            values[is_key] = pseudonymise(values[is_key], secret).astype(object).where(
                 values[is_key].notna(), None).to_numpy()
         hide = ~is_key & looks_personal(values.where(values.notna(), "")).to_numpy()
         values[hide] = "(personal data withheld)"
