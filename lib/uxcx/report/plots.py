@@ -229,29 +229,18 @@ def sus_bands(scores: pd.DataFrame, *, score: str = "sus", by: str | None = None
     return fig
 
 
-def table(frame: pd.DataFrame, *, digits: int = 3):
-    """A result frame as a reader sees it: the same values, without the columns that do not apply.
+def table(frame: pd.DataFrame, *, max_rows: int = 25):
+    """A result frame as a reader sees it: labelled, rounded, captioned, fitting the page.
 
-    Columns that are empty in every row are hidden, numbers show ``digits``
-    significant figures, p-values three decimals (``<0.001`` below that), and the
-    ``method`` column, which names how each number was made, comes last.
+    One "95% CI" column, proportions as percentages, p-values as "< .001", the
+    adjusted one named by its method; what is empty or the same in every row is
+    left out or said once beneath; a table longer than ``max_rows`` shows its
+    first rows and a note. See :func:`uxcx.report.tables.table`; the CSV
+    downloads keep every column.
     """
-    shown = frame.loc[:, frame.notna().any()]
-    order = [c for c in shown.columns if c != "method"] + (["method"] if "method" in shown else [])
-    shown = shown[order]
-    numbers = shown.select_dtypes("number").columns
-    p_columns = [c for c in numbers if c in ("p_value", "p_adjusted")]
-    whole = [c for c in numbers if (shown[c].dropna() % 1 == 0).all()]
-    formats = {c: f"{{:.{digits}g}}" for c in numbers if c not in p_columns}
-    large = [c for c in numbers if shown[c].abs().max() >= 1000]  # money, counts: 37,931 not 3.79e+04
-    formats.update({c: "{:,.0f}" for c in [*whole, *large] if c not in p_columns})
-    formats.update({c: (lambda p: "<0.001" if p < 0.001 else f"{p:.3f}") for c in p_columns})
-    # long text (method, a test's reason) gets room to run, so rows stay one or two lines high
-    prose = [c for c in shown.columns if shown[c].dtype == object
-             and shown[c].dropna().astype(str).str.len().max() > 40]
-    return (shown.style.hide(axis="index").format(formats, na_rep="")
-            .set_properties(subset=prose, **{"min-width": "24em", "max-width": "40em", "font-size": "85%",
-                                             "text-align": "left"}))
+    from uxcx.report import tables
+
+    return tables.table(frame, max_rows=max_rows)
 
 
 def nps_bars(results: pd.DataFrame, *, by: str | None = None, title: str = "Net Promoter Score"):
