@@ -330,7 +330,8 @@ def effect_sentences(tidy_frame: pd.DataFrame, *, outcome_label: str, per=None, 
         if ": " in term and " vs " in term:
             variable, rest = term.split(": ", 1)
             level_name, reference = rest.rsplit(" vs ", 1)
-            step, lead = 1.0, f"{level_name} rather than {reference} ({variable})"
+            named = _lookup(labels, variable, variable) if isinstance(labels, dict) else variable
+            step, lead = 1.0, f"{level_name} rather than {reference} ({named})"
         else:
             step = float(_lookup(per, term, 1))
             if not step > 0:

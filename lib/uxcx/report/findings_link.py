@@ -6,9 +6,10 @@ numbers rounded for reading, intervals and tests named, as :mod:`uxcx.report.fin
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from uxcx.report.findings import adjusted_p, p_text, pd_notna
+from uxcx.report.findings import adjusted_p, adjustment_words, method_words, number, p_text, pd_notna
 
 __all__ = ["correlation_findings", "level_findings", "driver_findings", "mediation_findings",
            "power_findings"]
@@ -42,6 +43,9 @@ def correlation_findings(result: pd.DataFrame, *, labels: dict | None = None, al
     out, level = [], _level(result)
     ranked = result.assign(_abs=result["estimate"].abs()).sort_values("_abs", ascending=False)
     clear = [row for _, row in ranked.iterrows() if adjusted_p(row)[0] < alpha]
+    # pairs whose own interval leaves out 0 but whose adjusted p-value does not reach alpha
+    between = [row for _, row in ranked.iterrows() if adjusted_p(row)[0] >= alpha and adjusted_p(row)[1]
+               and (row["ci_low"] > 0 or row["ci_high"] < 0)]
     for row in clear[:limit]:
         p, adj = adjusted_p(row)
         size = abs(row["estimate"])
@@ -49,12 +53,18 @@ def correlation_findings(result: pd.DataFrame, *, labels: dict | None = None, al
         direction = "go together" if row["estimate"] > 0 else "move in opposite directions"
         coefficient = str(row["method"]).split(";")[0]
         out.append(f"{_label(labels, row['x'])} and {_label(labels, row['y'])} {direction} {how}: "
-                   f"{coefficient} = {row['estimate']:.2f} ({level} CI {row['ci_low']:.2f} to "
-                   f"{row['ci_high']:.2f}, n = {int(row['n']):,}; {adj}{p_text(p)}).")
+                   f"{coefficient} = {number(row['estimate'], 2)} ({level} CI {number(row['ci_low'], 2)} to "
+                   f"{number(row['ci_high'], 2)}, n = {int(row['n']):,}; {adj}{p_text(p)}).")
     unclear = len(result) - len(clear)
     if unclear:
         out.append(f"{unclear} of {len(result)} pairs show no correlation distinguishable from zero "
                    f"at α = {alpha:g} after adjustment.")
+    if between:
+        method = adjustment_words(between[0]["p_adjust_method"])
+        out.append(f"For {len(between)} of them the {level} interval alone leaves out zero: each interval "
+                   f"covers one pair as if it were the only one, while the {method}-adjusted p-values allow "
+                   f"for testing {len(result)} pairs at once, so only the adjusted p-value says whether "
+                   f"a correlation stands out from chance.")
     elif len(clear) > limit:
         out.append(f"All {len(result)} pairs are correlated beyond chance; the {limit} strongest are above.")
     return out
@@ -65,28 +75,38 @@ def level_findings(result: pd.DataFrame, *, outcome: str, level: str, what: str 
     """A CX outcome across UX levels: each level's value, the difference, the test and why it was chosen.
 
     ``result`` is :func:`uxcx.compare_by_level` with ``level=level`` (rows of kind ``level``,
-    ``test`` and ``effect``, and the ``reason`` column).
+    ``test`` and ``effect``, and the ``reason`` column). Numbers get at least ``digits``
+    decimals, and more where an interval is narrower than that step can show (a CSAT
+    mean of 3.87, 95% CI 3.83 to 3.90, not 3.9, 3.8 to 3.9).
     """
     levels = result[result["kind"] == "level"]
     tests = result[result["kind"] == "test"]
     effects = result[result["kind"] == "effect"]
     conf = _level(result)
 
-    def interval(row) -> str:
-        return f"{conf} CI {row['ci_low']:.{digits}f} to {row['ci_high']:.{digits}f}"
+    def places(rows) -> int:
+        # the rounding step at most a quarter of the narrowest interval's width, up to 3 decimals
+        width = (rows["ci_high"] - rows["ci_low"]).abs().min() if len(rows) else np.nan
+        return digits if not width > 0 else int(min(3, max(digits, np.ceil(-np.log10(width / 4)))))
 
+    def interval(row, d) -> str:
+        return f"{conf} CI {number(row['ci_low'], d)} to {number(row['ci_high'], d)}"
+
+    d = places(levels)
     parts = [f"{row[level] if level in row and pd_notna(row[level]) else row['term']}: "
-             f"{row['estimate']:.{digits}f} ({interval(row)}, n = {int(row['n']):,})"
+             f"{number(row['estimate'], d)} ({interval(row, d)}, n = {int(row['n']):,})"
              for _, row in levels.iterrows()]
     out = [f"{what or outcome} — " + "; ".join(parts) + "."] if parts else []
     for _, row in tests.iterrows():
         p, adj = adjusted_p(row)
-        sentence = f"{str(row['method']).split(';')[0]} ({row['term']}): {adj}{p_text(p)}"
+        sentence = f"{method_words(str(row['method']).split(';')[0])} ({row['term']}): {adj}{p_text(p)}"
         if len(effects):
             e = effects.iloc[0]
-            sentence += f", {e['effect_size_type']} {e['effect_size']:.2f} ({interval(e)})"
+            de = max(2, places(effects.iloc[:1]))
+            sentence += f", {e['effect_size_type']} {number(e['effect_size'], de)} ({interval(e, de)})"
         elif pd_notna(row["estimate"]):
-            sentence += f", difference {row['estimate']:+.{digits}f} ({interval(row)})"
+            dt = places(tests.loc[[row.name]])
+            sentence += f", difference {number(row['estimate'], dt, sign=True)} ({interval(row, dt)})"
         out.append(f"{sentence}. Why this test: {row['reason']}")
     return out
 
@@ -132,9 +152,10 @@ def mediation_findings(result: pd.DataFrame, *, x: str, m: str, y: str) -> list[
     level = _level(result)
     ind, direct, total = rows.loc["indirect"], rows.loc["direct"], rows.loc["total"]
     through = ind["ci_low"] > 0 or ind["ci_high"] < 0
-    out = [f"Each point of {x} goes with {total['estimate']:.2f} points of {y} in all ({level} CI "
-           f"{total['ci_low']:.2f} to {total['ci_high']:.2f}); {ind['estimate']:.2f} of it runs through "
-           f"{m} ({level} CI {ind['ci_low']:.2f} to {ind['ci_high']:.2f}, {ind['method']})."]
+    out = [f"Each point of {x} goes with {number(total['estimate'], 2)} points of {y} in all ({level} CI "
+           f"{number(total['ci_low'], 2)} to {number(total['ci_high'], 2)}); {number(ind['estimate'], 2)} of "
+           f"it runs through {m} ({level} CI {number(ind['ci_low'], 2)} to {number(ind['ci_high'], 2)}, "
+           f"{method_words(ind['method'])})."]
     if "proportion_mediated" in rows.index and through and pd_notna(rows.loc["proportion_mediated",
                                                                               "estimate"]):
         pm = rows.loc["proportion_mediated"]
@@ -144,8 +165,8 @@ def mediation_findings(result: pd.DataFrame, *, x: str, m: str, y: str) -> list[
         out.append(f"The interval of the indirect effect includes zero: no clear evidence that {m} "
                    f"carries the effect of {x} on {y}.")
     clear_direct = direct["ci_low"] > 0 or direct["ci_high"] < 0
-    out.append(f"The direct effect of {x} on {y}, {m} held constant, is {direct['estimate']:.2f} ({level} "
-               f"CI {direct['ci_low']:.2f} to {direct['ci_high']:.2f})"
+    out.append(f"The direct effect of {x} on {y}, {m} held constant, is {number(direct['estimate'], 2)} "
+               f"({level} CI {number(direct['ci_low'], 2)} to {number(direct['ci_high'], 2)})"
                + (": part of the effect does not run through " + m + "." if clear_direct else
                   f": not distinguishable from zero, so {m} may carry the whole effect."))
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from uxcx.report.findings import p_text, pd_notna
+from uxcx.report.findings import money, p_text, pd_notna
 
 __all__ = ["retention_findings", "logrank_findings", "value_findings", "projection_findings"]
 
@@ -63,17 +63,31 @@ def logrank_findings(result: pd.DataFrame, *, what: str, alpha: float = 0.05) ->
 
 def value_findings(value: pd.DataFrame, at_stake: pd.DataFrame, *, by: str, tau: float,
                    unit: str = "months", currency: str = "") -> list[str]:
-    """Lifetime value per segment and the revenue at stake from the gap to the best segment."""
+    """Lifetime value per segment and the revenue at stake from the gap to the best segment.
+
+    Amounts are written in the study's ``currency`` (:func:`uxcx.study.plan.currency`):
+    a code with a common symbol as that symbol ("EUR" -> "€"), any other code before the
+    amount ("CHF 340"); with no currency the amounts stand bare.
+
+    >>> v = pd.DataFrame({"plan": ["Basic"], "estimate": [347.2], "ci_low": [332.0], "ci_high": [362.4],
+    ...                   "confidence_level": [0.95]})
+    >>> value_findings(v, v.iloc[:0], by="plan", tau=12, currency="EUR")[0][-33:]
+    'Basic €347 (95% CI €332 to €362).'
+    """
     level = _level(value)
-    parts = [f"{row[by]} {currency}{row['estimate']:,.0f} ({level} CI {currency}{row['ci_low']:,.0f} to "
-             f"{currency}{row['ci_high']:,.0f})" for _, row in value.iterrows()]
+
+    def amount(x) -> str:
+        return money(x, currency)
+
+    parts = [f"{row[by]} {amount(row['estimate'])} ({level} CI {amount(row['ci_low'])} to "
+             f"{amount(row['ci_high'])})" for _, row in value.iterrows()]
     out = [f"Revenue per customer over the first {tau:g} {unit} (mean revenue × restricted mean "
            f"lifetime): " + "; ".join(parts) + "."]
     for _, row in at_stake.iterrows():
         if row["estimate"] > 0:
-            out.append(f"If {row[by]} customers stayed as long as the best segment, {currency}"
-                       f"{row['estimate']:,.0f} more revenue would come in over {tau:g} {unit} ({level} CI "
-                       f"{currency}{row['ci_low']:,.0f} to {currency}{row['ci_high']:,.0f}).")
+            out.append(f"If {row[by]} customers stayed as long as the best segment, "
+                       f"{amount(row['estimate'])} more revenue would come in over {tau:g} {unit} "
+                       f"({level} CI {amount(row['ci_low'])} to {amount(row['ci_high'])}).")
     return out
 
 

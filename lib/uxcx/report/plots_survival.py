@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from uxcx.report.plots import PALETTE
+from uxcx.report.plots import PALETTE, _axes, _capital, _panels, term_label
 
 __all__ = ["km_plot", "projection_plot"]
 
@@ -21,7 +21,7 @@ def _at_risk(part: pd.DataFrame, ticks: np.ndarray) -> np.ndarray:
 
 
 def km_plot(curve: pd.DataFrame, *, times=None, bands: bool = True, at_risk: bool = True, title: str = "",
-            xlabel: str = "Time", ylabel: str = "Still a customer"):
+            xlabel: str = "Time", ylabel: str = "Still a customer", labels: dict | None = None, ax=None):
     """Kaplan-Meier step curves by segment, with interval bands and an at-risk table below.
 
     Parameters
@@ -38,7 +38,11 @@ def km_plot(curve: pd.DataFrame, *, times=None, bands: bool = True, at_risk: boo
         Draw the number-at-risk table under the axis (as R's survminer and
         lifelines' ``add_at_risk_counts``).
     title, xlabel, ylabel : str
-        Labels.
+        Labels (``xlabel`` with its unit: "months as a customer").
+    labels : dict, optional
+        Display names of the segment columns, for the legend's title.
+    ax : matplotlib Axes, optional
+        Draw here (split into curve and table when ``at_risk``); default a new figure.
 
     Returns
     -------
@@ -81,19 +85,20 @@ def km_plot(curve: pd.DataFrame, *, times=None, bands: bool = True, at_risk: boo
     ticks = (np.asarray(times, dtype=float) if times is not None
              else MaxNLocator(nbins=6, steps=[1, 2, 3, 5, 6, 10]).tick_values(0, last))
     ticks = ticks[(ticks >= 0) & (ticks <= max(last, ticks.min() if len(ticks) else 0))]
+    made = ax is None
     if at_risk:
-        fig, (ax, table) = plt.subplots(2, 1, figsize=(8, 5.5 + 0.25 * len(parts)), sharex=True,
-                                        gridspec_kw={"height_ratios": [4, 0.6 + 0.3 * len(parts)]})
+        fig, (ax, table) = _panels(ax, 2, 1, (8, 5.5 + 0.25 * len(parts)), sharex=True,
+                                   height_ratios=[4, 0.6 + 0.3 * len(parts)])
     else:
-        fig, ax = plt.subplots(figsize=(8, 5))
-    labels = []
+        fig, ax = _axes(ax, (8, 5))
+    drawn = []
     for k, (key, part) in enumerate(parts):
         colour = PALETTE[k % len(PALETTE)]
         part = part.sort_values("time")
         t = np.r_[0.0, part["time"].to_numpy()]
         s = np.r_[1.0, part["survival"].to_numpy()]
         label = " / ".join(map(str, key if isinstance(key, tuple) else (key,))) or "all"
-        labels.append((label, colour, part))
+        drawn.append((label, colour, part))
         ax.step(t, s, where="post", color=colour, label=label, linewidth=1.8)
         if bands:
             low = np.r_[1.0, part["ci_low"].to_numpy()]
@@ -106,22 +111,27 @@ def km_plot(curve: pd.DataFrame, *, times=None, bands: bool = True, at_risk: boo
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_title(title)
     if by_cols:
-        ax.legend(title=", ".join(map(str, by_cols)), frameon=False, loc="lower left")
+        ax.legend(title=_capital(", ".join(term_label(c, labels) for c in by_cols)), frameon=False,
+                  loc="lower left")
     ax.grid(axis="y", alpha=0.3)
     if at_risk:
-        for row, (_label, colour, part) in enumerate(labels):
+        for row, (_label, colour, part) in enumerate(drawn):
             counts = _at_risk(part, ticks)
-            y = len(labels) - 1 - row
+            y = len(drawn) - 1 - row
             for x, c in zip(ticks, counts):
-                table.text(x, y, f"{int(c):,}", ha="center", va="center", color=colour, fontsize=9)
-        table.set_yticks(range(len(labels)))
-        table.set_yticklabels([lab for lab, *_ in labels][::-1])
-        table.set_ylim(-0.6, len(labels) - 0.4)
+                # on a white ground: no gridline may run through a count ("-2,507")
+                table.text(x, y, f"{int(c):,}", ha="center", va="center", color=colour, fontsize=9,
+                           bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+        table.set_yticks(range(len(drawn)))
+        table.set_yticklabels([lab for lab, *_ in drawn][::-1])
+        table.set_ylim(-0.6, len(drawn) - 0.4)
         table.set_title("Number at risk", fontsize=9, loc="left")
         for side in ("top", "right", "left", "bottom"):
             table.spines[side].set_visible(False)
         table.tick_params(axis="y", length=0, pad=14)
+        table.grid(False)
         table.set_xlabel(xlabel)
+        ax.tick_params(axis="x", labelbottom=False)
         bottom = table
     else:
         ax.set_xlabel(xlabel)
@@ -129,12 +139,14 @@ def km_plot(curve: pd.DataFrame, *, times=None, bands: bool = True, at_risk: boo
     bottom.set_xticks(ticks)
     span = max(last, float(ticks.max()) if len(ticks) else last)
     ax.set_xlim(-0.04 * span, span * 1.02)
-    fig.tight_layout()
+    if made:
+        fig.tight_layout()
     return fig
 
 
 def projection_plot(projection: pd.DataFrame, observed: pd.DataFrame | None = None, *, xlabel: str = "period",
-                    title: str = "Cohort retention: fitted and projected"):
+                    title: str = "Cohort retention: fitted and projected", ylabel: str = "still customers",
+                    ax=None):
     """A shifted-beta-geometric projection with its band, against the observed Kaplan-Meier curve.
 
     ``projection`` is :func:`uxcx.sbg_project` (``period``, ``survival``,
@@ -142,7 +154,7 @@ def projection_plot(projection: pd.DataFrame, observed: pd.DataFrame | None = No
     drawn dashed, so what is data and what is projection reads at a glance.
     ``observed`` is an (unsegmented) ``kaplan_meier(...).curve``.
     """
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = _axes(ax, (8, 4.2))
     periods = np.concatenate([[0], projection["period"].to_numpy(float)])
     surv = np.concatenate([[1.0], projection["survival"].to_numpy(float)])
     low = np.concatenate([[1.0], projection["survival_low"].to_numpy(float)])
@@ -159,7 +171,7 @@ def projection_plot(projection: pd.DataFrame, observed: pd.DataFrame | None = No
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("still customers")
+    ax.set_ylabel(ylabel)
     ax.legend(frameon=False, loc="lower left")
     ax.set_title(title)
     return fig

@@ -142,10 +142,14 @@ def hazard_sentences(tidy: pd.DataFrame, *, labels=None, per=None) -> list[str]:
     labels : dict, optional
         Words for a term or covariate: for a level, who they are ("Customers with a SUS
         grade of C or worse"; the reference level's own key gives the comparison group);
-        for a number, what it is ("UMUX-Lite"). Default: the column names.
+        for a categorical covariate, its name ("plan": "Customers whose plan is Plus");
+        for a number, what it is ("UMUX-Lite"). A number's label may end with its unit,
+        "UX score (per SD)", as the forest plot shows it: the sentence then speaks of
+        "each 1-SD higher UX score". Default: the column names.
     per : dict, optional
         Units per covariate for a numeric effect, e.g. ``{"umux_lite": -1}`` says "each
         1-point lower UMUX-Lite"; the ratio and its interval are raised to that power.
+        Leave it out to word each ratio per unit, as the result table gives it.
 
     Returns
     -------
@@ -175,6 +179,11 @@ def hazard_sentences(tidy: pd.DataFrame, *, labels=None, per=None) -> list[str]:
     ...                           per={"umux": -1}): print(s)
     Customers with a SUS grade of C or worse left 1.6 times as fast as those with A or B (95% CI 1.3 to 2.0).
     Each 1-point lower UMUX-Lite goes with 1.3 times the churn rate (95% CI 1.2 to 1.4).
+    >>> for s in hazard_sentences(r, labels={"grade": "SUS grade", "umux": "UMUX-Lite (per SD)"}):
+    ...     print(s)  # doctest: +NORMALIZE_WHITESPACE
+    Customers whose SUS grade is C or worse left 1.6 times as fast as those whose SUS grade is A or B
+    (95% CI 1.3 to 2.0).
+    Each 1-SD higher UMUX-Lite goes with 0.77 times the churn rate (95% CI 0.70 to 0.85).
     """
     labels, per = dict(labels or {}), dict(per or {})
     out = []
@@ -188,8 +197,13 @@ def hazard_sentences(tidy: pd.DataFrame, *, labels=None, per=None) -> list[str]:
         clear = not (low <= 1 <= high)
         horizon = f" by {row['horizon']:g}" if odds and "horizon" in row.index else ""
         if level == level:  # a level of a categorical covariate
-            who = labels.get(row["term"], f"Customers with {cov} = {level}")
-            ref = labels.get(f"{cov}[{row['reference']}]", f"those with {cov} = {row['reference']}")
+            if cov in labels:  # the covariate's display name: "Customers whose plan is Plus"
+                who, ref = (f"Customers whose {labels[cov]} is {level}",
+                            f"those whose {labels[cov]} is {row['reference']}")
+            else:
+                who, ref = f"Customers with {cov} = {level}", f"those with {cov} = {row['reference']}"
+            who = labels.get(row["term"], who)
+            ref = labels.get(f"{cov}[{row['reference']}]", ref)
             if not clear:
                 what = "odds of churning" + horizon if odds else "how fast they left"
                 out.append(f"{who} showed no clear difference in {what} from {ref} "
@@ -200,7 +214,10 @@ def hazard_sentences(tidy: pd.DataFrame, *, labels=None, per=None) -> list[str]:
             else:
                 out.append(f"{who} left {_num(est)} times as fast as {ref} ({ci}).")
             continue
-        unit = f"{abs(k):g}-point {'lower' if k < 0 else 'higher'} {labels.get(cov, cov)}"
+        name, step = str(labels.get(cov, cov)), "point"
+        if name.endswith(")") and " (per " in name:  # "UX score (per SD)": the unit is the label's
+            name, step = name[:-1].rsplit(" (per ", 1)
+        unit = f"{abs(k):g}-{step} {'lower' if k < 0 else 'higher'} {name}"
         what = f"the odds of having churned{horizon}" if odds else "the churn rate"
         if clear:
             out.append(f"Each {unit} goes with {_num(est)} times {what} ({ci}).")
