@@ -8,7 +8,9 @@ import pytest
 
 import uxcx
 from uxcx.report import plots
-from uxcx.report.tables import _number, _p, table
+from uxcx.report.cells import number as _number
+from uxcx.report.cells import p_cell as _p
+from uxcx.report.tables import table
 
 HOSTILE = "<script>alert(1)</script>"
 
