@@ -95,7 +95,7 @@ def test_no_personal_data_in_any_output(report):
     survey = pd.read_csv(ROOT / "data" / "sample" / "survey.csv")
     secrets = set(survey["Email"].dropna()) | {c for c in survey["Comment"].dropna() if len(c) > 15}
     assert len(secrets) > 1000
-    for path in out.iterdir():
+    for path in (p for p in out.rglob("*") if p.is_file()):  # _checks/ screenshots included
         text = path.read_text(encoding="utf-8", errors="ignore")
         assert "@example.com" not in text, path.name
         leaked = [s for s in secrets if s in text]

@@ -163,3 +163,12 @@ def test_counts_get_separators_and_any_frame_is_accepted():
     odd = pd.DataFrame({"n": ["all", "some"], "estimate": ["high", "low"]}, index=["x", "y"])
     assert table(odd).view.to_dict("list") == {"index": ["x", "y"], "n": ["all", "some"],
                                                "estimate": ["high", "low"]}
+
+
+def test_an_unbounded_interval_reads_as_infinity_not_a_crash():
+    # a Cox or logit fit with separation gives an infinite bound; the page must still render
+    frame = pd.DataFrame({"term": ["x", "y"], "n": [10, 10], "estimate": [2.0, np.inf],
+                          "ci_low": [0.5, 1.0], "ci_high": [np.inf, np.inf], "confidence_level": [0.95, 0.95],
+                          "method": ["Cox", "Cox"]})
+    html = table(frame)._repr_html_()
+    assert "\u221e" in html and "2.0" in html

@@ -167,8 +167,8 @@ def _row_decimals(frame: pd.DataFrame, kinds: list[str]) -> list[int]:
     for (_, (estimate, low, high)), kind in zip(values.iterrows(), kinds):
         scale, cap = (100, 1) if kind in ("percent", "points") else (1, 6)
         width = abs(high - low) * scale
-        first = next((v * scale for v in (estimate, low, high) if pd.notna(v)), np.nan)
-        if pd.notna(width) and width > 0:
+        first = next((v * scale for v in (estimate, low, high) if pd.notna(v) and np.isfinite(v)), np.nan)
+        if pd.notna(width) and np.isfinite(width) and width > 0:  # an unbounded interval has no width
             own.append(int(np.clip(1 - math.floor(math.log10(width)), 0, cap)))
         elif pd.notna(first):
             own.append(min(_significant(first, 1 if scale == 100 else 3), cap))
@@ -182,6 +182,7 @@ def _row_decimals(frame: pd.DataFrame, kinds: list[str]) -> list[int]:
             continue
         decimals = max(group, mine - 1, 1 if kind == "nps" else 0)
         x = row.dropna().to_numpy(float) * (100 if kind in ("percent", "points") else 1)
+        x = x[np.isfinite(x)]  # "∞" needs no decimals
         if len(x) and ((x > 0).all() or (x < 0).all()) and (np.round(x, decimals) == 0).any():
             decimals = max(decimals, min(_significant(np.abs(x).min(), 1), 6 if kind == "number" else 1))
         out.append(decimals)

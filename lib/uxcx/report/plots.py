@@ -49,14 +49,14 @@ def theme() -> None:
 
 # --- shared pieces -------------------------------------------------------------------------------
 
-def _axes(ax, figsize):
+def figure_axes(ax, figsize):
     """A new figure and axes, or the caller's axes and its figure."""
     if ax is None:
         return plt.subplots(figsize=figsize)
     return ax.figure, ax
 
 
-def _panels(ax, nrows: int, ncols: int, figsize, *, sharex: bool = False, **grid):
+def panel_axes(ax, nrows: int, ncols: int, figsize, *, sharex: bool = False, **grid):
     """``nrows`` x ``ncols`` axes: a new figure, or the place of the caller's ``ax`` split up.
 
     ``ax`` may also be a list of axes to draw into, one per panel. ``grid`` takes
@@ -126,7 +126,7 @@ def term_label(term, labels: dict | None = None) -> str:
     return text
 
 
-def _capital(text: str) -> str:
+def capitalised(text: str) -> str:
     """First letter up, the rest as written: "success" -> "Success", "UX level" unchanged."""
     return text[:1].upper() + text[1:]
 
@@ -156,7 +156,7 @@ def ledger_bars(summary: pd.DataFrame, *, ax=None):
     clean = (summary["kept"] - summary["repaired"]) / read * 100
     repaired = summary["repaired"] / read * 100
     dropped = summary["dropped"] / read * 100
-    fig, ax = _axes(ax, (8, 1.2 + 0.5 * len(summary)))
+    fig, ax = figure_axes(ax, (8, 1.2 + 0.5 * len(summary)))
     y = np.arange(len(summary))
     ax.barh(y, clean, color=_KEPT, label="kept as read")
     ax.barh(y, repaired, left=clean, color=_REPAIRED, label="kept, repaired")
@@ -179,7 +179,7 @@ def missingness_bars(missing: pd.DataFrame, *, labels: dict | None = None, ax=No
 
     gaps = missing[missing["missing"] > 0]
     complete = len(missing) - len(gaps)
-    fig, ax = _axes(ax, (8, 1.2 + 0.3 * max(len(gaps), 1)))
+    fig, ax = figure_axes(ax, (8, 1.2 + 0.3 * max(len(gaps), 1)))
     if len(gaps):
         share = gaps["share_missing"].to_numpy(float) * 100
         names = [f"{source} · {term_label(column, labels)}" for source, column in zip(gaps["source"],
@@ -231,7 +231,7 @@ def distributions(frame: pd.DataFrame, *, title: str = "", limit: int = 3, label
     panels = (1 if scales else 0) + len(others)
     widths = ([3] if scales else []) + [1.4] * len(others)
     height = max(2.6, 0.6 + 0.28 * len(scales))
-    fig, axes = _panels(ax, 1, max(panels, 1), (min(1.7 * sum(widths) + 1.5, 13), height),
+    fig, axes = panel_axes(ax, 1, max(panels, 1), (min(1.7 * sum(widths) + 1.5, 13), height),
                         width_ratios=widths or None, wspace=0.45)
     first = axes[0]
     if scales:
@@ -249,7 +249,7 @@ def distributions(frame: pd.DataFrame, *, title: str = "", limit: int = 3, label
             sns.histplot(x=values, discrete=True, shrink=0.8, color=PALETTE[0], edgecolor="white", ax=panel)
         else:
             sns.histplot(x=values, bins=25, color=PALETTE[0], edgecolor="white", ax=panel)
-        panel.set_title(_capital(term_label(column, labels)), fontsize=10)
+        panel.set_title(capitalised(term_label(column, labels)), fontsize=10)
         panel.set_xlabel(unit, fontsize=8)
         panel.set_ylabel(f"{row}s", fontsize=8)
         panel.tick_params(labelsize=8)
@@ -295,7 +295,7 @@ def link_bars(links: pd.DataFrame, *, ax=None):
     The legend sits above the bars, beside the title, so it never covers the share
     written at the end of a bar.
     """
-    fig, ax = _axes(ax, (8, 1.2 + 0.55 * len(links)))
+    fig, ax = figure_axes(ax, (8, 1.2 + 0.55 * len(links)))
     names = []
     for left, right in zip(links["left"], links["right"]):
         (ls, lk), (rs, rk) = _side(left), _side(right)
@@ -337,7 +337,7 @@ def dot_whisker(results: pd.DataFrame, *, y: str, hue: str | None = None, xlabel
     """
     levels = list(dict.fromkeys(results[y]))
     groups = list(dict.fromkeys(results[hue])) if hue else [None]
-    fig, ax = _axes(ax, (8, 1 + 0.5 * len(levels)))
+    fig, ax = figure_axes(ax, (8, 1 + 0.5 * len(levels)))
     scale = 100 if percent else 1
     step = 0.5 / max(1, len(groups))
     for k, group in enumerate(groups):
@@ -361,7 +361,7 @@ def dot_whisker(results: pd.DataFrame, *, y: str, hue: str | None = None, xlabel
     ax.set_xlabel(xlabel or "estimate")
     ax.set_ylabel(ylabel)
     if hue:
-        ax.legend(title=_capital(term_label(hue, labels)), frameon=False, loc="upper left",
+        ax.legend(title=capitalised(term_label(hue, labels)), frameon=False, loc="upper left",
                   bbox_to_anchor=(1, 1))
     if title:
         ax.set_title(title)
@@ -398,7 +398,7 @@ def sus_bands(scores: pd.DataFrame, *, score: str = "sus", by: str | None = None
     from uxcx.ux.norms import SAURO_LEWIS_GRADES
 
     groups = sorted(scores[by].dropna().unique()) if by else [None]
-    fig, ax = _axes(ax, (8, 1.6 + 0.6 * len(groups)))
+    fig, ax = figure_axes(ax, (8, 1.6 + 0.6 * len(groups)))
     ax.set_xlim(0, 100)
     ax.set_ylim(len(groups) - 0.4, -0.75)
     lows = [low for low, _ in SAURO_LEWIS_GRADES] + [100.0]
@@ -421,7 +421,7 @@ def sus_bands(scores: pd.DataFrame, *, score: str = "sus", by: str | None = None
         ax.plot([values.mean()] * 2, [k - 0.3, k + 0.3], color="black", lw=2, zorder=3)
     ax.set_yticks(range(len(groups)), ["all" if g is None else str(g) for g in groups])
     if by:
-        ax.set_ylabel(_capital(term_label(by, labels)))
+        ax.set_ylabel(capitalised(term_label(by, labels)))
     name = (labels or {}).get(score, "SUS score (0-100)" if score == "sus" else score)
     ax.set_xlabel(f"{name}; bar: mean; bands: Sauro-Lewis curved grades")
     ax.grid(False)
@@ -452,7 +452,7 @@ def nps_bars(results: pd.DataFrame, *, by: str | None = None, title: str = "Net 
     ``share_promoters``, ``estimate``, ``ci_low``, ``ci_high``).
     """
     names = results[by].astype(str).tolist() if by else ["all"]
-    fig, ax = _axes(ax, (8, 1.2 + 0.5 * len(names)))
+    fig, ax = figure_axes(ax, (8, 1.2 + 0.5 * len(names)))
     y = np.arange(len(names))
     left = np.zeros(len(names))
     for column, name, colour in (("share_detractors", "detractors (0-6)", _DROPPED),
@@ -470,7 +470,7 @@ def nps_bars(results: pd.DataFrame, *, by: str | None = None, title: str = "Net 
     _percent(ax.xaxis)
     ax.set_xlabel("share of respondents")
     if by:
-        ax.set_ylabel(_capital(term_label(by, labels)))
+        ax.set_ylabel(capitalised(term_label(by, labels)))
     ax.grid(False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3 - 0.1 / len(names)), ncols=3, frameon=False)
     ax.set_title(title)
@@ -490,7 +490,7 @@ def likert_bars(distribution: pd.DataFrame, *, item: str = "item", level: str = 
     low, high = scale or (int(distribution[level].min()), int(distribution[level].max()))
     mid = (low + high) / 2
     cmap = plt.get_cmap("PuOr")
-    fig, ax = _axes(ax, (8, 1.2 + 0.45 * len(items)))
+    fig, ax = figure_axes(ax, (8, 1.2 + 0.45 * len(items)))
     for i, name in enumerate(items):
         rows = distribution[distribution[item] == name].set_index(level)[share].reindex(
             range(low, high + 1), fill_value=0) * 100
@@ -525,7 +525,7 @@ def trend_chart(results: pd.DataFrame, *, period: str = "period", ylabel: str = 
     ``percent`` draws a share (0-1, such as CSAT's top-2-box) on a percent axis, as the
     sentences give it; ``xlabel`` names the period ("quarter").
     """
-    fig, ax = _axes(ax, (8, 3.2))
+    fig, ax = figure_axes(ax, (8, 3.2))
     scale = 100 if percent else 1
     x = np.arange(len(results))
     ax.fill_between(x, results["ci_low"] * scale, results["ci_high"] * scale, color=PALETTE[0], alpha=0.2,

@@ -12,7 +12,7 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import PercentFormatter
 
 from uxcx.report.findings import adjustment_words, number
-from uxcx.report.plots import PALETTE, _axes, term_label
+from uxcx.report.plots import PALETTE, figure_axes, term_label
 
 __all__ = ["scatter_fit", "correlation_heatmap", "driver_quadrant", "mediation_diagram", "stars"]
 
@@ -42,7 +42,7 @@ def scatter_fit(data: pd.DataFrame, *, x: str, y: str, confidence_level: float =
         whole = np.allclose(v % 1, 0)
         return v.to_numpy() + (rng.uniform(-0.25, 0.25, len(v)) if whole else 0)
 
-    fig, ax = _axes(ax, (7, 4.5))
+    fig, ax = figure_axes(ax, (7, 4.5))
     alpha = float(np.clip(60 / max(len(both), 1), 0.08, 0.8))
     ax.scatter(jitter(both[x]), jitter(both[y]), s=12, alpha=alpha, color=PALETTE[0], linewidths=0)
     ax.fill_between(band["x"], band["ci_low"], band["ci_high"], color=PALETTE[1], alpha=0.3,
@@ -73,7 +73,7 @@ def correlation_heatmap(result: pd.DataFrame, *, x: str = "x", y: str = "y", p: 
     grid = grid.loc[list(dict.fromkeys(result[y])), list(dict.fromkeys(result[x]))]
     marks = marks.loc[grid.index, grid.columns]
     made = ax is None
-    fig, ax = _axes(ax, (2.2 + 1.1 * grid.shape[1], 1.6 + 0.6 * grid.shape[0]))
+    fig, ax = figure_axes(ax, (2.2 + 1.1 * grid.shape[1], 1.6 + 0.6 * grid.shape[0]))
     values = grid.to_numpy(float)
     # two decimals, and a correlation that rounds to zero shows no sign ("-0.00")
     text = np.array([[f"{round(r, 2) + 0.0:.2f}{marks.iat[i, j]}" if np.isfinite(r) else ""
@@ -109,7 +109,7 @@ def driver_quadrant(quadrants: pd.DataFrame, *, driver: str = "driver", importan
     which split the chart into the four quadrants named in the corners. Drivers are named
     by the study's ``labels``.
     """
-    fig, ax = _axes(ax, (7, 5))
+    fig, ax = figure_axes(ax, (7, 5))
     imp = quadrants[importance].to_numpy(float) * (100 if quadrants[importance].max() <= 1 else 1)
     perf = quadrants[performance].to_numpy(float)
     ax.scatter(imp, perf, s=60, color=PALETTE[0], zorder=3)
@@ -147,7 +147,7 @@ def mediation_diagram(result: pd.DataFrame, *, x: str, m: str, y: str, digits: i
         low, high = number(r.ci_low, digits), number(r.ci_high, digits)
         return f"{name} = {number(r.estimate, digits)}\n[{low}, {high}]"
 
-    fig, ax = _axes(ax, (8, 4.2))
+    fig, ax = figure_axes(ax, (8, 4.2))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 6)
     ax.axis("off")

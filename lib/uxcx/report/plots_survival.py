@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from uxcx.report.plots import PALETTE, _axes, _capital, _panels, term_label
+from uxcx.report.plots import PALETTE, capitalised, figure_axes, panel_axes, term_label
 
 __all__ = ["km_plot", "projection_plot"]
 
@@ -87,10 +87,10 @@ def km_plot(curve: pd.DataFrame, *, times=None, bands: bool = True, at_risk: boo
     ticks = ticks[(ticks >= 0) & (ticks <= max(last, ticks.min() if len(ticks) else 0))]
     made = ax is None
     if at_risk:
-        fig, (ax, table) = _panels(ax, 2, 1, (8, 5.5 + 0.25 * len(parts)), sharex=True,
+        fig, (ax, table) = panel_axes(ax, 2, 1, (8, 5.5 + 0.25 * len(parts)), sharex=True,
                                    height_ratios=[4, 0.6 + 0.3 * len(parts)])
     else:
-        fig, ax = _axes(ax, (8, 5))
+        fig, ax = figure_axes(ax, (8, 5))
     drawn = []
     for k, (key, part) in enumerate(parts):
         colour = PALETTE[k % len(PALETTE)]
@@ -111,7 +111,7 @@ def km_plot(curve: pd.DataFrame, *, times=None, bands: bool = True, at_risk: boo
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_title(title)
     if by_cols:
-        ax.legend(title=_capital(", ".join(term_label(c, labels) for c in by_cols)), frameon=False,
+        ax.legend(title=capitalised(", ".join(term_label(c, labels) for c in by_cols)), frameon=False,
                   loc="lower left")
     ax.grid(axis="y", alpha=0.3)
     if at_risk:
@@ -154,7 +154,7 @@ def projection_plot(projection: pd.DataFrame, observed: pd.DataFrame | None = No
     drawn dashed, so what is data and what is projection reads at a glance.
     ``observed`` is an (unsegmented) ``kaplan_meier(...).curve``.
     """
-    fig, ax = _axes(ax, (8, 4.2))
+    fig, ax = figure_axes(ax, (8, 4.2))
     periods = np.concatenate([[0], projection["period"].to_numpy(float)])
     surv = np.concatenate([[1.0], projection["survival"].to_numpy(float)])
     low = np.concatenate([[1.0], projection["survival_low"].to_numpy(float)])
