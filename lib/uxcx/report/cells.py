@@ -389,11 +389,25 @@ def texts(series: pd.Series) -> list[str]:
     return out
 
 
+# Terms the kit itself makes, as the figures and sentences name them.
+KIT_TERMS = {"ux_sd": "UX score (per SD)", "ux": "UX score", "(model)": "all drivers together"}
+
+
 def humane(value) -> str:
-    """A label or term as words: underscores as spaces."""
+    """A label or term as words: the kit's own terms by name, a model's level of a category
+    (``plan[Plus]``, patsy's ``plan[T.Plus]``) as "plan: Plus", underscores as spaces.
+
+    >>> humane("plan[T.Plus]"), humane("ux_sd"), humane("time_s")
+    ('plan: Plus', 'UX score (per SD)', 'time s')"""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return str(value).replace("_", " ").strip()
+    text = str(value).strip()
+    if text in KIT_TERMS:
+        return KIT_TERMS[text]
+    level = re.fullmatch(r"(.+?)\[(?:T\.)?(.+)\]", text)
+    if level:
+        return f"{humane(level[1])}: {level[2]}"
+    return text.replace("_", " ")
 
 
 def single(series: pd.Series):
