@@ -172,3 +172,10 @@ def test_an_unbounded_interval_reads_as_infinity_not_a_crash():
                           "method": ["Cox", "Cox"]})
     html = table(frame)._repr_html_()
     assert "\u221e" in html and "2.0" in html
+
+
+def test_a_note_joins_the_caption_escaped():
+    frame = pd.DataFrame({"term": ["lifetime value"], "n": [10], "estimate": [347.0], "ci_low": [300.0],
+                          "ci_high": [390.0], "method": ["mean revenue x RMST"]})
+    shown = table(frame, note="Amounts in <EUR>.")
+    assert shown.notes[-1] == "Amounts in <EUR>." and "Amounts in &lt;EUR&gt;." in shown._repr_html_()

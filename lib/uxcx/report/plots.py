@@ -430,7 +430,7 @@ def sus_bands(scores: pd.DataFrame, *, score: str = "sus", by: str | None = None
     return fig
 
 
-def table(frame: pd.DataFrame, *, max_rows: int = 25):
+def table(frame: pd.DataFrame, *, max_rows: int = 25, note: str = ""):
     """A result frame as a reader sees it: labelled, rounded, captioned, fitting the page.
 
     One "95% CI" column, proportions as percentages, p-values as "< .001", the
@@ -441,7 +441,7 @@ def table(frame: pd.DataFrame, *, max_rows: int = 25):
     """
     from uxcx.report import tables
 
-    return tables.table(frame, max_rows=max_rows)
+    return tables.table(frame, max_rows=max_rows, note=note)
 
 
 def nps_bars(results: pd.DataFrame, *, by: str | None = None, title: str = "Net Promoter Score",

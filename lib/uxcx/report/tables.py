@@ -95,7 +95,7 @@ class Table:
         return "\n".join([body, *self.notes]).strip()
 
 
-def table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Table:
+def table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS, note: str = "") -> Table:
     """A result frame as a reader sees it: labelled, rounded, captioned, fitting the page.
 
     Parameters
@@ -128,6 +128,7 @@ def table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Table:
       caption. A method that differs by row is shortened in the cell, its full
       text given once beneath.
     - Every value is escaped: a segment named ``<script>`` is shown as text.
+    - ``note`` adds a line to the caption, e.g. the currency of amounts ("Amounts in EUR.").
 
     Examples
     --------
@@ -141,7 +142,7 @@ def table(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Table:
     ['Method: adjusted-Wald.']
     """
     view, notes, numeric, prose = reader_view(frame, max_rows=max_rows)
-    return Table(view, notes, numeric, prose)
+    return Table(view, [*notes, note] if note else notes, numeric, prose)
 
 
 def reader_view(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS):
