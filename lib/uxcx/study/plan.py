@@ -326,11 +326,17 @@ def labels(study, names=None) -> dict[str, str]:
 
 
 def _from_role(name: str) -> str:
+    """A reader's name made from a role: ``ease_search`` -> "Ease: search", ``sus_3`` -> "SUS item 3".
+
+    >>> _from_role("ease_search"), _from_role("umux_lite_1"), _from_role("item_tabs")
+    ('Ease: search', 'UMUX-Lite item 1', 'Item: tabs')
+    """
     for prefix, word in (("ease_", "Ease"), ("loyalty_", "Loyalty"), ("item_", "Item")):
         if name.startswith(prefix):
             return f"{word}: {name[len(prefix):].replace('_', ' ')}"
-    if score_range(name) is not None and re.fullmatch(r"[a-z_]+_\d+", name):
-        return name.replace("_", " ").upper() if name.startswith("sus") else name.replace("_", " ")
+    item = re.fullmatch(r"(sus|umux_lite)_(\d+)", name)
+    if item:
+        return f"{'SUS' if item[1] == 'sus' else 'UMUX-Lite'} item {item[2]}"
     return name.replace("_", " ")
 
 
