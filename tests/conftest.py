@@ -29,8 +29,13 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 @pytest.fixture(autouse=True, scope="session")
 def _pseudonym_key_file(tmp_path_factory):
     """Tests never create or read the user's own key file (~/.config/uxcx/pseudonym.key)."""
+    # One file for the whole session, shared by the xdist workers: a report made by one worker
+    # and read by another must show the same pseudonyms.
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
     mp = pytest.MonkeyPatch()
-    mp.setenv("UXCX_PSEUDONYM_KEY_FILE", str(tmp_path_factory.mktemp("key") / "pseudonym.key"))
+    mp.setenv("UXCX_PSEUDONYM_KEY_FILE", str(base / "uxcx-key" / "pseudonym.key"))
     yield
     mp.undo()
 
