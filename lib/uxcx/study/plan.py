@@ -22,7 +22,8 @@ import pandas as pd
 
 from uxcx.study.schema import role, score_range
 
-__all__ = ["NEEDS", "unmet", "missing", "rating_scales", "ranges", "crossed_tasks", "describe_sources",
+__all__ = ["NEEDS", "unmet", "missing", "rating_scales", "ranges", "crossed_tasks", "tested_ux_measures",
+           "design_comparison_missing", "UMUX_ITEMS", "TEST_MEASURES", "describe_sources",
            "segments", "design", "ux_measures", "cx_outcomes",
            "index_items", "drivers", "mediation_path", "labels", "currency", "UX_ROLES", "CX_ROLES"]
 
@@ -33,6 +34,9 @@ UX_ROLES = ("sus", "umux_lite", "ease", "seq_mean", "seq", "reported_success", "
 CX_ROLES = ("nps", "csat", "ces", "loyalty")
 _SUS = [f"sus_{i}" for i in range(1, 11)]
 _UMUX = ["umux_lite_1", "umux_lite_2"]
+UMUX_ITEMS = tuple(_UMUX)
+# Per-participant measures of a usability test, as uxcx.link.participant_measures names them.
+TEST_MEASURES = ("sus", "umux_lite", "success_rate", "time_s", "seq_mean")
 
 _NAMES = {
     "sus": "SUS (0-100)", "umux_lite": "UMUX-Lite (0-100)", "ux_index": "UX index", "ease": "Ease (mean)",
@@ -164,6 +168,24 @@ def missing(frame: pd.DataFrame | None, columns, source: str) -> str:
         return f"this study has no {source} rows"
     absent = [c for c in columns if c not in frame.columns or not frame[c].notna().any()]
     return f"the {source} source has no {' or '.join(absent)} values" if absent else ""
+
+
+def tested_ux_measures(people: pd.DataFrame | None, *, minimum: int = 10) -> list[str]:
+    """The usability-test measures of ``people`` (one row per participant) with ``minimum`` answers."""
+    if people is None:
+        return []
+    return [c for c in TEST_MEASURES if c in people and people[c].notna().sum() >= minimum]
+
+
+def design_comparison_missing(usability: pd.DataFrame | None, design: str | None) -> str:
+    """Why designs cannot be compared task by task ("" when they can)."""
+    missing_rows = missing(usability, ["task", "success"], "usability")
+    if missing_rows:
+        return missing_rows
+    if not design:
+        return ("the study names no design factor with two or more designs "
+                "(set measures.design, or list it under analysis.segments)")
+    return "" if crossed_tasks(usability, design) else f"no task was attempted under every {design}"
 
 
 def rating_scales(study, frame: pd.DataFrame) -> dict[tuple[float, float], list[str]]:
