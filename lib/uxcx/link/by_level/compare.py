@@ -1,12 +1,15 @@
-"""A CX outcome compared across UX levels, with the test chosen from the data and the reason in words.
+"""A CX outcome compared across UX levels: the test chosen from the design and outcome, run, and explained.
 
-:func:`compare_by_level` answers "do people who completed the task (or whose SUS
+The one idea here is choosing and running the test. :func:`compare_by_level` answers
+"do people who completed the task (or whose SUS
 grade is higher) rate us higher?": it looks at the design (two levels or more,
 paired or not) and the outcome (binary, a short rating scale, a continuous score,
 NPS), picks the test the way Qualtrics Stats iQ describes it, and says why. Two-level
 tests reuse :mod:`uxcx.ux.compare` (``compare_ratings``, ``compare_completion``,
 ``hedges_g``) and NPS reuses :func:`uxcx.cx.compare_nps`; the k-level tests and the
-effect-size intervals that :mod:`uxcx.ux.compare` lacks live here.
+effect-size intervals that :mod:`uxcx.ux.compare` lacks live here and in
+:mod:`uxcx.link.level_effects`. Reading the outcome's scale, its normality and the
+per-level rows is :mod:`uxcx.link.by_level.outcome`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from scipy import stats
 
 from uxcx._core.bootstrap import generator
 from uxcx._core.checks import numeric, require
-from uxcx._core.common import proportion_interval, t_interval
 from uxcx._core.compare import (
     ComparisonError,
     adjust_p,
@@ -28,75 +30,14 @@ from uxcx._core.compare import (
     pick_reference,
 )
 from uxcx._core.effects import g_two
-from uxcx._core.rating_tests import AUTO_MIN_N, normality_rule
 from uxcx._core.results import COLUMNS, result_frame
 from uxcx.cx.compare import compare_nps
-from uxcx.cx.nps import nps
 from uxcx.errors import UxcxWarning
+from uxcx.link.by_level.outcome import SCALES, level_rows, normal_enough, outcome_scale
 from uxcx.link.level_effects import boot_effect, cliffs_delta, cramer_v, kendall_w, omega2, welch_df
 from uxcx.ux.compare import compare_completion, compare_ratings
 
 __all__ = ["compare_by_level"]
-
-SCALES = ("auto", "continuous", "ordinal", "binary", "nps")
-#: Whole-number outcomes with at most this many distinct values are treated as ordinal ratings.
-MAX_ORDINAL_VALUES = 7
-
-
-def _scale(values: pd.Series, outcome: str, scale: str) -> tuple[str, str]:
-    """The outcome's kind and how to describe it in the reason."""
-    distinct = np.unique(values.dropna())
-    if scale == "auto":
-        if outcome == "nps":
-            scale = "nps"
-        elif len(distinct) == 2 and set(distinct) <= {0, 1}:
-            scale = "binary"
-        elif np.all(distinct == np.round(distinct)) and len(distinct) <= MAX_ORDINAL_VALUES:
-            scale = "ordinal"
-        else:
-            scale = "continuous"
-    if scale == "binary" and not set(distinct) <= {0, 1}:
-        raise ComparisonError(f"a binary outcome must be coded 0/1; {outcome!r} holds "
-                              f"{distinct[:6].tolist()}. Recode it, or pass scale='ordinal'.")
-    span = f"{distinct.min():g}-{distinct.max():g}" if len(distinct) else ""
-    return scale, {"nps": f"{outcome} is a likelihood-to-recommend rating summarised as an NPS",
-                   "binary": f"{outcome} is binary (0/1)",
-                   "ordinal": f"{outcome} is a rating with {len(distinct)} observed values ({span})",
-                   "continuous": f"{outcome} is a continuous score"}[scale]
-
-
-def _normal(samples: dict, alpha: float) -> tuple[bool, str]:
-    """The normality rule of :func:`uxcx.ux.compare.compare_ratings` with ``alpha`` as its level."""
-    verdict, k, p = normality_rule(samples, alpha)
-    if verdict == "large":
-        return True, (f"every group has at least {AUTO_MIN_N} observations (means close to normal by "
-                      "the central limit theorem)")
-    if verdict == "not normal":
-        return False, (f"a group has fewer than {AUTO_MIN_N} observations and is not normal "
-                       f"(Shapiro-Wilk p = {p:.3f} in {k})")
-    return True, f"Shapiro-Wilk finds no departure from normality (p >= {alpha:g} in every group)"
-
-
-def _level_rows(frame, outcome, level, scale, levels, conf) -> pd.DataFrame:
-    if scale == "nps":
-        with warnings.catch_warnings():  # compare_nps already warns about small levels
-            warnings.simplefilter("ignore")
-            rows = nps(frame, score=outcome, by=level, confidence_level=conf)
-        return rows.set_index(level).reindex(levels).reset_index()[[level, *COLUMNS]]
-    grouped = frame.groupby(level, observed=True)[outcome].agg(["count", "mean", "std", "sum"])
-    grouped = grouped.reindex(levels)
-    n = grouped["count"].to_numpy(float)
-    if scale == "binary":
-        low, high, se, _ = proportion_interval(grouped["sum"].to_numpy(float), n, "adjusted-wald", conf)
-        method = "share, adjusted-Wald interval (Agresti & Coull 1998)"
-    else:
-        low, high, se = t_interval(grouped["mean"], grouped["std"], n, conf)
-        method = "mean, t interval"
-    return result_frame(pd.DataFrame({level: levels, "term": [str(v) for v in levels], "n": n,
-                                      "estimate": grouped["mean"].to_numpy(), "std_error": se, "ci_low": low,
-                                      "ci_high": high, "confidence_level": conf, "method": method}),
-                        groups=[level])
-
 
 def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: str | None = None,
                      paired: bool = False, scale: str = "auto", reference=None,
@@ -261,7 +202,7 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
         warnings.warn(f"{int(blank.sum())} row(s) without {outcome!r} or {level!r} are left out.",
                       UxcxWarning, stacklevel=2)
     frame = frame.loc[~blank]
-    kind, described = _scale(frame[outcome], outcome, scale)
+    kind, described = outcome_scale(frame[outcome], outcome, scale)
     levels = sorted(pd.unique(frame[level]), key=str)
     if len(levels) < 2:
         raise ComparisonError(f"level={level!r} must have at least two levels to compare; it has "
@@ -317,7 +258,7 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
                       "ci_high": np.exp(log_or + half), "effect_size_type": "odds ratio",
                       "method": "Woolf log interval" + (" (0.5 added to every cell)" if fix else "")}
     elif k == 2:
-        normal, check = (False, "") if kind == "ordinal" else _normal(
+        normal, check = (False, "") if kind == "ordinal" else normal_enough(
             {"the differences": samples[str(other)] - samples[str(reference)]} if paired else samples, alpha)
         test = "t" if normal else "rank"
         tests = compare_ratings(frame, score=outcome, paired=paired, method=test, subject=subject, **two)
@@ -373,7 +314,7 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
             effect = {"estimate": float(cramer_v(table.astype(float))), "std_error": se, "ci_low": low,
                       "ci_high": high, "effect_size_type": "Cramér's V", "method": "parametric bootstrap"}
         else:
-            normal, check = (False, "") if kind == "ordinal" else _normal(samples, alpha)
+            normal, check = (False, "") if kind == "ordinal" else normal_enough(samples, alpha)
             if normal:
                 res = stats.f_oneway(*arrays, equal_var=False)
                 df2 = welch_df(arrays)
@@ -395,7 +336,7 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
                           "method": "percentile bootstrap within levels"}
         tests = adjust_p(result_frame([row]), method="holm")
     reason = f"{design}; {why}."
-    parts = [_level_rows(frame, outcome, level, kind, levels, conf).assign(kind="level", reason=None),
+    parts = [level_rows(frame, outcome, level, kind, levels, conf).assign(kind="level", reason=None),
              tests.assign(**{level: None}).assign(kind="test", reason=reason)]
     if effect is not None:
         effect = {"term": tests["term"].iloc[0], "n": tests["n"].iloc[0], "confidence_level": conf, **effect,
