@@ -8,16 +8,13 @@ frame with its :class:`~uxcx.study.ledger.SourceLedger`.
 
 from __future__ import annotations
 
-import difflib
-import re
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from uxcx.study.header_map import NOT_ITEMS, left_out, map_columns, repeated_header, role_with_range
 from uxcx.study.ledger import PROBLEM_COLUMNS, SourceLedger
-from uxcx.study.privacy import personal_findings, pseudonym_key, pseudonymise
+from uxcx.study.privacy import pseudonym_key, pseudonymise
 from uxcx.study.schema import (
     DUPLICATE,
     MISSING_KEY,
@@ -26,120 +23,13 @@ from uxcx.study.schema import (
     SOURCES,
     Role,
     frame_schema,
-    known_role,
     role,
 )
+from uxcx.study.withhold import find_personal
 
 __all__ = ["validate"]
 
 REPEATED_HEADER = "repeated header row"
-
-
-# Ids a source may do without: each row's number then serves (surveys and questionnaires
-# exported without a respondent id, such as Google Forms).
-_ROW_IDS = {"respondent", "participant"}
-
-# Headers that say a column holds personal data. They (and the content test of
-# uxcx.study.privacy) decide for unmapped columns and for columns mapped to a key, text or
-# category role; a column mapped to a numeric analysis role is analysed whatever its header says.
-_PERSONAL_HEADER = re.compile(
-    r"e-?mail|phone|mobile.?(?:number|no\b)|ip.?address|first.?name|last.?name|full.?name|^name$|"
-    r"latitude|longitude|recipient|street|postcode|zip.?code", re.IGNORECASE)
-
-# Kinds of role whose columns the header and content tests look at (the others are numbers,
-# yes/no values, durations and dates the analysis reads as such).
-_SCANNED_KINDS = ("key", "category", "text")
-
-
-def _normal(header: str) -> str:
-    return " ".join(str(header).lower().split())
-
-
-def _snake(header: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(header).lower()).strip("_")
-
-
-def _map_columns(headers, source: str, config, segments, ids=None,
-                 items=()) -> tuple[dict[str, str], list[str], list[str]]:
-    """Match the study's mapping to the file's headers: {header: role}, notes, problems.
-
-    ``ids`` maps column ids to the headers they are read under (the ``V1``, ``V2``, ... of a
-    legacy Qualtrics export, :func:`uxcx.io.exports.legacy_ids`); ``items`` are the study's own
-    item names, taken by their header like the segments.
-    """
-    by_normal = {_normal(h): h for h in headers}
-    ids = {k: v for k, v in (ids or {}).items() if v in headers and k != v}
-    mapping, notes, problems = {}, [], []
-    for header, name in config.columns.items():
-        if header in headers:
-            mapping[header] = name
-        elif _normal(header) in by_normal:
-            found = by_normal[_normal(header)]
-            mapping[found] = name
-            notes.append(f"header {found!r} matched to {header!r} ignoring case and spaces")
-        elif str(header).strip() in ids:
-            found = ids[str(header).strip()]
-            mapping[found] = name
-            notes.append(f"column id {header!r} of the legacy Qualtrics export is the column "
-                         f"{found!r}")
-        else:
-            near = difflib.get_close_matches(header, list(headers), n=1, cutoff=0.6)
-            problems.append(
-                f"sources.{source}.columns: column {header!r} is not in {config.path}"
-                + (f"; did you mean {near[0]!r}?" if near else "")
-                + f" The file's headers are: {', '.join(repr(h) for h in headers)}")
-    wanted = set(segments) | set(SOURCES[source].required) | set(items)
-    for header in headers:
-        name = _snake(header)
-        if header not in mapping and name not in mapping.values() and (
-                known_role(name) or name in wanted):
-            mapping[header] = name
-            notes.append(f"column {header!r} taken as role {name!r} by its name")
-    seen: dict[str, str] = {}
-    for header, name in mapping.items():
-        if name in seen:
-            problems.append(f"sources.{source}.columns: {seen[name]!r} and {header!r} both map "
-                            f"to role {name!r}; map one of them to another name")
-        seen[name] = header
-    missing = [r for r in SOURCES[source].required if r not in seen and r not in _ROW_IDS]
-    if missing:
-        shown = ", ".join(repr(str(h)[:60]) for h in headers[:20]) + (" ..." if len(headers) > 20 else "")
-        one = (" The file was read as one column: check that its fields are separated by commas, "
-               "semicolons, tabs or pipes." if len(headers) == 1 else "")
-        problems.append(f"sources.{source}: no column is mapped to {', '.join(missing)} "
-                        f"({SOURCES[source].description}); add it under sources.{source}.columns. "
-                        f"The headers of {config.path} are: {shown}.{one}")
-    return mapping, notes, problems
-
-
-def _left_out(ignored) -> list[str]:
-    if not ignored:
-        return []
-    return [f"{len(ignored)} column(s) not in the mapping left out: "
-            + ", ".join(repr(h) for h in ignored[:12]) + (" ..." if len(ignored) > 12 else "")]
-
-
-_NOT_ITEMS = ("key", "text", "date")
-
-
-def _role_with_range(name: str, config, items=None) -> Role:
-    """The role ``name`` with its range: the source's ``ranges:``, else the study's declared item.
-
-    A name declared under ``measures.items`` is read as a number on its declared range even
-    when it matches no role of the kit (a kit scale such as ``ease_*`` keeps its whole numbers
-    when the declared ends are whole); the source's ``ranges:`` still wins.
-    """
-    found = role(name)
-    if items and name in items and found.kind not in _NOT_ITEMS:
-        low, high = items[name].range
-        whole = float(low).is_integer() and float(high).is_integer()
-        base = found if found.kind in ("score", "count", "number", "money", "duration", "binary") \
-            else Role("score", description=items[name].label or f"the study's item {name}")
-        found = replace(base, low=low, high=high, integer=base.integer and whole)
-    if name in config.ranges:
-        low, high = config.ranges[name]
-        return replace(found, low=low, high=high, integer=found.integer and float(low).is_integer())
-    return found
 
 
 def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
@@ -196,13 +86,13 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     table = raw.frame
     headers = list(table.columns)
     ids = legacy_ids(raw.questions) if raw.export == "qualtrics" and not raw.reshaped else {}
-    mapping, notes, problems = _map_columns(headers, source, config, segments, ids, items)
+    mapping, notes, problems = map_columns(headers, source, config, segments, ids, items)
     problems += [f"measures.items.{name}: {name!r} is the kit's role for {role(name).description}, "
                  "not a rated item; give the item another name"
-                 for name in items if name in mapping.values() and role(name).kind in _NOT_ITEMS]
+                 for name in items if name in mapping.values() and role(name).kind in NOT_ITEMS]
     if problems:
         raise StudyError(problems)
-    roles_of = {h: _role_with_range(name, config, items) for h, name in mapping.items()}
+    roles_of = {h: role_with_range(name, config, items) for h, name in mapping.items()}
     account = SourceLedger(source=source, file=str(raw.file),
                            notes=_file_notes(raw) + list(raw.notes) + notes)
     sheet_rows = np.asarray(raw.rows, dtype="int64")
@@ -212,7 +102,7 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     account.read = len(table) + n_blank + len(removed)
     if account.read == 0:
         account.notes.append("the file has a header but no data rows")
-    repeated = _repeated_header(table)
+    repeated = repeated_header(table)
     if repeated.any():
         table, rows = table[~repeated], rows[~repeated]
         bad_header = pd.DataFrame({
@@ -221,7 +111,7 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
             "hint": "the header row appears again here (files pasted together); it is left out"})
     decimal_comma = getattr(raw, "delimiter", None) not in (None, ",")
 
-    personal, why, ignored = _personal(table, mapping, roles_of, source, config)
+    personal, why, ignored = find_personal(table, mapping, roles_of, source, config)
     # a key holding emails or names still links the sources: it is replaced by pseudonyms
     hidden_keys = [h for h in personal if roles_of[h].kind == "key"]
     withheld = [h for h in personal if h not in hidden_keys]
@@ -229,7 +119,7 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     if withheld or unmapped:
         account.notes.append("personal data withheld from the analysis and reports: "
                              + "; ".join(f"{h!r}{why[h]}" for h in withheld + unmapped))
-    account.notes += _left_out(ignored)
+    account.notes += left_out(ignored)
     if hidden_keys:
         account.notes.append("identifiers that are personal data replaced by pseudonyms (keyed "
                              "hash, the same id always the same pseudonym): "
@@ -324,42 +214,6 @@ def _sheet_rows(problems: pd.DataFrame, frame, sheet_rows, raw) -> pd.DataFrame:
         column=sheet_columns(problems, tasks.to_numpy(), raw))
 
 
-def _personal(table, mapping, roles_of, source, config):
-    """The personal columns (mapped ones), why each counts (any column), and the unmapped rest.
-
-    Returns ``(personal, why, ignored)``: the mapped headers to withhold or pseudonymise
-    (the study's ``include_personal:`` honoured), ``{header: ": reason and reason"}`` for
-    every personal column, mapped or not, and the unmapped headers that hold no personal data.
-    """
-    required = SOURCES[source].required
-    # the 1/0 columns of a multi_select question are named 'question - option': the option
-    # ("Email", "Phone") is no personal data, so their headers are not tested
-    spread = tuple(_normal(m) + " - " for m in config.multi_select)
-    choices = {h for h in table.columns if spread and _normal(h).startswith(spread)}
-    scanned = [h for h in table.columns
-               if h not in mapping or (roles_of[h].kind in _SCANNED_KINDS
-                                       and (roles_of[h].kind == "key" or mapping[h] not in required))]
-    found = personal_findings(table, columns=scanned) if scanned else {}
-    reasons: dict[str, list[str]] = {}
-    for h in table.columns:
-        name = mapping.get(h)
-        said = []
-        if name is not None and role(name).personal:
-            said.append(f"role {name!r} is personal data")
-        if name is not None and name in config.personal:
-            said.append(f"listed under sources.{source}.personal")
-        if h in scanned and not said:  # personal by role or by the study: reason enough
-            hit = None if h in choices else _PERSONAL_HEADER.search(str(h))
-            if hit:
-                said.append(f"header matches {hit.group(0).lower()!r}")
-            if h in found:
-                said.append(found[h].reason)
-        if said and (name is None or name not in config.include_personal):
-            kind = f" ({found[h].kind})" if h in found else ""
-            reasons[h] = f"{kind}: " + ", ".join(said)
-    personal = [h for h in mapping if h in reasons]
-    ignored = [h for h in table.columns if h not in mapping and h not in reasons]
-    return personal, reasons, ignored
 
 
 def _blanked(cases: pd.DataFrame, table, keep, roles, source) -> pd.DataFrame:
@@ -396,36 +250,6 @@ def _file_notes(raw) -> list[str]:
     if getattr(raw, "delimiter", None) in names:
         out.append(f"fields separated by {names[raw.delimiter]}")
     return out
-
-
-def _repeated_header(table: pd.DataFrame) -> np.ndarray:
-    """Rows whose every filled cell repeats its column's name (at least two cells, or the one)."""
-    out = np.zeros(len(table), dtype=bool)
-    # a typed column (numbers, dates) cannot hold its header's text
-    texts = [at for at in range(table.shape[1])
-             if pd.api.types.is_string_dtype(table.iloc[:, at].dtype) or table.iloc[:, at].dtype == object]
-    if not len(table) or not texts:
-        return out
-    candidate = np.zeros(len(table), dtype=bool)
-    for at in texts[:2]:  # a repeated header repeats one of its first two text columns
-        candidate |= _is_header(table.iloc[:, at], table.columns[at])
-    if not candidate.any():
-        return out
-    part = table[candidate]
-    same = np.zeros(len(part), dtype=np.int64)
-    filled = np.zeros(len(part), dtype=np.int64)
-    for at in texts:
-        text = part.iloc[:, at].astype(pd.StringDtype("pyarrow")).str.strip()
-        filled += (text.notna() & (text != "")).fillna(False).to_numpy(dtype=bool)
-        same += _is_header(part.iloc[:, at], table.columns[at])
-    need = min(2, table.shape[1])
-    out[candidate] = (same >= need) & (same == filled)
-    return out
-
-
-def _is_header(column: pd.Series, header) -> np.ndarray:
-    text = column.astype(pd.StringDtype("pyarrow")).str.strip().str.lower()  # vectorised (Arrow)
-    return (text == _normal(header)).fillna(False).to_numpy(dtype=bool)
 
 
 def _problems(bad, header, cell, reason, r: Role, source, name, config) -> pd.DataFrame:
