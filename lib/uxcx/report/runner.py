@@ -12,8 +12,6 @@ fails does not stop the others. Notebooks save their findings with :func:`save_r
 
 from __future__ import annotations
 
-import datetime as _dt
-import html
 import json
 import sys
 import threading
@@ -23,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from uxcx import __version__
+from uxcx.report import pages
 
 __all__ = ["save_results", "run_report", "NotebookRun", "default_notebooks", "default_out"]
 
@@ -203,7 +202,7 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     runs = [NotebookRun(p.stem) for p in paths]
     say(f"uxcx {__version__}: {len(paths)} notebook(s) on study {config.name!r} -> {out}")
     side = ThreadPoolExecutor(max_workers=1)
-    exporter = side.submit(_exporter)  # nbconvert's import (about 1 s) while the study loads
+    exporter = side.submit(pages.exporters)  # nbconvert's import (about 1 s) while the study loads
     loaded = _load(study_path)
     _write_ledger(loaded, out)
     for path, run in zip(paths, runs):
@@ -234,20 +233,11 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         list(pool.map(one, todo))
-    titles = {p.stem: notebook_title(p) for p in paths}
-    for i, (path, run) in enumerate(zip(paths, runs)):
+    for run in runs:
         _finish_json(out, run)
-        if run.status == "skipped":
-            (out / path.name).unlink(missing_ok=True)
-            _skipped_page(out / f"{run.name}.html", run, titles[run.name])
-        else:
-            page = {"page_title": titles[run.name], "study_title": config.title or config.name,
-                    "findings": run.findings if run.status == "ok" else [],
-                    "previous": _neighbour(runs, titles, i - 1), "next": _neighbour(runs, titles, i + 1)}
-            _render(exporter.result(), out / path.name, out / f"{run.name}.html",
-                    failed=run.status != "ok", page=page)
+    pages.write_pages(out, paths, runs, exporter.result(), study_title=config.title or config.name)
     side.shutdown()
-    _write_index(out, config, runs, titles)
+    pages.write_index(out, config, runs, {p.stem: pages.notebook_title(p) for p in paths})
     say(f"report: {out / 'index.html'}")
     return runs
 
@@ -335,35 +325,10 @@ def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, 
     run.seconds = time.perf_counter() - start
 
 
-def _exporter():
-    from nbconvert import HTMLExporter
-
-    # Readers see prose, tables and figures; a failed notebook keeps its code so the
-    # failing cell can be read. The kit's page template (templates/nbconvert/uxcx) fetches
-    # nothing from the network, so a report folder opens complete offline.
-    templates = str(Path(__file__).parent / "templates" / "nbconvert")
-    return {failed: HTMLExporter(template_name="uxcx", extra_template_basedirs=[templates],
-                                 exclude_input=not failed, exclude_input_prompt=not failed,
-                                 exclude_output_prompt=True) for failed in (False, True)}
 
 
-def _neighbour(runs: list[NotebookRun], titles: dict[str, str], i: int) -> dict | None:
-    """The page at position ``i`` for the navigation bar, or None past either end."""
-    return ({"href": f"{runs[i].name}.html", "title": titles[runs[i].name]}
-            if 0 <= i < len(runs) else None)
 
 
-def _render(exporter, notebook: Path, target: Path, *, failed: bool, page: dict | None = None) -> None:
-    import nbformat
-
-    if not notebook.exists():
-        target.write_text(f"<p>{html.escape(notebook.name)} did not run.</p>", encoding="utf-8")
-        return
-    nb = nbformat.read(str(notebook), as_version=4)
-    if page:
-        nb.metadata["title"] = f"{page['page_title']} · {page['study_title']}"
-    body, _ = exporter[failed].from_notebook_node(nb, resources={"uxcx": page or {}})
-    target.write_text(body, encoding="utf-8")
 
 
 def _finish_json(out: Path, run: NotebookRun) -> None:
@@ -405,9 +370,6 @@ def _unmet(path: Path, study) -> str:
     return (unmet(study, needs) or "") if needs else ""
 
 
-def _skipped_page(target: Path, run: NotebookRun, title: str) -> None:
-    page = _templates().get_template("skipped.html.j2").render(title=title, reason=run.reason, css=_css())
-    target.write_text(page, encoding="utf-8")
 
 
 def _write_ledger(study, out: Path) -> None:
@@ -419,52 +381,14 @@ def _write_ledger(study, out: Path) -> None:
                                                 ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _templates():
-    import jinja2
-
-    # autoescape: every value that comes from the data or the study file is escaped
-    return jinja2.Environment(loader=jinja2.PackageLoader("uxcx.report", "templates"),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined)
 
 
-def _css() -> str:
-    return (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
 
 
-def _write_index(out: Path, config, runs: list[NotebookRun], titles: dict[str, str]) -> None:
-    ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
-    page = _templates().get_template("index.html.j2").render(
-        title=config.title or config.name, name=config.name, date=_dt.date.today().isoformat(),
-        version=__version__, css=_css(), ledger=ledger,
-        failed=[r.name for r in runs if r.status == "failed"],
-        runs=[{**vars(r), "title": titles.get(r.name, _title(r.name)), "tables": _tables(out, r.name)}
-              for r in runs])
-    (out / "index.html").write_text(page, encoding="utf-8")
 
 
-def _tables(out: Path, notebook: str) -> list[dict]:
-    """The CSV downloads a notebook wrote (``<notebook>.<table>.csv``), for the index."""
-    return [{"file": p.name, "name": p.name[len(notebook) + 1:-len(".csv")].replace("_", " ")}
-            for p in sorted(out.glob(f"{notebook}.*.csv"))]
 
 
-def _title(stem: str) -> str:
-    words = stem.split("_", 1)[-1].replace("_", " ")
-    return words[:1].upper() + words[1:]
 
 
-def notebook_title(path: Path) -> str:
-    """The notebook's own heading ("Usability: how well ...") without its number, else from its name."""
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
-        return _title(path.stem)
-    for cell in cells[:1]:
-        text = "".join(cell.get("source", [])) if cell.get("cell_type") == "markdown" else ""
-        first = text.strip().splitlines()[0] if text.strip() else ""
-        if first.startswith("# "):
-            heading = first[2:].split("·", 1)[-1].strip()
-            return heading.split(":", 1)[0].strip() or _title(path.stem)
-    return _title(path.stem)
 
