@@ -13,9 +13,9 @@ from uxcx._core.bootstrap import BUDGET, chunks, generator, resample_cells, resa
 
 LIB = Path(uxcx.__file__).parent
 # The modules that bootstrap; each draws its resamples from the engine.
-CALLERS = ["link/drivers/importance.py", "link/drivers/quadrants.py", "link/drivers_boot.py",
+CALLERS = ["link/drivers/importance.py", "link/drivers_boot.py",
            "link/mediate.py", "link/mediate_boot.py", "link/correlations.py", "link/level_effects.py",
-           "link/by_level/compare.py", "link/by_level/outcome.py", "cx/nps.py", "ux/single_metric.py"]
+           "link/by_level/compare.py", "cx/nps.py", "ux/single_metric.py"]
 
 
 def test_counts_add_up_to_n_per_resample_and_are_multinomial():
