@@ -8,6 +8,8 @@ p-value that disagrees with it, one sentence says why.
 
 from __future__ import annotations
 
+import html
+
 import re
 
 __all__ = ["data_quality", "show_findings", "p_text", "completion_findings", "time_findings",
@@ -150,13 +152,18 @@ def data_quality(study, *, missing=None, worst: float = 0.2, labels: dict | None
 
 
 def show_findings(sentences: list[str]):
-    """The sentences as a bulleted Markdown block for a notebook (plain text outside one)."""
-    text = "\n".join(f"- {s}" for s in sentences)
+    """The sentences as a bulleted list for a notebook (plain text outside one).
+
+    Rendered as HTML with every sentence escaped, never as Markdown: the sentences
+    carry labels from the data (designs, segments, tasks), and a label such as
+    ``<img onerror=...>`` or ``[x](javascript:...)`` must print as text, not run.
+    """
     try:
-        from IPython.display import Markdown
+        from IPython.display import HTML
     except ImportError:  # pragma: no cover - IPython comes with the kit
-        return text
-    return Markdown(text)
+        return "\n".join(f"- {s}" for s in sentences)
+    items = "".join(f"<li>{html.escape(str(s))}</li>" for s in sentences)
+    return HTML(f"<ul class='uxcx-findings'>{items}</ul>")
 
 
 # --- usability ---------------------------------------------------------------------------------
