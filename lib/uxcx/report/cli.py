@@ -120,9 +120,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    from uxcx.report.staging import ReportInterrupted
+
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except ReportInterrupted as err:
+        print(f"uxcx: {err}", file=sys.stderr)
+        return 130  # the shell's code for a run stopped by Ctrl-C
+    except KeyboardInterrupt:
+        print("uxcx: interrupted", file=sys.stderr)
+        return 130
     except UxcxError as err:
         print(f"uxcx: {err}", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ fails does not stop the others. Notebooks save their findings with :func:`save_r
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from uxcx import __version__
 from uxcx.report import pages
+from uxcx.report.staging import Kernels, staged
 
 __all__ = ["save_results", "run_report", "NotebookRun", "default_notebooks", "default_out"]
 
@@ -203,41 +205,53 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     say(f"uxcx {__version__}: {len(paths)} notebook(s) on study {config.name!r} -> {out}")
     side = ThreadPoolExecutor(max_workers=1)
     exporter = side.submit(pages.exporters)  # nbconvert's import (about 1 s) while the study loads
-    loaded = _load(study_path)
-    _write_ledger(loaded, out)
-    for path, run in zip(paths, runs):
-        run.reason = _unmet(path, loaded)
-        if run.reason:
-            run.status = "skipped"
-            say(f"{run.name}: skipped: {run.reason}")
-    todo = [i for i, run in enumerate(runs) if run.status != "skipped"]
-    kernel = _kernel()
-    # A bar of cells per notebook when one runs at a time in a terminal; with parallel
-    # jobs the bars would interleave, so each notebook then gets a start and an end line.
-    cells = cell_progress and jobs <= 1
+    kernels, stopping = Kernels(), threading.Event()
+    with staged(out, [run.name for run in runs], kernels) as stage:
+        loaded = _load(study_path)
+        _write_ledger(loaded, stage)
+        for path, run in zip(paths, runs):
+            run.reason = _unmet(path, loaded)
+            if run.reason:
+                run.status = "skipped"
+                say(f"{run.name}: skipped: {run.reason}")
+        todo = [i for i, run in enumerate(runs) if run.status != "skipped"]
+        kernel = _kernel()
+        # A bar of cells per notebook when one runs at a time in a terminal; with parallel
+        # jobs the bars would interleave, so each notebook then gets a start and an end line.
+        cells = cell_progress and jobs <= 1
 
-    for run in runs:  # no stale results from an earlier run
-        (out / f"{run.name}.json").unlink(missing_ok=True)
-        for stale in out.glob(f"{run.name}.*.csv"):
-            stale.unlink(missing_ok=True)
+        def one(i: int) -> NotebookRun:
+            run = runs[i]
+            with lock:
+                say(f"[{i + 1}/{len(paths)}] {run.name}: running")
+            _execute(paths[i], stage, study_path, run, kernel, cells, kernels)
+            if stopping.is_set():
+                return run  # interrupted: the kernel was killed, nothing to say about it
+            with lock:
+                word = "ok" if run.status == "ok" else f"FAILED at cell {run.cell}: {run.error}"
+                say(f"[{i + 1}/{len(paths)}] {run.name}: {word} ({run.seconds:.1f} s)")
+            return run
 
-    def one(i: int) -> NotebookRun:
-        run = runs[i]
-        with lock:
-            say(f"[{i + 1}/{len(paths)}] {run.name}: running")
-        _execute(paths[i], out, study_path, run, kernel, cells)
-        with lock:
-            word = "ok" if run.status == "ok" else f"FAILED at cell {run.cell}: {run.error}"
-            say(f"[{i + 1}/{len(paths)}] {run.name}: {word} ({run.seconds:.1f} s)")
-        return run
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(one, todo))
-    for run in runs:
-        _finish_json(out, run)
-    pages.write_pages(out, paths, runs, exporter.result(), study_title=config.title or config.name)
-    side.shutdown()
-    pages.write_index(out, config, runs, {p.stem: pages.notebook_title(p) for p in paths})
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
+            list(pool.map(one, todo))
+        except BaseException:  # Ctrl-C: stop the kernels first, or shutdown waits for every notebook
+            stopping.set()
+            kernels.kill_all()
+            quiet = logging.root.manager.disable
+            logging.disable(logging.CRITICAL)  # papermill's "Kernel died ..." is no news after Ctrl-C
+            try:  # each worker ends within a second once its kernel is gone
+                pool.shutdown(wait=True, cancel_futures=True)
+                side.shutdown(wait=True, cancel_futures=True)
+            finally:
+                logging.disable(quiet)
+            raise
+        pool.shutdown()
+        for run in runs:
+            _finish_json(stage, run)
+        pages.write_pages(stage, paths, runs, exporter.result(), study_title=config.title or config.name)
+        side.shutdown()
+        pages.write_index(stage, config, runs, {p.stem: pages.notebook_title(p) for p in paths})
     say(f"report: {out / 'index.html'}")
     return runs
 
@@ -278,7 +292,8 @@ def _kernel() -> str:
     return "python3"
 
 
-def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, cells: bool) -> None:
+def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, cells: bool,
+             kernels: Kernels) -> None:
     import os
     import re
     import tempfile
@@ -301,7 +316,9 @@ def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, 
                 async def start_kernel(self, **kw):
                     kw["env"] = {**kw.get("env", os.environ), caveats.RECORD_ENV: str(record)}
                     kw.setdefault("stderr", log)
-                    return await super().start_kernel(**kw)
+                    started = await super().start_kernel(**kw)
+                    kernels.add(getattr(self.provisioner, "process", None))  # to stop on Ctrl-C
+                    return started
 
             try:
                 pm.execute_notebook(str(path), str(out / path.name),
@@ -323,12 +340,6 @@ def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, 
                 if said:
                     run.error += f" (the kernel said: {said[-1][:300]})"
     run.seconds = time.perf_counter() - start
-
-
-
-
-
-
 
 
 def _finish_json(out: Path, run: NotebookRun) -> None:
@@ -370,8 +381,6 @@ def _unmet(path: Path, study) -> str:
     return (unmet(study, needs) or "") if needs else ""
 
 
-
-
 def _write_ledger(study, out: Path) -> None:
     if isinstance(study, Exception):
         ledger = {"error": str(study), "sources": {}, "links": {}}
@@ -379,16 +388,5 @@ def _write_ledger(study, out: Path) -> None:
         ledger = study.ledger.as_dict()
     (out / "ledger.json").write_text(json.dumps(ledger, indent=2, default=_jsonable,
                                                 ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-
-
-
-
-
-
-
-
-
 
 
