@@ -13,7 +13,7 @@ __all__ = ["ESTIMATE_COLUMNS", "TEST_COLUMNS", "COLUMNS", "result_frame"]
 
 ESTIMATE_COLUMNS = ["term", "n", "estimate", "std_error", "ci_low", "ci_high",
                     "confidence_level", "method"]
-TEST_COLUMNS = ["statistic", "df", "p_value", "alternative", "p_adjusted", "p_adjust_method",
+TEST_COLUMNS = ["statistic", "df", "p_value", "log10_p_value", "alternative", "p_adjusted", "p_adjust_method",
                 "effect_size", "effect_size_type"]
 COLUMNS = ESTIMATE_COLUMNS + TEST_COLUMNS
 
