@@ -20,15 +20,26 @@ __all__ = ["personal_columns", "personal_findings", "Finding", "looks_personal"]
 
 _SAMPLE = 2000  # cells looked at per column, from the top and spread through the column
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Every pattern below runs in time linear in the length of the text: a match may start only
+# where a run of its characters starts (a look-behind), every repetition is bounded, and the
+# patterns matched whole are tried only on cells short enough to fit (the ``_*_LONGEST``
+# lengths). A cell is looked at in its first SCAN_CHARS characters (see looks_personal).
+SCAN_CHARS = 10_000
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+'-])[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}"
+                    r"(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}")
 _PHONE = re.compile(r"\+?\(?\d{1,4}\)?(?:[ .\-/]?\(?\d{1,4}\)?){2,6}")
-_PHONE_IN = re.compile(r"((?<![\w.])\+?\(?\d{1,4}\)?(?:[ .\-/]\(?\d{1,4}\)?){2,6}(?![\w.]))")
+_PHONE_LONGEST = 49  # 7 characters for the first group, 7 for each of the six others
+_PHONE_IN = re.compile(r"((?<![\w.+(])\+?\(?\d{1,4}\)?(?:[ .\-/]\(?\d{1,4}\)?){2,6}(?![\w.]))")
+_PHONE_MARKED = re.compile(r"^[+(]|\d[ .\-/]\d+[ .\-/]\d")  # tried on short cells only
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d|\d\d?[./-]\d\d?[./-]\d{2,4}")
 _IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)")
-_IPV6 = re.compile(r"(?=[0-9A-Fa-f:]*::|(?:[0-9A-Fa-f]{0,4}:){3})[0-9A-Fa-f:]{3,39}")
-_LATLONG = re.compile(r"\(?\s*-?\d{1,2}\.\d{3,}\s*[,; ]\s*-?\d{1,3}\.\d{3,}\s*\)?")
-_NAME = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’.][^\W\d_]+)*\.?"
-                   r"(?:\s+[^\W\d_][^\W\d_'’.-]*(?:[-'’.][^\W\d_]+)*\.?){0,3}")
+_IPV6 = re.compile(r"(?=[0-9A-Fa-f:]{0,39}::|(?:[0-9A-Fa-f]{0,4}:){3})[0-9A-Fa-f:]{3,39}")
+_IP_LONGEST = 39
+_LATLONG = re.compile(r"\(?\s{0,3}-?\d{1,2}\.\d{3,15}\s{0,3}[,; ]\s{0,3}-?\d{1,3}\.\d{3,15}\s{0,3}\)?")
+_LATLONG_LONGEST = 60
+_WORD = r"[^\W\d_][^\W\d_'’.-]{0,40}(?:[-'’.][^\W\d_]{1,40}){0,4}\.?"
+_NAME = re.compile(_WORD + r"(?:\s{1,3}" + _WORD + r"){0,3}")
+_NAME_LONGEST = 120
 # Headers that say a column holds a person's name, or a location by coordinates.
 _NAME_HEADER = re.compile(
     r"(first|last|given|family|full|sur|nick|user|display|contact|participant|respondent|"
@@ -50,30 +61,75 @@ def looks_personal(values) -> pd.Series:
     -------
     pandas.Series of bool
 
+    Notes
+    -----
+    Each value is looked at in its first 10,000 characters (``SCAN_CHARS``); a longer
+    value counts as personal, since what lies beyond is not looked at (a value that long
+    is no answer to a question and is better withheld). The time taken grows linearly with
+    the length of the values, so a cell of ten million characters costs no more than one of
+    10,000.
+
     Examples
     --------
     >>> looks_personal(["ana@example.org", "+44 20 7946 0958", "10.0.0.7", "42", "2024-01-06"]).tolist()
     [True, True, True, False, False]
     """
-    text = pd.Series(values, dtype="object").astype("string").str.strip()
-    out = text.str.contains(_EMAIL, regex=True)
-    out |= text.str.fullmatch(_IPV4) | text.str.fullmatch(_IPV6)
-    out |= _phone(text) | _phone_inside(text)
+    text = pd.Series(values, dtype="object").astype("string")
+    long = (text.str.len() > SCAN_CHARS).fillna(False)
+    text = text.str.slice(0, SCAN_CHARS).str.strip()
+    out = long | _email(text) | _ip(text) | _phone(text) | _phone_inside(text)
     return out.fillna(False).astype(bool).reset_index(drop=True)
+
+
+def _email(text: pd.Series) -> pd.Series:
+    """An email address somewhere in the text (only texts with an @ are searched)."""
+    out = pd.Series(False, index=text.index)
+    maybe = text.str.contains("@", regex=False).fillna(False).astype(bool)
+    if maybe.any():
+        out[maybe] = text[maybe].str.contains(_EMAIL, regex=True).fillna(False).astype(bool)
+    return out
+
+
+def _short(text: pd.Series, longest: int) -> pd.Series:
+    """Texts no longer than ``longest``: those a pattern matched whole can fit."""
+    return (text.str.len() <= longest).fillna(False).astype(bool)
+
+
+def _whole(text: pd.Series, pattern: re.Pattern, longest: int) -> pd.Series:
+    """Which texts ``pattern`` matches whole, trying it on the short ones only."""
+    out = pd.Series(False, index=text.index)
+    short = _short(text, longest)
+    if short.any():
+        out[short] = text[short].str.fullmatch(pattern).fillna(False).astype(bool)
+    return out
+
+
+def _ip(text: pd.Series) -> pd.Series:
+    return _whole(text, _IPV4, _IP_LONGEST) | _whole(text, _IPV6, _IP_LONGEST)
 
 
 def _phone_inside(text: pd.Series) -> pd.Series:
     """A phone number somewhere in the text ("call me on +44 20 7946 0958")."""
-    found = text.str.extract(_PHONE_IN, expand=False)
-    return _phone(found.str.strip()).fillna(False)
+    out = pd.Series(False, index=text.index)
+    maybe = text.str.contains(r"\d", regex=True).fillna(False).astype(bool)
+    if maybe.any():
+        found = text[maybe].str.extract(_PHONE_IN, expand=False)
+        out[maybe] = _phone(found.str.strip()).fillna(False).astype(bool)
+    return out
 
 
 def _phone(text: pd.Series) -> pd.Series:
+    out = pd.Series(False, index=text.index)
+    short = _short(text, _PHONE_LONGEST)
+    if not short.any():
+        return out
+    text = text[short]
     digits = text.str.count(r"\d")
     shaped = text.str.fullmatch(_PHONE) & ~text.str.fullmatch(_ISO_DATE)
     # a separator or a leading + / ( tells a phone number from a plain number
-    marked = text.str.contains(r"^[+(]|\d[ .\-/]\d+[ .\-/]\d", regex=True)
-    return (shaped & marked & digits.between(7, 15)).fillna(False)
+    marked = text.str.contains(_PHONE_MARKED, regex=True)
+    out[short] = (shaped & marked & digits.between(7, 15)).fillna(False).astype(bool)
+    return out
 
 
 def personal_columns(frame: pd.DataFrame, *, share: float = 0.5) -> dict[str, str]:
@@ -96,8 +152,9 @@ def personal_columns(frame: pd.DataFrame, *, share: float = 0.5) -> dict[str, st
     Notes
     -----
     Text columns are looked at on a sample of 2,000 filled cells (the first
-    1,000 and 1,000 spread evenly through the rest), so the check costs the same
-    on a file of any size. A column counts as personal when a sampled cell holds
+    1,000 and 1,000 spread evenly through the rest), each in its first 10,000
+    characters, and every pattern runs in linear time, so the check costs the same
+    on a file of any size and with cells of any length. A column counts as personal when a sampled cell holds
     an email or IP address (anywhere in the text), or when at least ``share`` of
     them are phone numbers (7 to 15 digits with separators or a leading + or
     parenthesis; dates excluded), latitude/longitude pairs ("51.5074, -0.1278"),
@@ -183,25 +240,26 @@ def _sample(column: pd.Series) -> pd.Series:
 
 def _kind(text: pd.Series, header: str, share: float, *, sampled: bool = False) -> Finding | None:
     n = len(text)
+    text = text.str.slice(0, SCAN_CHARS)  # a long cell is looked at in its first characters
     of = f"of {n:,} filled rows" + (" sampled" if sampled else "")
 
     def seen(kind: str, hits) -> Finding:
         return Finding(kind, f"content looks like {kind} in {int(hits):,} {of}")
 
-    email = text.str.contains(_EMAIL, regex=True).fillna(False)
+    email = _email(text)
     if email.any():
         return seen("email addresses", email.sum())
-    ip = (text.str.fullmatch(_IPV4) | text.str.fullmatch(_IPV6)).fillna(False)
+    ip = _ip(text)
     if ip.any():
         return seen("IP addresses", ip.sum())
     phone = _phone(text).astype(bool)
     if phone.mean() >= share:
         return seen("phone numbers", phone.sum())
-    coordinates = text.str.fullmatch(_LATLONG).fillna(False)
+    coordinates = _whole(text, _LATLONG, _LATLONG_LONGEST)
     if coordinates.mean() >= share:
         return seen("coordinates", coordinates.sum())
     if _NAME_HEADER.search(header):
-        names = (text.str.fullmatch(_NAME) & text.str[0].str.isupper()).fillna(False)
+        names = (_whole(text, _NAME, _NAME_LONGEST) & text.str[0].str.isupper()).fillna(False)
         if names.mean() >= share:
             return Finding("person names", f"header asks for a name and the content looks like "
                                            f"person names in {int(names.sum()):,} {of}")
