@@ -1,9 +1,10 @@
 """Effect sizes of two-group comparisons and their intervals.
 
-Hedges' g with the noncentral-t interval, the rank-biserial correlation, Cohen's h,
-and the Hodges-Lehmann shift with its distribution-free interval. The tests in
+Hedges' g with the noncentral-t interval and Cohen's h. The tests in
 :mod:`uxcx.ux.compare` put the point values in ``effect_size``; :func:`hedges_g` gives
-g with its interval as estimate rows.
+g with its interval as estimate rows. The rank-biserial correlation and the
+Hodges-Lehmann shift come with the rank tests (:mod:`uxcx._core.rank_sum`,
+:mod:`uxcx._core.signed_rank`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from uxcx._core.compare import (
     split_groups,
     term,
     two_levels,
-    z_crit,
 )
 from uxcx._core.results import result_frame
 
@@ -86,41 +86,6 @@ def g_two(a: np.ndarray, b: np.ndarray, confidence_level: float, paired: bool) -
 def cohens_h(p1: float, p2: float) -> float:
     """Cohen's (1988) h = 2 asin(sqrt p1) - 2 asin(sqrt p2)."""
     return float(2 * np.arcsin(np.sqrt(p1)) - 2 * np.arcsin(np.sqrt(p2)))
-
-
-def rank_biserial(u: float, na: int, nb: int) -> float:
-    """Rank-biserial r = 2U/(na nb) - 1 (Kerby 2014), with U counting pairs where ``a`` is larger."""
-    return float(2 * u / (na * nb) - 1)
-
-
-def hodges_lehmann(a: np.ndarray, b: np.ndarray | None, confidence_level: float):
-    """Hodges-Lehmann shift and its distribution-free interval (normal approximation).
-
-    Two samples: the median of all ``na nb`` differences ``a_i - b_j``. One sample
-    (paired differences ``a``, zeros already removed): the median of the Walsh
-    averages ``(a_i + a_j)/2, i <= j``. The interval runs from the k-th smallest to
-    the k-th largest of these, with k from the normal approximation of the
-    Mann-Whitney or signed-rank statistic without tie correction
-    (Hollander, Wolfe & Chicken 2014, sections 3.2 and 4.3).
-    """
-    z = z_crit(confidence_level)
-    if b is None:
-        m = len(a)
-        i, j = np.triu_indices(m)
-        values = np.sort((a[i] + a[j]) / 2)
-        mean, sd = m * (m + 1) / 4, np.sqrt(m * (m + 1) * (2 * m + 1) / 24)
-    else:
-        values = np.sort(np.subtract.outer(a, b).ravel())
-        na, nb = len(a), len(b)
-        mean, sd = na * nb / 2, np.sqrt(na * nb * (na + nb + 1) / 12)
-    total = len(values)
-    if total == 0:
-        return np.nan, np.nan, np.nan
-    k = int(np.floor(mean - z * sd))  # k-th smallest, 1-indexed
-    estimate = float(np.median(values))
-    if k < 1:
-        return estimate, np.nan, np.nan
-    return estimate, float(values[k - 1]), float(values[total - k])
 
 
 def hedges_g(data: pd.DataFrame, *, score: str, by: str = "design", paired: bool = False,

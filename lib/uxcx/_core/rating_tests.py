@@ -17,7 +17,11 @@ from uxcx._core.compare import (
     term,
     two_levels,
 )
-from uxcx._core.effects import g_two, hodges_lehmann, rank_biserial
+from uxcx._core.effects import g_two
+from uxcx._core.pvalues import underflow_note
+from uxcx._core.rank_sum import rank_sum_test
+from uxcx._core.signed_rank import signed_rank_test
+from uxcx._core.t_tests import t_compare
 
 __all__ = ["compare_ratings", "normality_rule", "AUTO_MIN_N", "SHAPIRO_ALPHA"]
 
@@ -59,7 +63,8 @@ def _auto(samples: dict[str, np.ndarray]) -> tuple[str, str]:
 def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paired: bool = False,
                     method: str = "auto", subject: str = "participant", task: str | None = None,
                     reference=None, alternative: str = "two-sided", confidence_level: float = 0.95,
-                    p_adjust: str = "holm") -> pd.DataFrame:
+                    p_adjust: str = "holm", equal_var: bool = False, correct: bool = True,
+                    exact: bool | None = None) -> pd.DataFrame:
     """Compare ratings of two designs with a t test or a rank test.
 
     Parameters
@@ -73,7 +78,8 @@ def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paire
     paired : bool
         Within subjects: paired t or Wilcoxon signed-rank on the differences.
     method : {"auto", "t", "rank"}
-        "t": Welch's t (paired t); "rank": Mann-Whitney U (Wilcoxon signed-rank);
+        "t": Welch's t (``equal_var=True``: Student's pooled t; paired: paired t); "rank":
+        Mann-Whitney U (paired: Wilcoxon signed-rank);
         "auto": rank test when the smallest group has fewer than 15 ratings **and**
         a Shapiro-Wilk test has p < .05 in a group (paired: in the differences),
         otherwise t. The reason is written into ``method``.
@@ -89,16 +95,28 @@ def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paire
     confidence_level : float
         Of the (always two-sided) interval.
     p_adjust : {"holm", "fdr_bh", "bonferroni", "none"}
+    equal_var : bool
+        Unpaired t only: False (default) Welch's t; True Student's t with the pooled variance,
+        as R's ``t.test(var.equal=TRUE)``. The effect size is Hedges' g either way.
+    correct : bool
+        Rank tests: the continuity correction of the normal approximation, as R's
+        ``wilcox.test(correct=TRUE)`` (default); False leaves it out.
+    exact : bool or None
+        Rank tests: None (default) follows R's rule, exact when fewer than 50 values per group
+        (paired: nonzero differences) and no ties (or zero differences); True asks for the exact
+        test (normal with a warning when ties make it impossible); False always normal.
 
     Returns
     -------
     DataFrame
         Result schema, one row per task (or one row): ``term`` ("Redesign − Current"),
         ``n`` (ratings in both groups, or pairs), ``estimate`` with ``ci_low``/``ci_high``
-        (t: difference of means with its Welch or paired t interval; rank: the
+        (t: difference of means with its Welch, Student or paired t interval; rank: the
         Hodges-Lehmann shift with its distribution-free interval), ``std_error`` (t
-        only), ``statistic`` (t; U of the other design; or W+, the sum of the positive
-        ranks), ``df`` (t only), ``p_value``, ``alternative``, ``p_adjusted``,
+        only), ``statistic`` (t; U of the other design; or W+ = R's V, the sum of the
+        positive ranks), ``df`` (t only), ``p_value`` (never 0: the smallest positive double
+        when the true p is below the floating-point range), ``log10_p_value`` (computed in
+        log space), ``alternative``, ``p_adjusted``,
         ``p_adjust_method``, ``effect_size`` and ``effect_size_type`` (Hedges' g /
         g_z for t; rank-biserial r for rank tests), ``confidence_level``, ``method``.
 
@@ -107,9 +125,17 @@ def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paire
     Ratings are bounded and discrete, yet Sauro & Lewis (2016, ch. 5 and 9) show the
     t test is robust for them and recommend it; rank tests are the fallback for
     small, clearly non-normal samples, hence the "auto" rule above (Shapiro & Wilk
-    1965 as the check). The tests are computed by scipy: ``ttest_ind(equal_var=False)``
-    (Welch 1947), ``ttest_rel``, ``mannwhitneyu`` (exact for small samples without ties,
-    else normal with tie correction) and ``wilcoxon`` (zero differences dropped).
+    1965 as the check). The t tests are those of R's ``t.test`` (Welch 1947; Student's
+    pooled variance; paired), by :func:`uxcx._core.t_tests.t_compare`; data without any
+    spread (R: "data are essentially constant") give a warning and no test, and a design
+    whose ratings are all the same is named in a warning. The rank tests are those of R's
+    ``wilcox.test`` (:func:`uxcx._core.rank_sum.rank_sum_test`,
+    :func:`uxcx._core.signed_rank.signed_rank_test`): exact below 50 values without ties
+    (or zero differences), else normal with tie and continuity corrections; zero
+    differences dropped; the Hodges-Lehmann interval exact or by inverting the normal
+    approximation, as R gives it, with a note and a warning when ties make it zero-width
+    (Hollander, Wolfe & Chicken 2014, ch. 3-4). The interval is two-sided whatever the
+    ``alternative``.
 
     Effect sizes: Hedges' g = J(df) (mean_a - mean_b) / s_pooled and, paired,
     g_z = J(n - 1) mean(d) / SD(d) (Hedges 1981); their noncentral-t intervals come
@@ -150,6 +176,9 @@ def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paire
     [{'term': 'A − B', 'estimate': 2.0, 'statistic': 32.5, 'effect_size': 0.806}]
     """
     check_choice("method", method, ("auto", "t", "rank"))
+    for name, value in (("equal_var", equal_var), ("correct", correct)):
+        check_choice(name, value, (True, False))
+    check_choice("exact", exact, (None, True, False))
     check_choice("alternative", alternative, ALTERNATIVES)
     level = check_level(confidence_level)
     frame = comparison_frame(data, score, "score", by=by, subject=subject, task=task, need_subject=paired)
@@ -169,43 +198,24 @@ def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paire
             chosen, reason = method, ""
         row = {"term": term(*levels), "alternative": alternative, "confidence_level": level}
         if chosen == "t":
+            res = t_compare(a, b, paired=paired, equal_var=equal_var, alternative=alternative,
+                            confidence_level=level, names=(f"{by} {levels[0]}", f"{by} {levels[1]}"),
+                            label=label)
             g = g_two(a, b, level, paired)
-            if paired:
-                res, diff = stats.ttest_rel(a, b, alternative=alternative), a - b
-                est, se, df, name = diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff)), len(diff) - 1, \
-                    "paired t test"
-                es_type = "Hedges' g_z"
-            else:
-                res = stats.ttest_ind(a, b, equal_var=False, alternative=alternative)
-                est = a.mean() - b.mean()
-                se, df, name = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)), float(res.df), \
-                    "Welch t test"
-                es_type = "Hedges' g"
-            half = stats.t.ppf(0.5 + level / 2, df) * se
-            return {**row, "n": g["n"], "estimate": est, "std_error": se, "ci_low": est - half,
-                    "ci_high": est + half, "statistic": float(res.statistic), "df": df,
-                    "p_value": float(res.pvalue), "effect_size": g["estimate"], "effect_size_type": es_type,
-                    "method": f"{name}{note}; difference of means{reason}"}
+            name = res.pop("name")
+            return {**row, **res, "n": g["n"], "effect_size": g["estimate"],
+                    "effect_size_type": "Hedges' g_z" if paired else "Hedges' g",
+                    "method": f"{name}{note}; difference of means{reason}"
+                              + underflow_note(res["log10_p_value"])}
+        options = dict(alternative=alternative, confidence_level=level, correct=correct, exact=exact,
+                       label=label)
         if paired:
-            diff = a - b
-            nonzero = diff[diff != 0]
-            if len(nonzero) == 0:
-                stat, p, r = 0.0, 1.0, 0.0
-            else:
-                ranks = stats.rankdata(np.abs(nonzero))
-                stat = float(ranks[nonzero > 0].sum())
-                p = float(stats.wilcoxon(diff, zero_method="wilcox", alternative=alternative).pvalue)
-                r = float((stat - ranks[nonzero < 0].sum()) / ranks.sum())
-            est, lo, hi = hodges_lehmann(nonzero, None, level)
-            return {**row, "n": len(diff), "estimate": est, "ci_low": lo, "ci_high": hi, "statistic": stat,
-                    "p_value": p, "effect_size": r, "effect_size_type": "rank-biserial r (matched pairs)",
-                    "method": f"Wilcoxon signed-rank test{note}; Hodges-Lehmann shift{reason}"}
-        res = stats.mannwhitneyu(a, b, alternative=alternative)
-        est, lo, hi = hodges_lehmann(a, b, level)
-        return {**row, "n": len(a) + len(b), "estimate": est, "ci_low": lo, "ci_high": hi,
-                "statistic": float(res.statistic), "p_value": float(res.pvalue),
-                "effect_size": rank_biserial(res.statistic, len(a), len(b)),
-                "effect_size_type": "rank-biserial r",
-                "method": f"Mann-Whitney U test{note}; Hodges-Lehmann shift{reason}"}
+            res = signed_rank_test(a - b, **options)
+            es_type = "rank-biserial r (matched pairs)"
+        else:
+            res = rank_sum_test(a, b, **options)
+            es_type = "rank-biserial r"
+        test, _, rest = res.pop("method").partition(";")
+        return {**row, **res, "effect_size_type": es_type, "method": f"{test}{note};{rest}{reason}"}
 
     return run_by_task(frame, task=task, kernel=kernel, p_adjust=p_adjust)

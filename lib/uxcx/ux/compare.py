@@ -16,7 +16,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from uxcx._core.compare import (
     ALTERNATIVES,
@@ -25,7 +24,6 @@ from uxcx._core.compare import (
     check_choice,
     check_level,
     comparison_frame,
-    p_from_z,
     run_by_task,
     split_groups,
     term,
@@ -34,7 +32,10 @@ from uxcx._core.compare import (
 )
 from uxcx._core.docs import fill_doc
 from uxcx._core.effects import cohens_h, hedges_g
+from uxcx._core.mcnemar import MCNEMAR_TESTS, mcnemar_p
+from uxcx._core.pvalues import finish_p, norm_log_p, underflow_note
 from uxcx._core.rating_tests import compare_ratings
+from uxcx._core.t_tests import t_compare
 from uxcx.errors import UxcxWarning
 from uxcx.ux.completion import SUCCESS_EXPECTED, SUCCESS_VALUES, partial_credit
 from uxcx.ux.planning import (
@@ -68,7 +69,7 @@ def _prepare(data, value, param, *, by, subject, task, paired, alternative, conf
 def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str = "design",
                        paired: bool = False, subject: str = "participant", task: str | None = None,
                        reference=None, alternative: str = "two-sided", confidence_level: float = 0.95,
-                       partial: float = 0.5, p_adjust: str = "holm") -> pd.DataFrame:
+                       partial: float = 0.5, p_adjust: str = "holm", mcnemar: str = "mid-p") -> pd.DataFrame:
     """Compare completion rates of two designs.
 
     Parameters
@@ -97,6 +98,10 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
         success), 0 (strict) or 1 (lenient). Paired comparisons need 0 or 1.
     p_adjust : {"holm", "fdr_bh", "bonferroni", "none"}
         Adjustment across tasks (see :func:`adjust_p`).
+    mcnemar : {"mid-p", "exact"}
+        Paired only: the McNemar mid-p test (default) or the exact conditional test, the
+        binomial test of the discordant pairs that R's ``exact2x2::mcnemar.exact`` and
+        ``binom.test(b, b + c)`` give.
 
     Returns
     -------
@@ -106,7 +111,8 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
         of completion rates), ``std_error`` and ``ci_low``/``ci_high`` (adjusted-Wald
         interval of the difference), ``statistic`` (z of the N-1 test; paired: the
         number of discordant pairs in which only the other design succeeded), ``df``
-        (NaN), ``p_value``, ``alternative``, ``p_adjusted``, ``p_adjust_method``,
+        (NaN), ``p_value`` (never 0), ``log10_p_value`` (computed in log space),
+        ``alternative``, ``p_adjusted``, ``p_adjust_method``,
         ``effect_size`` (Cohen's h of the two rates), ``effect_size_type``,
         ``confidence_level``, ``method``.
 
@@ -130,6 +136,11 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
     2013) on the discordant pairs: with b pairs in which only the other design
     succeeded and c in which only the reference did, b ~ Binomial(b + c, 1/2)
     under the null, and the two-sided mid-p is 2 P(X <= min(b, c)) - P(X = min(b, c)).
+    ``mcnemar="exact"`` gives the exact conditional test, 2 P(X <= min(b, c)) capped at 1
+    (McNemar 1947 in its exact form; R's ``binom.test(b, b + c)``), which Fagerland et al.
+    found conservative; the mid-p keeps closer to the nominal level.
+    Both p-values are summed from binomial log-probabilities (:mod:`uxcx._core.mcnemar`)
+    and the N-1 test's from the normal tail in log space, so none reads 0.
     The interval is the adjusted Wald for matched pairs (Agresti & Min 2005, as in
     Sauro & Lewis ch. 5): z^2/8 is added to each of the four cells (about 1/2 at
     95%), N' = N + z^2/2, p12 = b'/N', p21 = c'/N', and the interval is
@@ -166,6 +177,7 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
     >>> r[["term", "estimate", "statistic", "p_value"]].round(3).to_dict("records")
     [{'term': 'A − B', 'estimate': 0.417, 'statistic': 2.135, 'p_value': 0.033}]
     """
+    check_choice("mcnemar", mcnemar, MCNEMAR_TESTS)
     frame, level = _prepare(data, success, "success", by=by, subject=subject, task=task, paired=paired,
                             alternative=alternative, confidence_level=confidence_level,
                             expected=SUCCESS_EXPECTED, allowed=SUCCESS_VALUES)
@@ -197,7 +209,8 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
         se = np.sqrt(a1 * (1 - a1) / (n1 + z * z / 2) + a2 * (1 - a2) / (n2 + z * z / 2))
         return {"n": big_n, "estimate": p1 - p2, "std_error": se,
                 "ci_low": max(-1.0, a1 - a2 - z * se), "ci_high": min(1.0, a1 - a2 + z * se),
-                "statistic": stat, "p_value": p_from_z(stat, alternative),
+                "statistic": stat, **dict(zip(("p_value", "log10_p_value"),
+                                              finish_p(norm_log_p(stat, alternative)))),
                 "effect_size": cohens_h(p1, p2)}
 
     def within(part, label):
@@ -208,14 +221,7 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
             raise ComparisonError(f"no participant has attempts on both designs{label}.")
         only_a, only_b = float(np.sum((a == 1) & (b == 0))), float(np.sum((a == 0) & (b == 1)))
         both = float(np.sum((a == 1) & (b == 1)))
-        m = int(only_a + only_b)
-        if alternative == "two-sided":
-            k = min(only_a, only_b)
-            p = 2 * stats.binom.cdf(k, m, 0.5) - stats.binom.pmf(k, m, 0.5) if m else 1.0
-        elif alternative == "greater":
-            p = stats.binom.sf(only_a, m, 0.5) + 0.5 * stats.binom.pmf(only_a, m, 0.5) if m else 1.0
-        else:
-            p = stats.binom.cdf(only_a, m, 0.5) - 0.5 * stats.binom.pmf(only_a, m, 0.5) if m else 1.0
+        p, log10_p = mcnemar_p(only_a, only_b, alternative, mcnemar)
         add = z * z / 8
         n_adj = n + 4 * add
         p12, p21 = (only_a + add) / n_adj, (only_b + add) / n_adj
@@ -223,18 +229,20 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
         pa, pb = (both + only_a) / n, (both + only_b) / n
         return {"n": n, "estimate": pa - pb, "std_error": se,
                 "ci_low": max(-1.0, p12 - p21 - z * se), "ci_high": min(1.0, p12 - p21 + z * se),
-                "statistic": only_a, "p_value": float(min(1.0, p)), "effect_size": cohens_h(pa, pb)}
+                "statistic": only_a, "p_value": p, "log10_p_value": log10_p, "effect_size": cohens_h(pa, pb)}
 
     if paired:
-        method = ("McNemar exact mid-p test (Fagerland et al. 2013); adjusted-Wald interval for matched "
-                  "proportions (Agresti & Min 2005)")
+        test = ("McNemar exact mid-p test (Fagerland et al. 2013)" if mcnemar == "mid-p" else
+                "McNemar exact conditional test (binomial on the discordant pairs, McNemar 1947)")
+        method = f"{test}; adjusted-Wald interval for matched proportions (Agresti & Min 2005)"
     else:
         method = "N-1 two-proportion test (Campbell 2007); adjusted-Wald interval (Agresti & Caffo 2000)"
 
     def kernel(part, label):
         row = (within if paired else unpaired)(part, label)
         return {"term": term(*levels), **row, "alternative": alternative, "confidence_level": level,
-                "method": method + credit, "effect_size_type": "Cohen's h"}
+                "method": method + credit + underflow_note(row["log10_p_value"]),
+                "effect_size_type": "Cohen's h"}
 
     return run_by_task(frame, task=task, kernel=kernel, p_adjust=p_adjust)
 
@@ -245,7 +253,7 @@ fill_doc(compare_completion, refs=_REFS)
 def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design", paired: bool = False,
                   subject: str = "participant", task: str | None = None, reference=None,
                   alternative: str = "two-sided", confidence_level: float = 0.95,
-                  p_adjust: str = "holm") -> pd.DataFrame:
+                  p_adjust: str = "holm", equal_var: bool = False) -> pd.DataFrame:
     """Compare task times of two designs on the log scale.
 
     Parameters
@@ -257,7 +265,8 @@ def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design
     by : str
         The column holding the two designs.
     paired : bool
-        False: Welch's t test on log times; True: paired t test on log times.
+        False: Welch's t test on log times (Student's with ``equal_var=True``); True: paired
+        t test on log times.
     subject : str
         Participant id. Several rows of one participant and design (several tasks
         with ``task`` not given) are first averaged on the log scale, so each
@@ -271,6 +280,9 @@ def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design
     confidence_level : float
         Of the (always two-sided) interval of the ratio.
     p_adjust : {"holm", "fdr_bh", "bonferroni", "none"}
+    equal_var : bool
+        Unpaired only: True gives Student's t with the pooled variance of the log times, as
+        R's ``t.test(log(a), log(b), var.equal=TRUE)``; False (default) Welch's.
 
     Returns
     -------
@@ -280,7 +292,8 @@ def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design
         ``estimate`` (ratio of geometric-mean times, other / reference: 0.8 means 20%
         faster), ``std_error`` (of the ratio, delta method), ``ci_low``/``ci_high``
         (the t interval of the log difference, exponentiated), ``statistic`` (t),
-        ``df`` (Welch-Satterthwaite, or n - 1), ``p_value``, ``alternative``,
+        ``df`` (Welch-Satterthwaite, n_a + n_b - 2, or n - 1), ``p_value`` (never 0),
+        ``log10_p_value`` (computed in log space), ``alternative``,
         ``p_adjusted``, ``p_adjust_method``, ``effect_size`` (the ratio again),
         ``effect_size_type`` ("ratio of geometric means"), ``confidence_level``, ``method``.
 
@@ -291,7 +304,10 @@ def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design
     the difference of means into a ratio of geometric means,
     exp(mean(ln t_a) - mean(ln t_b)). Welch's t (Welch 1947) does not assume equal
     variances: t = (m_a - m_b) / sqrt(s_a^2/n_a + s_b^2/n_b) with
-    Welch-Satterthwaite df; within subjects the paired t on ln t_a - ln t_b. For
+    Welch-Satterthwaite df; Student's pooled t (``equal_var=True``) assumes equal
+    variances of the log times; within subjects the paired t on ln t_a - ln t_b. All three
+    are R's ``t.test`` (:func:`uxcx._core.t_tests.t_compare`); times without any spread
+    get a warning and no test. For
     an interval of a standardised effect use :func:`hedges_g` on the log times.
 {refs}
     Welch, B. L. (1947). The generalization of "Student's" problem when several
@@ -316,24 +332,15 @@ def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design
     def kernel(part, label):
         a, b, note = split_groups(part, value=time, by=by, subject=subj, paired=paired, levels=levels,
                                   aggregate="mean", label=label)
-        if paired:
-            res = stats.ttest_rel(a, b, alternative=alternative)
-            diff = a - b
-            n, est, se = len(diff), diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff))
-            df = n - 1
-            name = "paired t test on log time"
-        else:
-            res = stats.ttest_ind(a, b, equal_var=False, alternative=alternative)
-            n, est = len(a) + len(b), a.mean() - b.mean()
-            se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
-            df = float(res.df)
-            name = "Welch t test on log time"
-        half = stats.t.ppf(0.5 + level / 2, df) * se
-        ratio = float(np.exp(est))
-        return {"term": term(*levels), "n": n, "estimate": ratio, "std_error": ratio * se,
-                "ci_low": float(np.exp(est - half)), "ci_high": float(np.exp(est + half)),
-                "confidence_level": level, "method": f"{name}{note}; ratio of geometric means",
-                "statistic": float(res.statistic), "df": df, "p_value": float(res.pvalue),
+        res = t_compare(a, b, paired=paired, equal_var=equal_var, alternative=alternative,
+                        confidence_level=level, names=(f"{by} {levels[0]}", f"{by} {levels[1]}"),
+                        what="log time", label=label)
+        name = res.pop("name") + " on log time"
+        ratio, se = float(np.exp(res["estimate"])), res["std_error"]
+        return {**res, "term": term(*levels), "n": len(a) if paired else len(a) + len(b), "estimate": ratio,
+                "std_error": ratio * se, "ci_low": float(np.exp(res["ci_low"])),
+                "ci_high": float(np.exp(res["ci_high"])), "confidence_level": level,
+                "method": f"{name}{note}; ratio of geometric means{underflow_note(res['log10_p_value'])}",
                 "alternative": alternative, "effect_size": ratio,
                 "effect_size_type": "ratio of geometric means"}
 
