@@ -94,6 +94,9 @@ def test_glance_ols_against_R(mtcars):
     assert g.loc[0, "r_squared"] == pytest.approx(0.857219452462, rel=1e-10)
     assert g.loc[0, "adj_r_squared"] == pytest.approx(0.836066778753, rel=1e-10)
     assert g.loc[0, "n"] == 32 and np.isnan(g.loc[0, "pseudo_r_squared"])
+    # R 4.2: AIC(m), BIC(m): the error variance counts as a parameter (statsmodels' own aic is 2 less)
+    assert g.loc[0, "aic"] == pytest.approx(154.469229393441, rel=1e-12)
+    assert g.loc[0, "bic"] == pytest.approx(163.263644810239, rel=1e-12)
 
 
 @settings(max_examples=15, deadline=None)
@@ -123,8 +126,9 @@ def test_logit_against_R_glm(mtcars):
     np.testing.assert_allclose(t.loc["hp", ["estimate", "ci_low", "ci_high"]].astype(float),
                                [1.03692084553, 1.00149841513, 1.07359614718], rtol=1e-6)
     assert t.loc["hp", "method"] == "logistic regression, odds ratio" and np.isnan(t.loc["hp", "df"])
-    # R 4.2: AIC(g)
-    assert glance(fit).loc[0, "aic"] == pytest.approx(16.05911047227, rel=1e-7)
+    # R 4.2: AIC(g), BIC(g)
+    assert glance(fit).loc[0, "aic"] == pytest.approx(16.0591104722670, rel=1e-9)
+    assert glance(fit).loc[0, "bic"] == pytest.approx(20.4563181806662, rel=1e-9)
 
 
 def test_tidy_of_user_fitted_glm_equals_logit(mtcars):
@@ -139,23 +143,46 @@ def test_tidy_of_user_fitted_glm_equals_logit(mtcars):
 
 # --- ordinal -------------------------------------------------------------------------------------
 
-def test_ordinal_against_R_polr(mtcars):
+def test_ordinal_against_R_polr_converged(mtcars):
     mtcars["gear_o"] = pd.Categorical(mtcars["gear"], ordered=True)
     fit = regress(mtcars, outcome="gear_o", predictors=["wt", "qsec"])
     assert fit.uxcx["kind"] == "ordinal"
     t = tidy(fit).set_index("term")
-    # R 4.2: p <- MASS::polr(factor(gear) ~ wt + qsec, mtcars, Hess = TRUE); summary(p)$coefficients
-    # (polr's standard errors come from a numerical Hessian, hence the tolerance)
-    np.testing.assert_allclose(t.loc[["wt", "qsec"], "coef"], [-2.265481341713, -0.503555760232], rtol=1e-4)
-    np.testing.assert_allclose(t.loc[["wt", "qsec"], "std_error"], [0.690901913183, 0.268975825137],
-                               rtol=1e-4)
-    np.testing.assert_allclose(t.loc[["threshold 3/4", "threshold 4/5"], "estimate"],
-                               [-16.407422523892, -13.392575993667], rtol=1e-4)
-    np.testing.assert_allclose(t.loc[["threshold 3/4", "threshold 4/5"], "std_error"],
-                               [6.156009884681, 5.756452775445], rtol=1e-4)
-    np.testing.assert_allclose(t.loc["wt", "estimate"], np.exp(-2.265481341713), rtol=1e-4)
-    # R 4.2: AIC(p)
-    assert glance(fit).loc[0, "aic"] == pytest.approx(53.3006740227, rel=1e-6)
+    terms = ["wt", "qsec", "threshold 3/4", "threshold 4/5"]
+    # R 4.2, MASS 7.3-58: p <- MASS::polr(factor(gear) ~ wt + qsec, mtcars, Hess = TRUE,
+    #   control = list(reltol = 0, maxit = 1e5, ndeps = rep(1e-6, 4)))  # run to where BFGS stops
+    # c(coef(p), p$zeta); sqrt(diag(vcov(p))). (polr's defaults stop in the 5th digit: wt -2.2654813.)
+    polr_coef = [-2.265460624466624, -0.503544878714825, -16.407162514546670, -13.392327438514988]
+    polr_se = [0.690899881835654, 0.268980854234304, 6.156114383411163, 5.756557261364576]
+    np.testing.assert_allclose(t.loc[terms, "coef"], polr_coef, rtol=1e-6)
+    np.testing.assert_allclose(t.loc[terms, "std_error"], polr_se, rtol=1e-6)
+    # R 4.2, ordinal 2022.11-16 (Newton with the analytic Hessian, max |gradient| 2.8e-14):
+    # c1 <- ordinal::clm(factor(gear) ~ wt + qsec, data = mtcars,
+    #   control = clm.control(gradTol = 1e-12, relTol = 1e-14)); coef(c1); sqrt(diag(vcov(c1)))
+    clm_coef = [-2.26546043372439, -0.50354480393891, -16.40716048471326, -13.39232579522834]
+    clm_se = [0.690899840216417, 0.268980840328975, 6.156114006815800, 5.756556942521235]
+    np.testing.assert_allclose(t.loc[terms, "coef"], clm_coef, rtol=1e-10)
+    np.testing.assert_allclose(t.loc[terms, "std_error"], clm_se, rtol=1e-9)
+    np.testing.assert_allclose(t.loc["wt", "estimate"], np.exp(clm_coef[0]), rtol=1e-10)
+    assert np.abs(fit.model.score(np.asarray(fit.params))).max() < 1e-8
+    # R 4.2: AIC(p), BIC(p)
+    g = glance(fit)
+    assert g.loc[0, "aic"] == pytest.approx(53.3006740207973, rel=1e-11)
+    assert g.loc[0, "bic"] == pytest.approx(59.1636176319962, rel=1e-11)
+
+
+def test_ordinal_score_and_hessian_equal_numerical_derivatives(mtcars):
+    from statsmodels.tools.numdiff import approx_fprime, approx_hess
+
+    from uxcx.link.ordinal_fit import ExactOrderedModel
+
+    y = pd.Series(pd.Categorical(mtcars["gear"], ordered=True))
+    model = ExactOrderedModel(y, mtcars[["wt", "qsec", "hp"]])
+    params = np.array([-2.0, -0.4, 0.01, -15.0, 1.2])  # away from the optimum
+    np.testing.assert_allclose(model.score(params), approx_fprime(params, model.loglike, centered=True),
+                               rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(model.hessian(params), approx_hess(params, model.loglike), rtol=1e-5,
+                               atol=1e-4)
 
 
 def test_ordinal_equals_statsmodels_directly(mtcars):
@@ -175,6 +202,8 @@ def test_tidy_has_schema_columns_and_auto_picks_kind(mtcars, outcome, kind):
     assert fit.uxcx["kind"] == kind
     t = tidy(fit, confidence_level=0.9)
     assert list(t.columns) == [*COLUMNS, "coef"]
+    assert t.columns.get_loc("log10_p_value") == t.columns.get_loc("p_value") + 1
+    np.testing.assert_allclose(10 ** t["log10_p_value"], t["p_value"], rtol=1e-9)
     assert (t["confidence_level"] == 0.9).all() and (t["n"] == 32).all()
     assert (t["ci_low"] < t["estimate"]).all() and (t["estimate"] < t["ci_high"]).all()
 

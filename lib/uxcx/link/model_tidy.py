@@ -1,5 +1,6 @@
 """Fitted models onto the result schema: :func:`tidy` (one row per term), :func:`glance`
-(one row per model) and :func:`effect_sentences` (one plain sentence per effect).
+(one row per model); :func:`effect_sentences` (one plain sentence per effect) lives in
+:mod:`uxcx.link.model_sentences` and is served here too.
 
 The names follow R's broom. Ratio models (logistic, ordinal logistic, log-link
 GLMs) report ``estimate``, ``ci_low`` and ``ci_high`` as ratios and keep the
@@ -14,13 +15,13 @@ import pandas as pd
 from scipy import stats
 
 from uxcx._core.checks import check_level
+from uxcx._core.pvalues import chi2_log_p, f_log_p, norm_log_p, t_log_p
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError
+from uxcx.link.log_p import noted, p_columns, with_log10
+from uxcx.link.model_sentences import effect_sentences
 
 __all__ = ["tidy", "glance", "effect_sentences"]
-
-_INTERCEPTS = {"intercept", "const", "Intercept", "(Intercept)"}
-
 
 def _kind(result) -> tuple[str, str, str | None]:
     """(kind, method, ratio name or None) of a statsmodels result."""
@@ -136,8 +137,6 @@ def tidy(result, *, confidence_level: float | None = None) -> pd.DataFrame:
     low, high = coef - crit * se, coef + crit * se
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = coef / se
-    dist = stats.t(df) if use_t else stats.norm
-    p = 2 * dist.sf(np.abs(statistic))
     beta = np.full(len(coef), np.nan)
     if kind == "ols":
         exog = np.asarray(model.exog, dtype=float)
@@ -155,14 +154,16 @@ def tidy(result, *, confidence_level: float | None = None) -> pd.DataFrame:
         names = names[:k] + [f"threshold {nm}" for nm in names[k:]]
         coef[k:], se[k:], estimate[k:] = cut, cut_se, cut
         statistic[k:] = cut / cut_se
-        p[k:] = 2 * stats.norm.sf(np.abs(statistic[k:]))
         low[k:], high[k:] = cut - crit * cut_se, cut + crit * cut_se
         methods[k:] = "ordinal logistic, threshold (log-odds)" if ratio else "ordinal regression, threshold"
+    # two-sided, in log space, so that no term reads p = 0 (uxcx._core.pvalues)
+    p, log10 = p_columns([t_log_p(z, df) if use_t else norm_log_p(z) for z in statistic])
     out = result_frame({"term": names, "n": int(result.nobs), "estimate": estimate, "std_error": se,
-                        "ci_low": low, "ci_high": high, "confidence_level": level, "method": methods,
-                        "statistic": statistic, "df": df, "p_value": p, "alternative": "two-sided",
-                        "effect_size": beta,
+                        "ci_low": low, "ci_high": high, "confidence_level": level,
+                        "method": noted(methods, log10), "statistic": statistic, "df": df, "p_value": p,
+                        "alternative": "two-sided", "effect_size": beta,
                         "effect_size_type": np.where(np.isnan(beta), None, "standardised beta")})
+    out = with_log10(out, log10)
     out["coef"] = coef
     return out
 
@@ -193,19 +194,36 @@ def glance(result) -> pd.DataFrame:
     DataFrame
         One row: ``n``; ``r_squared`` and ``adj_r_squared`` (OLS, else NaN);
         ``pseudo_r_squared`` (McFadden's 1 - llf/llnull for logistic, ordinal and
-        binomial GLM, else NaN); ``log_likelihood``; ``aic``; ``bic``; ``df_model``;
+        binomial GLM, else NaN); ``log_likelihood``; ``aic`` and ``bic``, counted as
+        R's ``AIC()`` and ``BIC()`` count them (see Notes); ``df_model``;
         ``df_resid``; ``statistic`` (OLS: the F test of all slopes, using the
         model's covariance, so robust for HC3; likelihood models: the likelihood-
-        ratio chi-square against the null model); ``p_value``; ``method``.
+        ratio chi-square against the null model); ``p_value`` and ``log10_p_value``
+        (computed in log space, so never 0; ``method`` then says "p < 1e-300");
+        ``method``.
 
     Notes
     -----
+    AIC = -2 log L + 2 k and BIC = -2 log L + log(n) k (Akaike 1974; Schwarz 1978), k
+    the estimated parameters. For OLS (and a Gaussian GLM) k counts the coefficients
+    *and the error variance*, as R's ``AIC(lm(...))`` and ``BIC(lm(...))`` do;
+    statsmodels' own ``aic`` and ``bic`` leave the variance out and so read 2 and
+    log(n) lower. Differences between models fitted to the same rows are unchanged
+    either way. Logistic models (as R's ``glm``) and ordinal models (as
+    ``MASS::polr``) count their coefficients and cut points.
+
     McFadden's pseudo R² (McFadden 1974) compares the fitted and intercept-only log
     likelihoods; values of 0.2-0.4 already indicate a good fit, so it is not read
     like an OLS R².
 
     References
     ----------
+    Akaike, H. (1974). A new look at the statistical model identification. *IEEE
+    Transactions on Automatic Control*, 19(6), 716-723.
+
+    Schwarz, G. (1978). Estimating the dimension of a model. *The Annals of
+    Statistics*, 6(2), 461-464.
+
     McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior.
     In P. Zarembka (Ed.), *Frontiers in Econometrics* (pp. 105-142). Academic Press.
 
@@ -229,134 +247,38 @@ def glance(result) -> pd.DataFrame:
         return float(np.asarray(value).reshape(-1)[0]) if value is not None else np.nan
 
     row = {"n": int(result.nobs), "r_squared": np.nan, "adj_r_squared": np.nan,
-           "pseudo_r_squared": np.nan, "log_likelihood": get("llf"), "aic": get("aic"), "bic": get("bic"),
-           "df_model": get("df_model"), "df_resid": get("df_resid"), "statistic": np.nan,
-           "p_value": np.nan, "method": method}
+           "pseudo_r_squared": np.nan, "log_likelihood": get("llf"), "df_model": get("df_model"),
+           "df_resid": get("df_resid"), "statistic": np.nan, "p_value": np.nan, "method": method}
+    row.update(_information_criteria(result, row["log_likelihood"], get))
+    log_p = np.nan
     if hasattr(result, "rsquared"):
-        row.update(r_squared=get("rsquared"), adj_r_squared=get("rsquared_adj"),
-                   statistic=get("fvalue"), p_value=get("f_pvalue"))
+        row.update(r_squared=get("rsquared"), adj_r_squared=get("rsquared_adj"), statistic=get("fvalue"))
+        log_p = f_log_p(row["statistic"], row["df_model"], row["df_resid"])
     elif hasattr(result, "llnull"):
         llnull = get("llnull")
         row["pseudo_r_squared"] = 1 - row["log_likelihood"] / llnull
-        lr = 2 * (row["log_likelihood"] - llnull)
-        row.update(statistic=lr, p_value=float(stats.chi2.sf(lr, row["df_model"])))
-    return pd.DataFrame([row])
+        row["statistic"] = 2 * (row["log_likelihood"] - llnull)
+        log_p = chi2_log_p(row["statistic"], row["df_model"])
+    (row["p_value"],), (log10,) = p_columns([log_p])
+    row["method"] += noted([""], [log10])[0]
+    frame = pd.DataFrame([row])[["n", "r_squared", "adj_r_squared", "pseudo_r_squared", "log_likelihood",
+                                 "aic", "bic", "df_model", "df_resid", "statistic", "p_value", "method"]]
+    return with_log10(frame, [log10])
 
 
-def _decimals(width: float, minimum: int) -> int:
-    """Decimals whose rounding step is at most a quarter of the interval's width (0-4)."""
-    if not np.isfinite(width) or width <= 0:
-        return max(minimum, 2)
-    return int(min(4, max(minimum, np.ceil(-np.log10(width / 4)))))
+def _information_criteria(result, llf: float, get) -> dict:
+    """AIC and BIC counted as R's ``AIC()`` and ``BIC()`` count them.
 
-
-def _num(x: float, d: int) -> str:
-    if d < 0:  # significant figures, for ratios far below 1
-        return f"{x:.2g}"
-    return f"{x:.{d}f}".replace("-", "\u2212")
-
-
-def _digits(values, d: int, null: float) -> int:
-    """More decimals while a bound that excludes the null would print as the null."""
-    low, high = values
-    while d < 4 and (low > null or high < null) and null in (round(low, d), round(high, d)):
-        d += 1
-    return d
-
-
-def _lookup(value, term, default):
-    return value.get(term, default) if isinstance(value, dict) else (default if value is None else value)
-
-
-def effect_sentences(tidy_frame: pd.DataFrame, *, outcome_label: str, per=None, labels=None,
-                     unit="point", outcome_unit: str = "points") -> list[str]:
-    """A plain sentence per effect of a :func:`tidy` frame, with its interval.
-
-    Parameters
-    ----------
-    tidy_frame : DataFrame
-        From :func:`tidy` (intercepts and ordinal cut points are skipped).
-    outcome_label : str
-        What the outcome is called in words: "likelihood to recommend" (linear),
-        "being a promoter" (logistic: "the odds of being a promoter"), "NPS
-        category" (ordinal: "the odds of a higher NPS category").
-    per : float or dict, optional
-        The step of a numeric predictor the sentence speaks of (default 1), e.g.
-        ``per=10`` for "each 10-point rise in SUS", or ``{"sus": 10}`` per term.
-    labels : dict, optional
-        Words for terms, e.g. ``{"sus": "SUS"}``; default the term itself.
-    unit : str or dict
-        The unit of a predictor step ("point"; per term as a dict).
-    outcome_unit : str
-        The unit of a linear outcome ("points").
-
-    Returns
-    -------
-    list of str
-        One sentence per term. A linear effect: "Each 10-point rise in SUS goes with
-        0.9 more points of likelihood to recommend (95% CI 0.6 to 1.2)." A ratio:
-        "... goes with 1.8 times the odds of being a promoter (95% CI 1.4 to 2.3)."
-        A dummy "device: Mobile vs Desktop" reads "Mobile rather than Desktop
-        (device) goes with ...". When the interval includes no effect (0, or a ratio
-        of 1) the sentence says so.
-
-    Notes
-    -----
-    A step of ``per`` multiplies a linear coefficient and its interval by ``per``
-    and raises a ratio and its interval to the power ``per`` (exp(per b)). Numbers
-    are rounded so that the rounding step is at most a quarter of the interval's
-    width (at least one decimal for ratios; two significant figures for ratios
-    below 0.1), with a decimal more where a bound would otherwise
-    print as the null. The sentences describe association, not cause.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"term": ["sus"], "estimate": [0.09], "ci_low": [0.06], "ci_high": [0.12],
-    ...                   "confidence_level": [0.95], "method": ["OLS, HC3 errors"]})
-    >>> effect_sentences(t, outcome_label="likelihood to recommend", per=10, labels={"sus": "SUS"})
-    ['Each 10-point rise in SUS goes with 0.9 more points of likelihood to recommend (95% CI 0.6 to 1.2).']
+    A linear model (OLS, or a Gaussian GLM) also estimates the error variance, which R
+    counts as a parameter and statsmodels does not: one more parameter here. Logistic and
+    ordinal models have none, and their counts already agree with R's.
     """
-    missing = [c for c in ("term", "estimate", "ci_low", "ci_high", "method") if c not in tidy_frame]
-    if missing:
-        raise UxcxError(f"effect_sentences needs a frame from uxcx.tidy(); this one lacks {missing}")
-    out = []
-    for _, row in tidy_frame.iterrows():  # one row per model term: a handful
-        term, method = str(row["term"]), str(row["method"])
-        if term in _INTERCEPTS or "threshold" in method:
-            continue
-        level = row["confidence_level"] if "confidence_level" in row and pd.notna(
-            row["confidence_level"]) else 0.95
-        ratio = method.split(", ")[-1].replace(" ratio", "") if method.endswith(" ratio") else None
-        if ": " in term and " vs " in term:
-            variable, rest = term.split(": ", 1)
-            level_name, reference = rest.rsplit(" vs ", 1)
-            named = _lookup(labels, variable, variable) if isinstance(labels, dict) else variable
-            step, lead = 1.0, f"{level_name} rather than {reference} ({named})"
-        else:
-            step = float(_lookup(per, term, 1))
-            if not step > 0:
-                raise UxcxError(f"per must be a positive step; got {step!r} for {term!r}")
-            name = _lookup(labels, term, term) if isinstance(labels, dict) else term
-            lead = f"Each {step:g}-{_lookup(unit, term, 'point')} rise in {name}"
-        est, low, high = (float(row[c]) for c in ("estimate", "ci_low", "ci_high"))
-        ci_text = f"{level:.0%} CI"
-        if ratio is None:
-            est, low, high = est * step, low * step, high * step
-            d = _digits((low, high), _decimals(high - low, 0), 0.0)
-            more = "more" if est >= 0 else "fewer"
-            body = f"{_num(abs(est), d)} {more} {outcome_unit} of {outcome_label}"
-            null = low <= 0 <= high
-        else:
-            est, low, high = est ** step, low ** step, high ** step
-            d = _digits((low, high), _decimals(high - low, 1), 1.0) if min(est, low) >= 0.1 else -1
-            what = f"a higher {outcome_label}" if "ordinal" in method else outcome_label
-            body = f"{_num(est, d)} times the {ratio} of {what}"
-            null = low <= 1 <= high
-        interval = f"{_num(low, d)} to {_num(high, d)}"
-        lead = lead[0].upper() + lead[1:]
-        if null:
-            out.append(f"{lead} goes with {body}, but the {ci_text}, {interval}, includes no effect.")
-        else:
-            out.append(f"{lead} goes with {body} ({ci_text} {interval}).")
-    return out
+    import statsmodels.api as sm
 
+    aic, bic = get("aic"), get("bic")
+    model = result.model
+    gaussian = isinstance(model, sm.GLM) and isinstance(model.family, sm.families.Gaussian)
+    if isinstance(model, sm.regression.linear_model.RegressionModel) or gaussian:
+        k = result.nobs - result.df_resid + 1  # coefficients (rank) and the error variance
+        aic, bic = -2 * llf + 2 * k, -2 * llf + np.log(result.nobs) * k
+    return {"aic": aic, "bic": bic}

@@ -14,151 +14,27 @@ import warnings
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from uxcx._core.checks import check_level, check_option, require, source_name
 from uxcx._core.results import result_frame
 from uxcx.errors import ModelError, UxcxWarning
+from uxcx.link.model_design import (
+    NPS_ORDER,
+    check_design,
+    column_names,
+    complete_rows,
+    design_matrix,
+    model_outcome,
+)
+from uxcx.link.ordinal_fit import fit_ordinal
 
 __all__ = ["ModelError", "regress", "vif", "KINDS", "NPS_ORDER"]
 
 KINDS = ("auto", "ols", "logit", "ordinal")
-#: NPS categories from lowest to highest, as :func:`uxcx.nps_category` names them.
-NPS_ORDER = ("detractor", "passive", "promoter")
 _METHOD = {"ols": "OLS, HC3 errors", "logit": "logistic regression, odds ratio",
            "ordinal": "ordinal logistic (proportional odds), odds ratio"}
-
-
-def _names(value, what: str) -> list[str]:
-    if value is None:
-        return []
-    names = [value] if isinstance(value, str) else list(value)
-    if len(set(names)) != len(names):
-        raise ModelError(f"{what} names a column twice: {names}")
-    return names
-
-
-def _is_text(values: pd.Series) -> bool:
-    return not pd.api.types.is_numeric_dtype(values) or isinstance(values.dtype, pd.CategoricalDtype)
-
-
-def _outcome(values: pd.Series, kind: str, order, name: str):
-    """The kind of model and the outcome coded for it."""
-    distinct = pd.unique(values)
-    if len(distinct) < 2:
-        raise ModelError(f"outcome {name!r} has one value ({distinct[0]!r}) in every row used: there is "
-                         f"nothing to explain. Check the filter, or model an outcome that varies.")
-    text = _is_text(values) and values.dtype != bool
-    ordered = isinstance(values.dtype, pd.CategoricalDtype) and values.dtype.ordered
-    nps_like = text and set(map(str, distinct)) <= set(NPS_ORDER)
-    if kind == "auto":
-        binary = values.dtype == bool or (not text and set(distinct) <= {0, 1})
-        if binary:
-            kind = "logit"
-        elif ordered or nps_like or order is not None:
-            kind = "ordinal"
-        elif not text:
-            kind = "ols"
-        else:
-            raise ModelError(f"outcome {name!r} is text with levels {sorted(map(str, distinct))[:10]}: pass "
-                             f"kind='ordinal' with order=[lowest, ..., highest], or code it 0/1 and pass "
-                             f"kind='logit'.")
-    if kind == "ols":
-        if text:
-            raise ModelError(f"kind='ols' needs a numeric outcome; {name!r} is text. Pass kind='ordinal' "
-                             f"with order=[...] for ordered categories.")
-        return kind, values.astype(float)
-    if kind == "logit":
-        if values.dtype == bool:
-            return kind, values.astype(float)
-        if text or not set(distinct) <= {0, 1}:
-            raise ModelError(f"kind='logit' needs an outcome coded 0/1 (1 = the event, e.g. promoter); "
-                             f"{name!r} has values {sorted(map(str, distinct))[:10]}. Recode it, e.g. "
-                             f"(data[{name!r}] >= 9).astype(int) for promoters.")
-        return kind, values.astype(float)
-    if order is not None:
-        levels = list(order)
-    elif ordered:
-        levels = list(values.dtype.categories)
-    elif nps_like:
-        levels = list(NPS_ORDER)
-    elif not text:
-        levels = sorted(distinct)
-        if all(float(v).is_integer() for v in levels):
-            levels = [int(v) for v in levels]
-            values = values.astype("int64")
-    else:
-        raise ModelError(f"outcome {name!r} holds text without an order; pass order=[lowest, ..., "
-                         f"highest] (its levels: {sorted(map(str, distinct))[:10]}).")
-    stray = [v for v in distinct if v not in levels]
-    if stray:
-        raise ModelError(f"outcome {name!r} has values missing from order={levels}: {stray[:10]}")
-    coded = pd.Categorical(values, categories=levels, ordered=True).remove_unused_categories()
-    return kind, pd.Series(coded, index=values.index, name=name)
-
-
-def _design(frame: pd.DataFrame, columns: list[str], reference: dict) -> pd.DataFrame:
-    """Numeric columns as they are; text columns as dummies ``"col: level vs reference"``."""
-    parts = []
-    for col in columns:
-        values = frame[col]
-        if not _is_text(values) or values.dtype == bool:
-            parts.append(values.astype(float).rename(col))
-            continue
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            levels = [v for v in values.dtype.categories if (values == v).any()]
-        else:
-            levels = sorted(pd.unique(values), key=str)
-        ref = reference.get(col, levels[0])
-        if ref not in levels:
-            raise ModelError(f"reference level {ref!r} of {col!r} is not in the data; its levels are "
-                             f"{[str(v) for v in levels][:20]}")
-        for level in levels:
-            if level != ref:
-                parts.append((values == level).astype(float).rename(f"{col}: {level} vs {ref}"))
-        if len(levels) == 1:
-            parts.append(pd.Series(0.0, index=frame.index, name=col))
-    return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=frame.index)
-
-
-def _check_design(X: pd.DataFrame, n_extra: int, what: str) -> None:
-    """A clear error for too few rows, a constant predictor, or perfectly collinear predictors."""
-    n, k = X.shape
-    if n <= k + n_extra:
-        raise ModelError(f"{n} rows for {k + n_extra} terms ({what}): a model needs more rows than terms. "
-                         f"Use fewer predictors, merge categories, or collect more data.")
-    values = X.to_numpy()
-    constant = [c for c, col in zip(X.columns, values.T) if np.ptp(col) == 0]
-    if constant:
-        raise ModelError(f"predictor(s) {constant} have the same value in every row used, so they cannot "
-                         f"explain anything; drop them.")
-    basis = [np.ones(n)]
-    names: list[str] = ["the intercept"]
-    for name, col in zip(X.columns, values.T):
-        B = np.column_stack(basis)
-        coef, *_ = np.linalg.lstsq(B, col, rcond=None)
-        residual = col - B @ coef
-        if np.linalg.norm(residual) <= 1e-9 * max(np.linalg.norm(col), 1.0):
-            involved = [nm for nm, c in zip(names, coef) if abs(c) > 1e-9] or names
-            raise ModelError(f"predictors are perfectly collinear: {name!r} is an exact linear combination "
-                             f"of {', '.join(map(repr, involved))}. Drop one of them or combine them into "
-                             f"one index.")
-        basis.append(col)
-        names.append(name)
-
-
-def _frame(data, outcome, columns, what):
-    """The rows with every needed value present (listwise), with a warning naming what was dropped."""
-    used = data[[*([outcome] if outcome else []), *columns]]
-    keep = used.notna().all(axis=1)
-    if not keep.all():
-        gaps = used.isna().sum()
-        gaps = ", ".join(f"{c} ({k})" for c, k in gaps[gaps > 0].items())
-        warnings.warn(f"{int((~keep).sum())} of {len(used)} rows of {source_name(data)} left out of the "
-                      f"{what} for missing values in: {gaps}", UxcxWarning, stacklevel=3)
-    return used[keep]
 
 
 def regress(data: pd.DataFrame, *, outcome: str, predictors, kind: str = "auto", covariates=None,
@@ -233,8 +109,12 @@ def regress(data: pd.DataFrame, *, outcome: str, predictors, kind: str = "auto",
     **Ordinal logistic** (proportional odds; McCullagh 1980): logit P(Y <= j) =
     theta_j - b'x, so exp(b) multiplies the odds of a *higher* category, the same
     at every cut point. Use it when the outcome is a few ordered categories whose
-    spacing is not meaningful (NPS category). statsmodels' ``OrderedModel``,
-    matching R's ``MASS::polr``.
+    spacing is not meaningful (NPS category). statsmodels' ``OrderedModel`` with
+    the exact score and Hessian of the cumulative-logit likelihood
+    (:mod:`uxcx.link.ordinal_fit`): BFGS, then Newton's method until no parameter
+    moves by 1e-11, so coefficients, cut points and standard errors (the inverse of
+    the exact observed information) are those of a converged ``MASS::polr`` (whose
+    default tolerance stops in the 5th digit).
 
     Rows with a missing value in any used column are left out (with a warning).
 
@@ -275,21 +155,21 @@ def regress(data: pd.DataFrame, *, outcome: str, predictors, kind: str = "auto",
     """
     check_option("kind", kind, KINDS, error=ModelError)
     level = check_level(confidence_level, error=ModelError)
-    preds = _names(predictors, "predictors")
-    covs = _names(covariates, "covariates")
+    preds = column_names(predictors, "predictors")
+    covs = column_names(covariates, "covariates")
     if not preds:
         raise ModelError("predictors is empty: name at least one column to explain the outcome with")
     if outcome in preds + covs or set(preds) & set(covs):
         raise ModelError(f"a column is used twice: outcome={outcome!r}, predictors={preds}, "
                          f"covariates={covs}")
     require(data, [outcome, *preds, *covs])
-    frame = _frame(data, outcome, preds + covs, "model")
+    frame = complete_rows(data, outcome, preds + covs, "model")
     if frame.empty:
         raise ModelError(f"no row of {source_name(data)} has all of {[outcome, *preds, *covs]}")
-    kind, y = _outcome(frame[outcome], kind, order, outcome)
-    X = _design(frame, preds + covs, dict(reference or {}))
+    kind, y = model_outcome(frame[outcome], kind, order, outcome)
+    X = design_matrix(frame, preds + covs, dict(reference or {}))
     n_extra = (len(y.cat.categories) - 1) if kind == "ordinal" else 1
-    _check_design(X, n_extra, "predictors and " + ("cut points" if kind == "ordinal" else "the intercept"))
+    check_design(X, n_extra, "predictors and " + ("cut points" if kind == "ordinal" else "the intercept"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -306,7 +186,7 @@ def regress(data: pd.DataFrame, *, outcome: str, predictors, kind: str = "auto",
 
 def _fit(kind: str, y: pd.Series, X: pd.DataFrame):
     if kind == "ordinal":
-        return OrderedModel(y, X, distr="logit").fit(method="bfgs", disp=0, maxiter=2000)
+        return fit_ordinal(y, X)
     Xc = pd.concat([pd.Series(1.0, index=X.index, name="intercept"), X], axis=1)
     if kind == "ols":
         return sm.OLS(y, Xc).fit(cov_type="HC3", use_t=True)
@@ -387,12 +267,12 @@ def vif(data: pd.DataFrame, *, predictors, reference: dict | None = None) -> pd.
     >>> vif(d, predictors=["a", "b", "c"])[["term", "flag"]].to_dict("list")
     {'term': ['a', 'b', 'c'], 'flag': ['serious (above 10)', 'serious (above 10)', 'ok']}
     """
-    preds = _names(predictors, "predictors")
+    preds = column_names(predictors, "predictors")
     if len(preds) < 2:
         raise ModelError("vif needs at least two predictors: with one there is nothing to be collinear with")
     require(data, preds)
-    frame = _frame(data, None, preds, "VIF")
-    X = _design(frame, preds, dict(reference or {}))
+    frame = complete_rows(data, None, preds, "VIF")
+    X = design_matrix(frame, preds, dict(reference or {}))
     if len(X) <= X.shape[1] + 1:
         raise ModelError(f"{len(X)} rows for {X.shape[1]} predictors: VIF needs more rows than terms")
     constant = [c for c in X.columns if np.ptp(X[c].to_numpy()) == 0]
