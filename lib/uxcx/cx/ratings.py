@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from uxcx._core.checks import by_columns, check_level, check_option, require
-from uxcx._core.common import (
-    PROPORTION_METHODS,
-    finish,
-    group_ids,
-    per_group,
-    proportion_interval,
-    t_interval,
-)
+from uxcx._core.benchmark import mean_frame, mean_rows
+from uxcx._core.checks import ALTERNATIVES, by_columns, check_level, check_option, require
+from uxcx._core.common import PROPORTION_METHODS, finish, group_ids, per_group, proportion_interval
 from uxcx._core.results import COLUMNS
 from uxcx.cx.common import (
     RATING_MIN,
@@ -22,6 +16,7 @@ from uxcx.cx.common import (
     rating_table,
     rating_values,
     scale_bounds,
+    segment_names,
     warn_segments,
 )
 from uxcx.errors import UxcxError
@@ -123,9 +118,9 @@ def top_box(data: pd.DataFrame, *, score: str = "csat", top: int = 2, scale=(1, 
                   ci_high=np.where(ok, high, np.nan), confidence_level=level, method=label)
 
 
-def mean_score(data: pd.DataFrame, *, score: str, by=None, scale=None,
-               confidence_level: float = 0.95) -> pd.DataFrame:
-    """Mean rating with a Student t interval (CSAT, CES, loyalty and ease items).
+def mean_score(data: pd.DataFrame, *, score: str, by=None, scale=None, confidence_level: float = 0.95,
+               benchmark: float | None = None, alternative: str = "two-sided") -> pd.DataFrame:
+    """Mean rating with a Student t interval (CSAT, CES, loyalty and ease items), tested against a target.
 
     Parameters
     ----------
@@ -139,20 +134,32 @@ def mean_score(data: pd.DataFrame, *, score: str, by=None, scale=None,
         Allowed whole-number range. Default: the role's range (csat 1-5, ces 1-7,
         nps 0-10, ``ease_*`` 1-7, ``loyalty_*`` 1-5); any number for other columns.
     confidence_level : float
-        Two-sided level.
+        Level of the interval (one-sided for a one-sided ``alternative``).
+    benchmark : float, optional
+        A target mean on the rating's scale (CSAT 4.0, say): adds the one-sample
+        t test of :func:`uxcx.mean_benchmark`, which gives the same numbers.
+    alternative : {"two-sided", "greater", "less"}
+        The alternative about the mean against ``benchmark`` (used only with it).
 
     Returns
     -------
     DataFrame
         Result schema: ``by`` columns, ``term`` ("mean <score>"), ``n``, ``estimate``
         (mean), ``std_error`` (sd/√n), ``ci_low``, ``ci_high``, ``confidence_level``,
-        ``method`` ("t interval"); test columns NaN.
+        ``method`` ("t interval"); test columns NaN without a ``benchmark``. With
+        one: ``statistic`` (t), ``df``, ``p_value``, ``log10_p_value`` (after
+        ``p_value``), ``alternative``, ``effect_size`` (Cohen's d) and
+        ``effect_size_type``, then ``benchmark``, ``effect_size_ci_low`` and
+        ``effect_size_ci_high`` after the schema.
 
     Warns
     -----
     SmallSampleWarning
         Naming each segment with fewer than 10 ratings; fewer than 2 give a NaN
         interval.
+    UxcxWarning
+        Naming each segment whose ratings are all the same: no spread, so no
+        interval (R's ``t.test`` refuses such data); the mean stands.
 
     Notes
     -----
@@ -177,18 +184,22 @@ def mean_score(data: pd.DataFrame, *, score: str, by=None, scale=None,
     """
     by_cols = by_columns(by)
     level = check_level(confidence_level)
+    check_option("alternative", alternative, ALTERNATIVES)
     bounds = scale_bounds(score, scale)
     require(data, [score, *by_cols])
     values = rating_values(data, score, bounds)
     gid, keys = group_ids(data, by_cols)
-    agg = per_group(values, gid, len(keys), "count", "mean", "std")
-    n = agg["count"].to_numpy()
     missing = np.bincount(gid[values.isna().to_numpy()], minlength=len(keys))
-    warn_segments(keys, by_cols, n, minimum=RATING_MIN, what="ratings", measure="mean")
-    low, high, se = t_interval(agg["mean"], agg["std"], n, level)
-    return finish(keys, by_cols, term=f"mean {score}", n=n, estimate=agg["mean"].to_numpy(), std_error=se,
-                  ci_low=low, ci_high=high, confidence_level=level,
-                  method=np.full(len(n), "t interval", dtype=object) + missing_note(missing))
+    names = segment_names(keys, by_cols)
+    mu = None if benchmark is None else float(benchmark)
+    side = alternative if mu is not None else "two-sided"
+    rows = mean_rows(values, gid, names, confidence_level=level, alternative=side, mu=mu,
+                     what=f"{score} ratings", warn_few=False)
+    warn_segments(keys, by_cols, rows["n"], minimum=RATING_MIN, what="ratings", measure="mean")
+    method = "t interval" if mu is None else f"one-sample t test against {mu:g}; t interval"
+    rows["note"] = rows["note"] + missing_note(missing)
+    return mean_frame(keys, by_cols, rows, term=f"mean {score}", method=method, confidence_level=level,
+                      alternative=side)
 
 
 def _long(data, items, by_cols, bounds) -> pd.DataFrame:

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from uxcx._core.docs import fill_doc
-from uxcx._core.results import COLUMNS, result_frame
 from uxcx.errors import UxcxError
 from uxcx.study.quality import same_answer
 from uxcx.ux.norms import (
@@ -25,7 +24,8 @@ from uxcx.ux.norms import (
     sus_norms,
     sus_percentile,
 )
-from uxcx.ux.questionnaire_stats import check_confidence, check_option, group_keys, item_matrix, t_mean_rows
+from uxcx.ux.questionnaire_stats import (ALTERNATIVES, check_confidence, check_option, group_keys, item_matrix,
+                                         score_frame)
 from uxcx.ux.short_questionnaires import seq, umux_lite, umux_lite_score, umux_lite_sus
 
 __all__ = ["SUS_ITEMS", "MISSING_POLICIES", "sus_score", "sus_subscales", "straight_lining", "sus",
@@ -251,7 +251,8 @@ def straight_lining(data: pd.DataFrame, *, items=None) -> pd.Series:
 
 
 def sus(data: pd.DataFrame, *, by=None, items=None, missing: str = "drop", norms="sauro-lewis",
-        confidence_level: float = 0.95, version: str = "standard") -> pd.DataFrame:
+        confidence_level: float = 0.95, version: str = "standard", benchmark: float | None = None,
+        alternative: str = "two-sided") -> pd.DataFrame:
     """Mean SUS score per group with a t interval, and what the mean means by the norms.
 
     Parameters
@@ -273,6 +274,14 @@ def sus(data: pd.DataFrame, *, by=None, items=None, missing: str = "drop", norms
         Confidence level of the two-sided interval.
     version : {"standard", "positive"}, default "standard"
         Standard or all-positive SUS (see :func:`sus_score`).
+    benchmark : float, optional
+        A mean to test against, usually 68 (the average of about 500 studies,
+        Sauro 2011): adds the one-sample t test of :func:`uxcx.mean_benchmark`
+        (same numbers), with ``log10_p_value`` after ``p_value`` and
+        ``benchmark``, ``effect_size_ci_low``, ``effect_size_ci_high`` after the norms.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        The alternative about the mean against ``benchmark`` (one-sided gives a
+        one-sided interval); used only with ``benchmark``.
 
     Returns
     -------
@@ -325,14 +334,17 @@ def sus(data: pd.DataFrame, *, by=None, items=None, missing: str = "drop", norms
         check_option("norms", name, tuple(NORMS))
     keys = group_keys(data, by)
     scores = sus_score(data, items=items, missing=missing, version=version)
-    rows = t_mean_rows(scores, data, keys, confidence_level=level)
-    rows["term"] = "sus"
-    rows["method"] = "; ".join([f"t interval for the mean SUS (Brooke 1996 scoring, {version} version, "
-                                f"missing={missing})", *(NORMS[n] for n in names),
-                                "percentile: normal approximation N(68, 12.5) (Sauro 2011)"])
-    out = result_frame(rows[keys + [c for c in COLUMNS if c in rows.columns]], groups=keys)
+    check_option("alternative", alternative, ALTERNATIVES)
+    test = [] if benchmark is None else [f"one-sample t test against {float(benchmark):g}"]
+    method = "; ".join([*test, f"t interval for the mean SUS (Brooke 1996 scoring, {version} version, "
+                        f"missing={missing})", *(NORMS[n] for n in names),
+                        "percentile: normal approximation N(68, 12.5) (Sauro 2011)"])
+    out = score_frame(scores, data, keys, term="sus", method=method, confidence_level=level,
+                      alternative=alternative if test else "two-sided", what="SUS scores",
+                      mu=None if benchmark is None else float(benchmark))
+    extra = [c for c in ("benchmark", "effect_size_ci_low", "effect_size_ci_high") if c in out]
     labels = sus_norms(out["estimate"].to_numpy(dtype=float), norms=names)
-    return pd.concat([out, labels.set_axis(out.index)], axis=1)
+    return pd.concat([out.drop(columns=extra), labels.set_axis(out.index), out[extra]], axis=1)
 
 
 for _f in (sus_score, straight_lining):

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from uxcx._core.results import COLUMNS, result_frame
 from uxcx.errors import UxcxError
-from uxcx.ux.questionnaire_stats import (
-    ALTERNATIVES,
-    check_confidence,
-    check_option,
-    cohens_d_interval,
-    group_keys,
-    item_matrix,
-    t_mean_rows,
-)
+from uxcx.ux.questionnaire_stats import ALTERNATIVES, check_confidence, check_option, group_keys, item_matrix, score_frame
 
 __all__ = ["UMUX_LITE_ITEMS", "seq", "umux_lite_score", "umux_lite_sus", "umux_lite"]
 
@@ -60,11 +51,12 @@ def seq(data: pd.DataFrame, *, score: str = "seq", by=None, benchmark: float = S
         One row per group: the grouping columns, then the result schema with
         ``term`` = "seq", ``n``, ``estimate`` (mean SEQ), ``std_error``,
         ``ci_low``, ``ci_high``, ``confidence_level``, ``method``,
-        ``statistic`` (t), ``df`` (n - 1), ``p_value``, ``alternative``,
-        ``effect_size`` (Cohen's d = (mean - benchmark) / sd) and
-        ``effect_size_type``; ``p_adjusted`` and ``p_adjust_method`` are NaN.
-        Two extra columns follow the schema: ``effect_size_ci_low`` and
-        ``effect_size_ci_high``, the interval for d.
+        ``statistic`` (t), ``df`` (n - 1), ``p_value`` (then ``log10_p_value``,
+        computed in log space), ``alternative``, ``effect_size`` (Cohen's d =
+        (mean - benchmark) / sd) and ``effect_size_type``; ``p_adjusted`` and
+        ``p_adjust_method`` are NaN. Two extra columns follow the schema:
+        ``effect_size_ci_low`` and ``effect_size_ci_high``, the interval for d.
+        For any other score against any benchmark use :func:`uxcx.mean_benchmark`.
 
     Notes
     -----
@@ -109,17 +101,9 @@ def seq(data: pd.DataFrame, *, score: str = "seq", by=None, benchmark: float = S
     check_option("alternative", alternative, ALTERNATIVES)
     keys = group_keys(data, by)
     values = pd.Series(item_matrix(data, [score], 1, 7, "SEQ")[:, 0], index=data.index)
-    rows = t_mean_rows(values, data, keys, confidence_level=level, alternative=alternative,
-                       mu=float(benchmark))
-    rows["term"] = "seq"
-    rows["method"] = f"one-sample t test against {benchmark:g}; t interval; d interval by noncentral t"
-    rows["effect_size_type"] = "Cohen's d"
-    bounds = [cohens_d_interval(t, n, level, alternative)
-              for t, n in zip(rows["statistic"].to_numpy(), rows["n"].to_numpy())]
-    out = result_frame(rows[keys + [c for c in COLUMNS if c in rows.columns]], groups=keys)
-    out["effect_size_ci_low"] = [b[0] for b in bounds]
-    out["effect_size_ci_high"] = [b[1] for b in bounds]
-    return out
+    return score_frame(values, data, keys, term="seq", confidence_level=level, alternative=alternative,
+                       mu=float(benchmark), what="SEQ ratings",
+                       method=f"one-sample t test against {benchmark:g}; t interval; d interval by noncentral t")
 
 
 def umux_lite_score(data: pd.DataFrame, *, items=UMUX_LITE_ITEMS) -> pd.Series:
@@ -209,8 +193,9 @@ def umux_lite_sus(data: pd.DataFrame, *, items=UMUX_LITE_ITEMS) -> pd.Series:
 
 
 def umux_lite(data: pd.DataFrame, *, by=None, sus_comparable: bool = True, items=UMUX_LITE_ITEMS,
-              confidence_level: float = 0.95) -> pd.DataFrame:
-    """Mean UMUX-Lite score per group with a t interval.
+              confidence_level: float = 0.95, benchmark: float | None = None,
+              alternative: str = "two-sided") -> pd.DataFrame:
+    """Mean UMUX-Lite score per group with a t interval, tested against a benchmark if one is given.
 
     Parameters
     ----------
@@ -224,7 +209,14 @@ def umux_lite(data: pd.DataFrame, *, by=None, sus_comparable: bool = True, items
     items : pair of str, default ("umux_lite_1", "umux_lite_2")
         The item columns.
     confidence_level : float, default 0.95
-        Confidence level of the two-sided interval.
+        Confidence level of the interval.
+    benchmark : float, optional
+        A mean to test against on the score's scale (68, the SUS average, for
+        the SUS-comparable score): a one-sample t test as in :func:`seq`
+        (:func:`uxcx.mean_benchmark` is the same test for any score).
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        The alternative about the mean against ``benchmark``; one-sided gives a
+        one-sided interval. Used only with ``benchmark``.
 
     Returns
     -------
@@ -232,7 +224,8 @@ def umux_lite(data: pd.DataFrame, *, by=None, sus_comparable: bool = True, items
         One row per group: the grouping columns, then the result schema with
         ``term`` ("umux_lite_sus" or "umux_lite"), ``n``, ``estimate``
         (mean score), ``std_error``, ``ci_low``, ``ci_high``,
-        ``confidence_level``, ``method``; the test columns are NaN.
+        ``confidence_level``, ``method``; the test columns are NaN without a
+        ``benchmark``, and with one filled as :func:`seq` fills them.
 
     Notes
     -----
@@ -255,12 +248,14 @@ def umux_lite(data: pd.DataFrame, *, by=None, sus_comparable: bool = True, items
     [{'term': 'umux_lite_sus', 'n': 4, 'estimate': 74.36, 'ci_low': 56.42, 'ci_high': 92.3}]
     """
     level = check_confidence(confidence_level)
+    check_option("alternative", alternative, ALTERNATIVES)
     keys = group_keys(data, by)
     scorer = umux_lite_sus if sus_comparable else umux_lite_score
     values = scorer(data, items=items)
-    rows = t_mean_rows(values, data, keys, confidence_level=level)
-    rows["term"] = values.name
-    rows["method"] = ("t interval for the mean UMUX-Lite, SUS-comparable (0.65 * score + 22.9, "
-                      "Lewis et al. 2013)" if sus_comparable else "t interval for the mean UMUX-Lite (0-100)")
-    return result_frame(rows[keys + [c for c in COLUMNS if c in rows.columns]], groups=keys)
-
+    method = ("t interval for the mean UMUX-Lite, SUS-comparable (0.65 * score + 22.9, Lewis et al. 2013)"
+              if sus_comparable else "t interval for the mean UMUX-Lite (0-100)")
+    if benchmark is not None:
+        method = f"one-sample t test against {float(benchmark):g}; {method}; d interval by noncentral t"
+    return score_frame(values, data, keys, term=values.name, method=method, confidence_level=level,
+                       alternative=alternative if benchmark is not None else "two-sided",
+                       mu=None if benchmark is None else float(benchmark), what="UMUX-Lite scores")
