@@ -116,7 +116,8 @@ def degenerate_note(values: np.ndarray, estimate: float, low: float, high: float
         return ""
     share = float(np.mean(values == low))
     text = (f"the Hodges-Lehmann interval{label} has zero width: {share:.0%} of the {len(values)} {what} "
-            f"equal {low:g}, so these discrete ratings cannot place the shift more finely than "
-            f"{estimate:g}; read the rank-biserial r and the difference of means beside it")
+            f"equal {low:g}, and on a discrete scale both ends fall on that value; it says the typical "
+            f"shift is {estimate:g} to within one scale step, not that it is exactly {estimate:g} (read the "
+            "rank-biserial r and the difference of means beside it)")
     warnings.warn(text[0].upper() + text[1:] + ".", UxcxWarning, stacklevel=5)
     return f"; {text}"

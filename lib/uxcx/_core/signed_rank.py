@@ -178,7 +178,7 @@ def signed_rank_test(diff, *, alternative: str = "two-sided", confidence_level: 
                                               else " (normal approximation)")
     p, log10_p = finish_p(log_p)
     estimate = float(np.median(walsh))
-    method = name + (f" ({zeros} zero difference(s) dropped)" if zeros else "")
+    method = name + (f", {zeros} zero difference{'s' if zeros > 1 else ''} dropped" if zeros else "")
     method += "; Hodges-Lehmann shift"
     if achieved != confidence_level:
         method += f" (interval at {achieved:.0%}: {confidence_level:.0%} not reachable)"

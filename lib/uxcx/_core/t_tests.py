@@ -69,7 +69,6 @@ def t_compare(a: np.ndarray, b: np.ndarray, *, paired: bool, equal_var: bool, al
             se = math.sqrt(qa + qb)
             df = (qa + qb) ** 2 / (qa ** 2 / (na - 1) + qb ** 2 / (nb - 1)) if se > 0 else math.nan
             name = "Welch t test"
-        constant_groups(a, b, names, what, label)
     if not se > _CONSTANT * scale:
         where = "the paired differences" if paired else f"the {what}s of both groups"
         warnings.warn(f"The t test{label} is undefined: {where} do not vary (every value the same), so "
@@ -79,6 +78,8 @@ def t_compare(a: np.ndarray, b: np.ndarray, *, paired: bool, equal_var: bool, al
         return {"estimate": est, "std_error": se, "df": df, "statistic": math.nan, "ci_low": math.nan,
                 "ci_high": math.nan, "p_value": math.nan, "log10_p_value": math.nan,
                 "name": f"{name}: not computed, no variation"}
+    if not paired:
+        constant_groups(a, b, names, what, label)
     t = est / se
     half = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
     p, log10_p = finish_p(t_log_p(t, df, alternative))
