@@ -65,8 +65,8 @@ def test_rank_sum_counts_sum_to_the_binomial_and_match_scipy(m, n):
     rng = np.random.default_rng(m * 100 + n)
     a, b = rng.normal(size=m), rng.normal(size=n) + 0.5
     res = rank_sum_test(a, b, alternative="less")
-    assert res["p_value"] == pytest.approx(stats.mannwhitneyu(a, b, alternative="less", method="exact").pvalue,
-                                           rel=1e-9)
+    ref = stats.mannwhitneyu(a, b, alternative="less", method="exact").pvalue
+    assert res["p_value"] == pytest.approx(ref, rel=1e-9)
 
 
 # --- signed-rank test -------------------------------------------------------------------------
@@ -192,7 +192,8 @@ def test_rank_sum_every_value_tied_warns():
 # --- the normal-approximation interval: exact breakpoints --------------------------------------
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(1, 7), min_size=3, max_size=25), st.lists(st.integers(1, 7), min_size=3, max_size=25))
+@given(st.lists(st.integers(1, 7), min_size=3, max_size=25),
+       st.lists(st.integers(1, 7), min_size=3, max_size=25))
 def test_normal_interval_ends_are_differences_and_bracket_the_estimate(a, b):
     a, b = np.array(a, float), np.array(b, float)
     if np.ptp(np.r_[a, b]) == 0:
@@ -212,7 +213,8 @@ def test_zero_width_interval_on_discrete_ratings_is_said():
     #    estimate 4.868e-05, conf.int -6.196e-05 1.744e-05 (all 0 to within uniroot's tolerance)
     a, b = [5] * 30 + [4] * 10 + [3] * 2, [5] * 28 + [4] * 12 + [3] * 3
     share = np.mean(np.subtract.outer(a, b) == 0)
-    with pytest.warns(UxcxWarning, match=rf"zero width: {share:.0%} of the 1806 pairwise differences equal 0"):
+    said = rf"zero width: {share:.0%} of the 1806 pairwise differences equal 0"
+    with pytest.warns(UxcxWarning, match=said):
         r = rank_sum_test(a, b)
     assert (r["estimate"], r["ci_low"], r["ci_high"]) == (0.0, 0.0, 0.0)
     assert "not that it is exactly 0" in r["method"]
