@@ -22,7 +22,7 @@ _MODULE_EXPORTS = {
                        "umux_lite_sus", "umux_lite"],
     "cx": ["nps_category", "nps", "compare_nps", "nps_association", "top_box", "mean_score",
            "likert_distribution", "likert_summary", "trend"],
-    "ux.benchmarks": ["mean_benchmark"],
+    "ux.benchmark_mean": ["mean_benchmark"],
     "ux.medians": ["median_score"],
     "cx.nps_benchmark": ["nps_benchmark"],
     "cx.scale_reliability": ["scale_index", "cronbach_alpha", "mcdonald_omega", "item_total", "reliability"],

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import pandas as pd  # noqa: F401  (used by the doctest above)
 
-from uxcx.ux.completion import best_point_estimate, completion_benchmark, completion_rate
+from uxcx.ux.benchmark_completion import completion_benchmark
+from uxcx.ux.completion import best_point_estimate, completion_rate
 from uxcx.ux.counts import abandonment, clicks, lostness, lostness_score, task_errors
 from uxcx.ux.timing import long_times, task_time
 
