@@ -14,14 +14,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from uxcx.errors import Problem, UxcxError
+from uxcx.study.dropped_values import plausible_answers, value_shape
 from uxcx.study.privacy import looks_personal, pseudonym_key, pseudonymise
 
 __all__ = ["Ledger", "SourceLedger", "LinkCoverage", "REASONS", "PROBLEM_COLUMNS"]
 
 PROBLEM_COLUMNS = ["row", "column", "value", "reason", "expected", "hint"]
+_LOOKED = 200  # longer dropped values are masked by their shape, not searched for contacts
 
 # Every reason a row can be dropped for, with what it means and how to fix it.
 # The notebook and README show these to researchers.
@@ -75,6 +78,9 @@ class SourceLedger:
     # The study's analysis.pseudonym_key (the environment's key still wins, as for the data);
     # never exported: repr=False keeps it out of reprs too.
     pseudonym_secret: str | None = field(default=None, repr=False)
+    # The study's privacy.show_dropped_values: show values that are no plausible answer as
+    # written (emails, phone numbers and IP addresses stay withheld).
+    show_dropped_values: bool = False
 
     @property
     def _unit(self) -> str:
@@ -129,11 +135,16 @@ class SourceLedger:
 
     def exported(self, problems: pd.DataFrame | None = None) -> pd.DataFrame:
         """``dropped`` (or ``problems``, such as ``repaired_cells``) as it may leave the kit:
-        key values pseudonymised, personal values withheld.
+        key values pseudonymised, personal values withheld, values that are no answer masked.
 
         A value in a key column (or of a duplicate or missing key) becomes its
         pseudonym (:func:`uxcx.study.privacy.pseudonymise`); any other value that is an
-        email, phone number or IP address becomes ``"(personal data withheld)"``.
+        email, phone number or IP address becomes ``"(personal data withheld)"``; any other
+        value that is not a plausible answer for its role (a name, an IBAN or a card number
+        typed into a score field; :func:`uxcx.study.dropped_values.plausible_answers`) is
+        shown by its shape and length only ("(withheld: text of 10 characters: letters and a
+        space)"), unless the study sets ``privacy: {show_dropped_values: true}``. The row
+        number still finds the value in the file; ``dropped`` keeps it, for the fix.
         """
         out = (self.dropped if problems is None else problems).copy()
         if not len(out):
@@ -146,7 +157,21 @@ class SourceLedger:
             secret = pseudonym_key(self.pseudonym_secret)
             values[is_key] = pseudonymise(values[is_key], secret).astype(object).where(
                 values[is_key].notna(), None).to_numpy()
-        hide = ~is_key & looks_personal(values.where(values.notna(), "")).to_numpy()
+        rest = ~is_key & values.notna().to_numpy()
+        masked = np.zeros(len(out), dtype=bool)
+        if not self.show_dropped_values:
+            expected = out["expected"] if "expected" in out else pd.Series("", index=out.index)
+            masked = rest & ~plausible_answers(values, expected, out["column"])
+        # contacts are named as such; a long value is masked by its shape without a look inside
+        looked = rest.copy()
+        if not self.show_dropped_values:
+            looked &= values.astype(str).str.len().to_numpy() <= _LOOKED
+        hide = np.zeros(len(out), dtype=bool)
+        if looked.any():
+            hide[looked] = looks_personal(values[looked]).to_numpy()
+        masked &= ~hide
+        if masked.any():
+            values[masked] = value_shape(values[masked]).to_numpy()
         values[hide] = "(personal data withheld)"
         out["value"] = values
         return out

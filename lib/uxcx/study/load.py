@@ -114,6 +114,7 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
             continue
         account.file = source.path  # as the study file names it: no user folders in reports
         account.pseudonym_secret = config.analysis.pseudonym_key  # ledger.json uses the study's key too
+        account.show_dropped_values = config.privacy.show_dropped_values  # else masked by shape
         account.flags = flags(name, frame)
         frames[name], ledger.sources[name] = frame, account
         if mode == "stop":

@@ -86,7 +86,7 @@ def _email(text: pd.Series) -> pd.Series:
     out = pd.Series(False, index=text.index)
     maybe = text.str.contains("@", regex=False).fillna(False).astype(bool)
     if maybe.any():
-        out[maybe] = text[maybe].str.contains(_EMAIL, regex=True).fillna(False).astype(bool)
+        out[maybe] = text[maybe].str.contains(_EMAIL, regex=True).fillna(False).to_numpy(dtype=bool)
     return out
 
 
@@ -100,7 +100,7 @@ def _whole(text: pd.Series, pattern: re.Pattern, longest: int) -> pd.Series:
     out = pd.Series(False, index=text.index)
     short = _short(text, longest)
     if short.any():
-        out[short] = text[short].str.fullmatch(pattern).fillna(False).astype(bool)
+        out[short] = text[short].str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
     return out
 
 
@@ -114,7 +114,7 @@ def _phone_inside(text: pd.Series) -> pd.Series:
     maybe = text.str.contains(r"\d", regex=True).fillna(False).astype(bool)
     if maybe.any():
         found = text[maybe].str.extract(_PHONE_IN, expand=False)
-        out[maybe] = _phone(found.str.strip()).fillna(False).astype(bool)
+        out[maybe] = _phone(found.str.strip()).fillna(False).to_numpy(dtype=bool)
     return out
 
 
@@ -128,7 +128,7 @@ def _phone(text: pd.Series) -> pd.Series:
     shaped = text.str.fullmatch(_PHONE) & ~text.str.fullmatch(_ISO_DATE)
     # a separator or a leading + / ( tells a phone number from a plain number
     marked = text.str.contains(_PHONE_MARKED, regex=True)
-    out[short] = (shaped & marked & digits.between(7, 15)).fillna(False).astype(bool)
+    out[short] = (shaped & marked & digits.between(7, 15)).fillna(False).to_numpy(dtype=bool)
     return out
 
 

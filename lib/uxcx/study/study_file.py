@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from uxcx._core.checks import P_ADJUST_METHODS
 from uxcx.errors import StudyError
+from uxcx.study.privacy_options import Privacy
 
 __all__ = ["StudyFile", "SourceConfig", "Analysis", "Measures", "Item", "read_study"]
 
@@ -198,6 +199,7 @@ class StudyFile(_Strict):
     analysis: Analysis = Field(default_factory=Analysis)
     measures: Measures = Field(default_factory=Measures)
     on_invalid: Literal["drop", "stop"] = "drop"
+    privacy: Privacy = Field(default_factory=Privacy)
 
 
 def read_study(path) -> tuple[StudyFile, Path]:
@@ -286,6 +288,8 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
             model = Analysis
         elif model is StudyFile and part == "measures":
             model = Measures
+        elif model is StudyFile and part == "privacy":
+            model = Privacy
         elif model is Measures and part in ("drivers", "mediation"):
             model = Drivers if part == "drivers" else Mediation
         elif model is Measures and part == "items":
