@@ -133,13 +133,35 @@ def test_alpha_and_feldt_match_independent_formulas(rng, level):
     assert list(r.columns) == COLUMNS
 
 
-def test_alpha_is_one_for_identical_items():
+def test_alpha_is_one_for_identical_items_and_says_the_interval_is_empty():
     d = pd.DataFrame({"sus_1": [1, 3, 4, 5, 2, 4]})
     d["sus_3"] = d["sus_1"]
     d["sus_5"] = d["sus_1"]
-    r = cronbach_alpha(d, items=["sus_1", "sus_3", "sus_5"])
+    with pytest.warns(UxcxWarning, match=r"agree perfectly \(alpha = 1\).*zero width.*copies"):
+        r = cronbach_alpha(d, items=["sus_1", "sus_3", "sus_5"])
     assert r.loc[0, "estimate"] == pytest.approx(1.0)
     assert (r.loc[0, "ci_low"], r.loc[0, "ci_high"]) == pytest.approx((1.0, 1.0))
+
+
+def test_alpha_of_two_respondents_is_nan_not_one():
+    # two respondents: standardised items correlate exactly +1, so the formula gives alpha = 1 and
+    # Feldt's interval [1, 1] whatever the items say; the kit refuses and names the group
+    d = pd.DataFrame({"g": ["a", "a", "b", "b", "b"], "loyalty_a": [4, 5, 2, 4, 5], "nps": [3, 9, 1, 6, 10]})
+    with pytest.warns(SmallSampleWarning, match=r"fewer than 3 complete responses; their alpha is NaN: g='a' \(n=2\)"):
+        r = cronbach_alpha(d, items=["loyalty_a", "nps"], by="g")
+    assert np.isnan(r.loc[0, ["estimate", "ci_low", "ci_high"]].astype(float)).all()
+    assert 0 < r.loc[1, "estimate"] < 1 and r.loc[1, "ci_low"] < r.loc[1, "ci_high"]
+
+
+@pytest.mark.parametrize("standardize", [True, False])
+def test_alpha_with_a_constant_item_names_it(standardize):
+    d = pd.DataFrame({"loyalty_a": [4, 4, 4, 4, 4], "loyalty_b": [3, 5, 2, 2, 4], "loyalty_c": [3, 5, 2, 2, 3]})
+    effect = "cannot be standardised, so alpha is NaN" if standardize else "add nothing to the index"
+    with pytest.warns(UxcxWarning, match=rf"same answer from every respondent: 'loyalty_a'.*{effect}"):
+        r = cronbach_alpha(d, items=list(d), standardize=standardize)
+    # raw items: the textbook formula with the constant item counted (k = 3)
+    assert np.isnan(r.loc[0, "estimate"]) if standardize else r.loc[0, "estimate"] == pytest.approx(
+        alpha_by_formula(d))
 
 
 def test_omega_against_independent_ml_fit(rng):
@@ -205,7 +227,7 @@ def test_reliability_warns_below_nunnally_naming_the_scale(rng):
 def test_small_groups_warn_and_give_nan(rng):
     f = rng.normal(size=31)
     d = pd.DataFrame({"g": ["a"] * 30 + ["b"], **{f"item_{j}": f + rng.normal(size=31) for j in range(3)}})
-    with pytest.warns(SmallSampleWarning, match="fewer than 2"):
+    with pytest.warns(SmallSampleWarning, match=r"fewer than 3 complete responses.*g='b' \(n=1\)"):
         r = cronbach_alpha(d, items=["item_0", "item_1", "item_2"], by="g")
     assert list(r["g"]) == ["a", "b"] and np.isnan(r.loc[1, "estimate"]) and np.isnan(r.loc[1, "ci_low"])
 

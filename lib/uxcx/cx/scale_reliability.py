@@ -27,6 +27,9 @@ __all__ = ["NUNNALLY_MINIMUM", "scale_index", "cronbach_alpha", "mcdonald_omega"
 
 #: The reliability Nunnally (1978) asks of a scale used to compare groups.
 NUNNALLY_MINIMUM = 0.7
+#: Complete responses alpha needs: with two, any two standardised items correlate +1 or -1,
+#: so alpha is 1 (or undefined) whatever the items, and Feldt's F has one degree of freedom.
+ALPHA_MINIMUM = 3
 
 
 def _matrix(x: np.ndarray, std: bool) -> np.ndarray:
@@ -75,10 +78,32 @@ def _warn_reverse(names, rest_r, where: str = "") -> None:
                       f"(x -> low + high - x) or leave out", UxcxWarning, stacklevel=3)
 
 
-def _warn_fewer(n, minimum: int, measure: str) -> None:
+def _warn_fewer(n, minimum: int, measure: str, keys=None, by_cols=()) -> None:
     if (few := int(np.sum(n < minimum))):
-        warnings.warn(f"{few} group(s) have fewer than {minimum} complete responses; their {measure} is NaN",
-                      SmallSampleWarning, stacklevel=3)
+        named = ("" if keys is None else ": " + "; ".join(
+            f"{_where(keys, g, by_cols)[4:] or 'all respondents'} (n={int(n[g])})"
+            for g in np.flatnonzero(n < minimum)[:10]))
+        warnings.warn(f"{few} group(s) have fewer than {minimum} complete responses; their {measure} is "
+                      f"NaN{named}", SmallSampleWarning, stacklevel=3)
+
+
+def _constant_items(names, x: np.ndarray) -> list[str]:
+    """The items with one answer from every respondent of a group (no variance to share)."""
+    return [name for name, sd in zip(names, x.std(axis=0)) if not sd > 0]
+
+
+def _warn_degenerate(constant: dict, perfect: list, std: bool) -> None:
+    """Say where alpha cannot mean what it usually means: constant items, perfectly agreeing items."""
+    if constant:
+        effect = ("they cannot be standardised, so alpha is NaN" if std else
+                  "they add nothing to the index's variance but count as items, which lowers alpha")
+        listed = "; ".join(f"{', '.join(map(repr, items))}{where}" for where, items in constant.items())
+        warnings.warn(f"item(s) with the same answer from every respondent: {listed}: {effect}; leave "
+                      f"them out of items=", UxcxWarning, stacklevel=3)
+    if perfect:
+        warnings.warn(f"the items agree perfectly (alpha = 1){', '.join(perfect)}: Feldt's interval has zero "
+                      f"width and no information; check the items are not copies of one answer",
+                      UxcxWarning, stacklevel=3)
 
 
 def cronbach_alpha(data: pd.DataFrame, *, items, by=None, standardize="auto", scales=None,
@@ -116,6 +141,14 @@ def cronbach_alpha(data: pd.DataFrame, *, items, by=None, standardize="auto", sc
     F(n - 1, (n - 1)(k - 1))``: ``1 - (1 - alpha) F_{1-q}`` to ``1 - (1 - alpha) F_q``,
     ``q = (1 - level) / 2``. A negatively correlating item brings a reverse-coding hint.
 
+    Degenerate input says so rather than giving a silent [1, 1]: a group with fewer
+    than three complete responses has NaN alpha and interval (with two, standardised
+    items always correlate ±1, so alpha is 1 whatever they measure) and a
+    :class:`~uxcx.errors.SmallSampleWarning` naming it; an item with one answer from
+    every respondent of a group brings a :class:`~uxcx.errors.UxcxWarning` naming it
+    (standardised, alpha is NaN; raw, alpha counts an item that adds no variance);
+    items that agree perfectly (alpha = 1, a zero-width interval) are named too.
+
     References
     ----------
     Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
@@ -136,15 +169,22 @@ def cronbach_alpha(data: pd.DataFrame, *, items, by=None, standardize="auto", sc
     level = check_level(confidence_level)
     names, std, by_cols, keys, parts, n, method = _groups(data, items, by, standardize, scales)
     alpha = np.full(len(parts), np.nan)
+    constant, perfect = {}, []
     for g, x in enumerate(parts):
-        if len(x) >= 2:
+        if len(x) >= ALPHA_MINIMUM:
+            if (flat := _constant_items(names, x)):
+                constant[_where(keys, g, by_cols)] = flat
             alpha[g], rest_r, _ = _alpha(_matrix(x, std))
             _warn_reverse(names, rest_r, _where(keys, g, by_cols))
-    _warn_fewer(n, 2, "alpha")
+            if alpha[g] >= 1 - 1e-12:
+                perfect.append(_where(keys, g, by_cols))
+    _warn_fewer(n, ALPHA_MINIMUM, "alpha", keys, by_cols)
+    _warn_degenerate(constant, perfect, std)
+    ok = n >= ALPHA_MINIMUM
     df1 = np.maximum(n - 1, 1)
     q = (1 - level) / 2
-    low = np.where(n >= 2, 1 - (1 - alpha) * stats.f.isf(q, df1, df1 * (len(names) - 1)), np.nan)
-    high = np.where(n >= 2, 1 - (1 - alpha) * stats.f.ppf(q, df1, df1 * (len(names) - 1)), np.nan)
+    low = np.where(ok, 1 - (1 - alpha) * stats.f.isf(q, df1, df1 * (len(names) - 1)), np.nan)
+    high = np.where(ok, 1 - (1 - alpha) * stats.f.ppf(q, df1, df1 * (len(names) - 1)), np.nan)
     return finish(keys, by_cols, term="alpha", n=n, estimate=alpha, ci_low=low, ci_high=high,
                   confidence_level=level, method="Cronbach's alpha, Feldt F interval; " + method)
 
