@@ -37,6 +37,9 @@ def theme() -> None:
     pd.set_option("display.max_colwidth", 200)
     plt.rcParams.update({"axes.prop_cycle": cycler(color=PALETTE), "figure.dpi": 100,
                          "axes.titleweight": "bold", "figure.figsize": (8, 4)})
+    from uxcx.report.plots_alt import describe_figures
+
+    describe_figures()  # every figure's PNG says what it shows (its <img alt>)
 
 
 # --- shared pieces -------------------------------------------------------------------------------
