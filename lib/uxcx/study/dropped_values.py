@@ -34,6 +34,7 @@ strongly success succeeded super sure terrible the to too totally true unclear u
 unknown unlikely unsatisfied unsure up usually very well worse worst would wouldn't y yes
 zero one two three four five six seven eight nine ten eleven twelve hundred half
 star stars point points percent pct score rating times
+total totals subtotal grand sum summary mean median overall count
 ms s sec secs second seconds m min mins minute minutes h hr hrs hour hours d day days
 jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july
 august september october november december am pm t z th st nd rd

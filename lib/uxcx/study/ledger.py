@@ -52,6 +52,9 @@ REASONS: dict[str, str] = {
     "`unfinished: keep` for the source in the study file to keep partial responses.",
     "repeated header row": "The header row appears again among the data (several exports pasted "
     "together). Nothing to fix; the row is left out.",
+    "total row": "The row sums up the rows above it: its id or label reads 'Total', 'Sum' or "
+    "'Average', or its numbers are the columns' sums or means. It is no participant, respondent "
+    "or customer. Nothing to fix; it is left out (delete it from the file to drop this entry).",
 }
 
 

@@ -25,6 +25,7 @@ from uxcx.study.schema import (
     frame_schema,
     role,
 )
+from uxcx.study.total_rows import drop_total_rows, label_columns
 from uxcx.study.withhold import find_personal
 
 __all__ = ["validate"]
@@ -109,6 +110,8 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
             "row": np.asarray(raw.rows, dtype="int64")[repeated], "column": None, "value": None,
             "reason": REPEATED_HEADER, "expected": "a data row",
             "hint": "the header row appears again here (files pasted together); it is left out"})
+    if not raw.reshaped:  # a "Total" row under the data is no customer: dropped, with its reason
+        table, rows, removed = drop_total_rows(table, rows, removed, label_columns(mapping))
     decimal_comma = getattr(raw, "delimiter", None) not in (None, ",")
 
     personal, why, ignored = find_personal(table, mapping, roles_of, source, config)

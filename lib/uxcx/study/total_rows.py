@@ -1,0 +1,160 @@
+"""Rows at the bottom of a table that sum it up ("Total", "Average"): found, dropped, recorded.
+
+A spreadsheet often ends with a row of totals or averages under the data. Kept, it is one more
+participant or customer, with the largest scores of all. :func:`drop_total_rows` finds such
+rows among the last rows of a source and moves them to the ledger's dropped rows with the
+reason ``"total row"``; :func:`total_rows` says which they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["total_rows", "drop_total_rows", "label_columns", "TOTAL_ROW", "TOTAL_LABELS"]
+
+TOTAL_ROW = "total row"
+_LOOKED = 5  # rows at the bottom of the table that are looked at
+_BELOW = 3  # rows above a total needed to tell a sum or mean from an answer
+
+# What a total row's id or label reads, in the languages of the kit's users (case ignored; a
+# trailing colon and "grand"/"sub" allowed).
+TOTAL_LABELS = re.compile(
+    r"\s*(?:(?:grand|sub)[\s-]?)?(?:totals?|sum|sums|summary|average|avg|mean|median|overall|"
+    r"all|count|n|σ|Σ|gesamt|insgesamt|summe|durchschnitt|mittelwert|somme|moyenne|"
+    r"total général|suma|promedio|media|totaal|gemiddelde|som|totale|média|soma)\s*:?\s*",
+    re.IGNORECASE)
+
+
+def total_rows(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
+    """Which rows of ``table`` are totals, averages or counts of the rows above.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The rows as read, columns named by the file's headers.
+    labels : list of str
+        The headers where a total row writes its label: the key columns (participant,
+        respondent, customer, task); the first column is always looked at too.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    Notes
+    -----
+    Only the last five rows are looked at, from the bottom up, and each stops the search when it
+    is no total. A row is a total row when
+
+    * its label (in one of ``labels`` or the first column) reads "Total", "Sum", "Average",
+      "Mean", "Count", "Overall", "Grand total", "Subtotal" (or the German, French, Spanish,
+      Dutch, Italian or Portuguese word), or
+    * with at least three rows above it, it holds two or more numbers and every one of them is
+      its column's sum over the rows above (to a millionth), or its mean (to the 0.05 a rounded
+      display leaves) where the mean is not a whole number: no respondent's answers are all
+      their columns' sums, and a row of non-whole means in whole-number columns is no answer
+      either.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"id": ["P1", "P2", "P3", "Total"], "nps": [9, 7, 10, 26]})
+    >>> total_rows(table, ["id"]).tolist()
+    [False, False, False, True]
+    >>> table = pd.DataFrame({"id": [1, 2, 3, 6], "nps": [9, 7, 10, 26]})  # AutoSum: no label
+    >>> total_rows(table, ["id"]).tolist()
+    [False, False, False, True]
+    """
+    out = np.zeros(len(table), dtype=bool)
+    if not len(table):
+        return out
+    columns = list(dict.fromkeys([table.columns[0], *[c for c in labels if c in table.columns]]))
+    named = np.zeros(len(table), dtype=bool)
+    for column in columns:  # the last rows only: a label is looked for nowhere else
+        text = table[column].iloc[-_LOOKED:].astype("string").str.strip()
+        named[-len(text):] |= text.str.fullmatch(TOTAL_LABELS).fillna(False).to_numpy(dtype=bool)
+    numbers = _numbers(table)
+    end = len(table)
+    for at in range(len(table) - 1, max(len(table) - _LOOKED, 0) - 1, -1):  # five rows at most
+        if not (named[at] or _sums_up(numbers, at, end)):
+            break
+        out[at] = True
+        end = at
+    return out
+
+
+def _numbers(table: pd.DataFrame) -> np.ndarray:
+    """The table's numbers as floats (NaN where a cell holds no number)."""
+    columns = []
+    for name in table.columns:
+        column = table[name]
+        if pd.api.types.is_bool_dtype(column.dtype):
+            columns.append(np.full(len(column), np.nan))
+            continue
+        values = pd.to_numeric(column, errors="coerce") if column.dtype == object else column
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            values = pd.Series(np.nan, index=column.index)
+        columns.append(values.astype("float64").to_numpy(na_value=np.nan))
+    return np.column_stack(columns) if columns else np.empty((len(table), 0))
+
+
+def _sums_up(numbers: np.ndarray, at: int, end: int) -> bool:
+    """Whether row ``at`` holds the sums or means of the rows above it (rows at..end-1 excluded)."""
+    if at < _BELOW:
+        return False
+    row, above = numbers[at], numbers[:at]
+    filled = ~np.isnan(row)
+    if filled.sum() < 2:
+        return False
+    total = np.nansum(above, axis=0)
+    count = (~np.isnan(above)).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+    # a sum is larger than any one value above it (two values or more of one sign)
+    largest = np.nanmax(np.abs(np.where(np.isnan(above), 0, above)), axis=0)
+    is_sum = (np.abs(row - total) <= 1e-6 * np.maximum(np.abs(total), 1)) & (np.abs(total) > largest)
+    whole_mean = np.abs(mean - np.round(mean)) <= 0.05
+    is_mean = (np.abs(row - mean) <= 0.05) & ~whole_mean
+    many = count >= _BELOW
+    return bool(((is_sum | is_mean) & many)[filled].all())
+
+
+def _labels(rows: pd.DataFrame, labels: list[str]) -> np.ndarray:
+    """Each total row's label ("Total"), or None for a row of sums without one.
+
+    The value belongs to no one (it is no id), so the ledger shows it as it is.
+    """
+    out = np.full(len(rows), None, dtype=object)
+    for column in reversed(list(dict.fromkeys([rows.columns[0], *[c for c in labels
+                                                                   if c in rows.columns]]))):
+        text = rows[column].astype("string").str.strip()
+        named = text.str.fullmatch(TOTAL_LABELS).fillna(False).to_numpy(dtype=bool)
+        out[named] = text[named].to_numpy(dtype=object)
+    return out
+
+
+def label_columns(mapping: dict) -> list[str]:
+    """The headers mapped to a key or the task: where a total row writes its label."""
+    return [h for h, name in mapping.items() if name in ("participant", "respondent", "customer",
+                                                          "task")]
+
+
+def drop_total_rows(table: pd.DataFrame, rows: pd.Index, removed: pd.DataFrame, labels: list[str]
+                    ) -> tuple[pd.DataFrame, pd.Index, pd.DataFrame]:
+    """The table without its total rows, and ``removed`` with one ledger row for each.
+
+    ``rows`` are the table's row numbers (as the ledger counts them); ``removed`` holds the
+    rows taken out so far (row, column, value, reason, expected, hint). The read count does not
+    change: a total row is read, then dropped with the reason ``"total row"``.
+    """
+    total = total_rows(table, labels)
+    if not total.any():
+        return table, rows, removed
+    found = pd.DataFrame({
+        "row": np.asarray(rows)[total], "column": None, "value": _labels(table[total], labels),
+        "reason": TOTAL_ROW, "expected": "a data row",
+        "hint": "the row sums up the rows above it (a total, sum or average) and is left out; "
+                "delete it from the file to keep this note away"})
+    removed = pd.concat([removed, found], ignore_index=True) if len(removed) else found
+    return table[~total], rows[~total], removed
