@@ -31,6 +31,10 @@ CASES = {
     "ease-7": [("Very difficult", 1), ("Somewhat difficult", 3), ("Neutral", 4),
                ("Somewhat easy", 5), ("Easy", 6), ("Very easy", 7)],
     "frequency": [("Never", 1), ("Rarely", 2), ("Sometimes", 3), ("Often", 4), ("Always", 5)],
+    # recodings of choice positions: the NPS question exported as 1-11, scales coded from 0
+    "positions-11": [("1", 0), ("6", 5), ("11", 10)],
+    "zero-based-5": [("0", 1), ("2", 3), ("4", 5)],
+    "zero-based-7": [("0", 1), ("3", 4), ("6", 7)],
 }
 
 

@@ -1,7 +1,7 @@
 """The report as a reader sees it: headless Chromium opens the index and every page at 1280 px.
 
 For each page: no console error, no failed request (nothing fetched from outside the folder),
-every image loaded, nothing wider than the viewport, every link resolving inside the report
+every image loaded and described (alt text), nothing wider than the viewport, every link resolving inside the report
 folder, the headline in the first screen, and no temporary path, traceback or warning text.
 Screenshots go to the report folder's ``_checks/`` for a person to look at. Chromium is
 Debian's (``.ci/run`` installs it); Playwright drives it through ``executable_path``.
@@ -27,6 +27,7 @@ WIDE = """() => Array.from(document.querySelectorAll('body *')).filter(e => {
   const r = e.getBoundingClientRect(); return r.width > 0 && r.right > window.innerWidth + 1;
 }).map(e => e.tagName + (e.className ? '.' + e.className : '')).slice(0, 5)"""
 BROKEN_IMAGES = "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length"
+UNDESCRIBED = "Array.from(document.images).filter(i => !i.alt || !i.alt.startsWith('Figure')).length"
 LINKS = "Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
 HEADLINE_TOP = """() => { const h = document.querySelector('.uxcx-headline, h1');
   return h ? h.getBoundingClientRect().top : 1e9; }"""
@@ -66,6 +67,8 @@ def _check(browser, folder: Path) -> list[str]:
         problems += [f"{name}: failed request {u}" for u in failed if u not in outside]
         if page.evaluate(BROKEN_IMAGES):
             problems.append(f"{name}: {page.evaluate(BROKEN_IMAGES)} image(s) did not load")
+        if page.evaluate(UNDESCRIBED):
+            problems.append(f"{name}: {page.evaluate(UNDESCRIBED)} figure(s) without a description (alt text)")
         wide = page.evaluate(WIDE)
         if wide:
             problems.append(f"{name}: wider than {VIEWPORT['width']} px: {wide}")

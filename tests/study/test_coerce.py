@@ -38,10 +38,17 @@ def test_label_no_map_covers_is_named_as_such():
 
 
 def test_value_map_to_missing_is_a_counted_repair_not_an_error():
-    got = coerce(s("N/A", "4"), role("csat"), {"N/A": None})
+    got = coerce(s("Don't know", "4"), role("csat"), {"Don't know": None})
     assert got.values.isna().tolist() == [True, False]
     assert not got.bad.any()
     assert got.repairs["labels mapped to missing (e.g. N/A)"].tolist() == [True, False]
+
+
+def test_missing_markers_are_missing_in_numeric_roles_without_a_map():
+    # what pandas' reader makes missing in a number column, whatever the case
+    got = coerce(s("N/A", "4", "null", " NA ", "None", "#N/A", "nan"), role("csat"))
+    assert got.values.isna().tolist() == [True, False, True, True, True, True, True]
+    assert not got.bad.any()
 
 
 def test_scores_text_in_numeric_column():

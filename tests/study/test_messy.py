@@ -129,13 +129,16 @@ def test_repeated_header_is_not_taken_for_data_in_a_typed_column(tmp_path):
     assert led.reasons == {"repeated header row": 1} and led.kept == 2
 
 
-def test_decimal_comma_is_not_guessed_in_a_comma_file(tmp_path):
-    # "4,5" quoted in a comma-separated file is ambiguous (a thousands separator?): not a number
-    (tmp_path / "u.csv").write_text('participant,task,time_s\nP1,Search,"4,5"\n')
+def test_decimal_comma_is_read_from_the_column_in_a_comma_file_too(tmp_path):
+    # "4,5" (quoted in a comma-separated file) cannot hold a thousands separator: the column
+    # shows a decimal comma, and the repair is counted
+    (tmp_path / "u.csv").write_text('participant,task,time_s\nP1,Search,"4,5"\nP2,Search,12\n')
     (tmp_path / "study.yml").write_text(yaml.safe_dump(
         {"name": "m", "sources": {"usability": {"path": "u.csv"}}}))
-    led = uxcx.load_study(tmp_path / "study.yml").ledger.sources["usability"]
-    assert led.reasons == {"not a duration": 1}
+    study = uxcx.load_study(tmp_path / "study.yml")
+    led = study.ledger.sources["usability"]
+    assert study["usability"]["time_s"].tolist() == [4.5, 12.0]
+    assert led.repairs["time_s: decimal commas read as decimal points"] == 1
 
 
 def test_a_one_column_file_keeps_its_header(tmp_path):

@@ -93,7 +93,7 @@ def test_header_matching_tolerates_case_and_spaces_and_says_so():
                              SourceConfig(path="f.csv", columns={"ID": "respondent",
                                                                  "NPS Score": "nps"}))
     assert list(frame.columns) == ["respondent", "nps"]
-    assert any("ignoring case and spaces" in n for n in ledger.notes)
+    assert any("ignoring case, spaces" in n for n in ledger.notes)
 
 
 def test_required_role_missing_and_two_headers_one_role():

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from uxcx.errors import DataError, Problem
+from uxcx.io.markers import literal_text, literal_text_c
 from uxcx.io.shared import column_names, fail, replaced, to_utf8
 
 _DELIMITERS = (",", ";", "\t", "|")  # in order of preference on a tie
@@ -212,6 +213,9 @@ def _read_fast(body, delimiter, text_names):
                 null_values=_PANDAS_NA, strings_can_be_null=True))
         frame = table.to_pandas(types_mapper=pd.ArrowDtype)
         frame = frame.astype({name: "string" for name in text_names if name in frame})
+        # "NA" (North America), "None": text columns keep them; the loader decides by role
+        frame = literal_text(frame, body, pa_csv.ParseOptions(delimiter=delimiter,
+                                                              ignore_empty_lines=False), _PANDAS_NA)
     except (ValueError, pa.ArrowException):
         return None
     if len(frame) and b'"' in body:
@@ -236,12 +240,10 @@ def _read_slow(body, delimiter, n_names, width, text_at, file, header_row, notes
     text = {i: pd.ArrowDtype(pa.large_string()) for i in text_at}  # the C engine's fastest
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        options = dict(sep=delimiter, engine="c", **header, names=list(range(width)), index_col=False,
+                       dtype_backend="pyarrow", skip_blank_lines=False, low_memory=False)
         try:
-            frame = pd.read_csv(
-                io.BytesIO(body), sep=delimiter, engine="c", **header,
-                names=list(range(width)), index_col=False, dtype=text or None,
-                dtype_backend="pyarrow", skip_blank_lines=False, on_bad_lines="warn",
-                low_memory=False)
+            frame = pd.read_csv(io.BytesIO(body), dtype=text or None, on_bad_lines="warn", **options)
         except (ValueError, pa.ArrowException) as err:
             raise DataError([_parser_problem(err, file, header_row, delimiter)]) from None
     problems = [
@@ -254,6 +256,7 @@ def _read_slow(body, delimiter, n_names, width, text_at, file, header_row, notes
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.row))
     frame = frame.astype({i: "string" for i in text_at})
+    frame = literal_text_c(frame, body, options)  # text columns keep "NA", "None" as written
     return _like_arrow(frame, skip=set(text_at))
 
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SCALES", "MISSING_LABELS", "scale_map", "label_map", "check_labels", "normal_label"]
+from uxcx.io.unicode_text import visible
+
+__all__ = ["SCALES", "MISSING_LABELS", "POSITION_SCALES", "scale_map", "label_map", "check_labels",
+           "normal_label"]
 
 # Built-in scales: label -> value. Aliases share a value. Values run from the
 # negative end (1, or 0 for the 0-10 likelihood scale) to the positive end.
@@ -59,7 +62,14 @@ SCALES: dict[str, dict[str, float]] = {
         "neither easy nor difficult": 4, "neutral": 4, "somewhat easy": 5, "easy": 6,
         "very easy": 7, "extremely easy": 7},
     "frequency": {"never": 1, "rarely": 2, "sometimes": 3, "often": 4, "always": 5},
+    # Choice positions instead of values: tools that export the position of the answer among
+    # the choices write the 0-10 scale as 1-11 and a 1-5 or 1-7 scale coded from 0.
+    "positions-11": {str(i + 1): i for i in range(11)},
+    "zero-based-5": {str(i): i + 1 for i in range(5)},
+    "zero-based-7": {str(i): i + 1 for i in range(7)},
 }
+#: The built-in scales whose labels are numbers (a recoding): a number outside them is an error.
+POSITION_SCALES = ("positions-11", "zero-based-5", "zero-based-7")
 
 # Answers that mean "no answer": missing values, never errors.
 MISSING_LABELS = frozenset({
@@ -75,14 +85,15 @@ _SEVEN_POINT_SIGNS = {"agreement": ("agree", "somewhat agree"),
 
 
 def normal_label(label) -> str:
-    """A label compared as the loader compares it: lower case, single spaces, straight quotes.
+    """A label compared as the loader compares it: NFC without invisible characters
+    (:func:`uxcx.io.unicode_text.visible`), lower case, single spaces, straight quotes.
 
     >>> normal_label("  Strongly   Agree ")
     'strongly agree'
     >>> normal_label("Don’t know")
     "don't know"
     """
-    text = str(label).replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    text = visible(label).replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
     return " ".join(text.lower().split())
 
 
@@ -94,7 +105,10 @@ def scale_map(name: str, *, reverse: bool = False) -> dict[str, float | None]:
     name : str
         One of :data:`SCALES`: ``agreement``, ``agreement-7``, ``likelihood``,
         ``likelihood-11``, ``satisfaction``, ``satisfaction-7``, ``ease``,
-        ``ease-7``, ``frequency``.
+        ``ease-7``, ``frequency``; or a recoding of choice positions:
+        ``positions-11`` (1-11 read as 0-10, the NPS question exported as the
+        position of the answer), ``zero-based-5`` and ``zero-based-7`` (0-4 read
+        as 1-5, 0-6 as 1-7).
     reverse : bool, default False
         The file's scale runs the other way: each value ``v`` becomes
         ``low + high - v``.
@@ -133,6 +147,8 @@ def scale_map(name: str, *, reverse: bool = False) -> dict[str, float | None]:
     1
     >>> scale_map("likelihood-11")["10 - extremely likely"], scale_map("ease")["n/a"]
     (10, None)
+    >>> scale_map("positions-11")["11"], scale_map("zero-based-5")["0"]
+    (10, 1)
     """
     values = SCALES[name]
     low, high = min(values.values()), max(values.values())
@@ -224,6 +240,8 @@ def check_labels(frame, mapping: dict, config, source: str, file: str, rows) -> 
     import pandas as pd
 
     from uxcx.errors import DataError, Problem
+    from uxcx.io.markers import is_marker
+    from uxcx.io.unicode_text import visible_series
 
     notes, problems, groups = [], [], {}
     for header, role in mapping.items():
@@ -234,15 +252,18 @@ def check_labels(frame, mapping: dict, config, source: str, file: str, rows) -> 
         found, first, bad_columns, unknown_labels = [], None, [], []
         for header, role in columns:
             values = label_map(config, role) or {}
-            text = frame[header].astype("string").str.strip()
+            text = visible_series(frame[header]).str.strip()
             norm = text.map(normal_label, na_action="ignore")
             numeric = pd.to_numeric(text, errors="coerce").notna()
-            unknown = (text.notna() & ~numeric & ~norm.isin(list(values)).fillna(False)).astype(bool)
-            missing = text.isna() | norm.isin([k for k, v in values.items() if v is None]).fillna(False)
+            marker = is_marker(text)  # NA, null, None: missing in a rating column
+            unknown = (text.notna() & ~numeric & ~marker
+                       & ~norm.isin(list(values)).fillna(False)).astype(bool)
+            nothing = [k for k, v in values.items() if v is None]
+            missing = text.isna() | marker | norm.isin(nothing).fillna(False)
             if int(missing.sum()):
                 notes.append(f"{header!r}: {int(missing.sum())} answer(s) blank, N/A or Don't know "
                              "read as missing")
-            here = list(dict.fromkeys(text[text.notna() & ~numeric]))
+            here = list(dict.fromkeys(text[text.notna() & ~numeric & ~marker]))
             _seven_point(here, config, role, header, source)
             found += [t for t in here if t not in found]
             if unknown.any():

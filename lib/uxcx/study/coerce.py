@@ -2,9 +2,18 @@
 
 Every function takes the column as read (any dtype: pyarrow, object, string)
 and returns a :class:`Coerced`: the values in the role's type, a mask of
-cells that could not be read (with the reason), and the repairs made (a
-description and a mask of the cells changed). Nothing is dropped here; the
-loader decides.
+cells that could not be read (with the reason), the repairs made (a
+description and a mask of the cells changed) and notes for the ledger (a
+convention assumed, a value written in another one). Nothing is dropped here;
+the loader decides.
+
+Text is compared as a reader sees it (:mod:`uxcx.io.unicode_text`: NFC, no
+invisible characters), so ids and labels that differ only there are one.
+Missing markers (``NA``, ``null``, ``None``, :mod:`uxcx.io.markers`) are missing
+in number, date and yes/no roles; key, category and text roles keep them as
+text unless the study lists them under ``missing:``. Numbers are read with one
+decimal convention per column (:mod:`uxcx.study.numbers`), dates with one order
+(:mod:`uxcx.study.dates`), bare numbers of times in the study's ``units:``.
 """
 
 from __future__ import annotations
@@ -15,9 +24,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from uxcx.io.markers import is_marker
+from uxcx.io.unicode_text import changed, visible, visible_series
+from uxcx.study.dates import read_dates
+from uxcx.study.numbers import read_numbers
+from uxcx.study.reading_options import UNIT_SECONDS, Reading
 from uxcx.study.schema import Role
 
-__all__ = ["Coerced", "coerce"]
+__all__ = ["Coerced", "coerce", "NOT_A_POSITION"]
 
 # Spellings of yes and no that need no value map (compared case-insensitively).
 _TRUE = {"1", "1.0", "yes", "y", "true", "t", "success", "succeeded", "pass", "passed",
@@ -30,6 +44,10 @@ _PARTIAL = {"0.5", "partial", "partly", "partially"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_SERIALS = (20_000, 80_000)
 
+NOT_A_POSITION = "not a position of the scale named under labels:"
+_TEXT_KINDS = ("key", "category", "text")
+_UNICODE_REPAIR = "invisible characters removed or Unicode normalised (NFC)"
+
 
 @dataclass
 class Coerced:
@@ -37,24 +55,50 @@ class Coerced:
     bad: pd.Series  # bool mask: the cell held something that could not be read
     reason: str = ""
     repairs: dict[str, pd.Series] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
-           decimal_comma: bool = False) -> Coerced:
+           decimal_comma: bool = False, reading: Reading | None = None) -> Coerced:
     """Read ``series`` as role ``r``, applying ``value_map`` (label -> value) first.
 
-    With ``decimal_comma`` (a file whose fields are not separated by commas), a
-    number written with a decimal comma ("4,5") is read as 4.5 and the repair
-    is recorded.
+    Parameters
+    ----------
+    series : pandas.Series
+        The column as read.
+    r : Role
+    value_map : mapping, optional
+        Label -> value (None for a missing answer), from ``labels:`` and ``values:``.
+    decimal_comma : bool
+        The file's fields are not separated by commas: where no value of a number
+        column settles its decimal mark, a decimal comma is assumed.
+    reading : Reading, optional
+        The study file's conventions for this role (:func:`uxcx.study.reading_options.reading_for`):
+        ``decimal``, ``thousands``, ``dayfirst``, ``date_format``, ``units``, ``missing``.
     """
+    reading = reading or Reading(decimal_comma_file=decimal_comma)
+    if decimal_comma and not reading.decimal_comma_file:
+        reading = Reading(**{**reading.__dict__, "decimal_comma_file": True})
+    repairs: dict[str, pd.Series] = {}
+    if _is_text(series):
+        clean = visible_series(series)
+        if r.kind in _TEXT_KINDS:
+            fixed = changed(series, clean)
+            if fixed.any():
+                repairs[_UNICODE_REPAIR] = fixed
+        series = clean
     blank = _blank(series)
-    repairs = {}
-    if decimal_comma and r.kind in _NUMERIC_KINDS and not pd.api.types.is_numeric_dtype(series.dtype):
-        series, fixed = _decimal_comma(series)
-        if fixed.any():
-            repairs["decimal commas read as decimal points"] = fixed
+    if _is_text(series) and r.kind not in _TEXT_KINDS:
+        blank = blank | is_marker(series)  # NA, N/A, null, None: no number here
+    if reading.missing:
+        declared = _text(series).str.lower().isin([" ".join(visible(m).lower().split())
+                                                  for m in reading.missing])
+        declared = declared.fillna(False).astype(bool) & ~blank
+        if declared.any():
+            blank = blank | declared
+            repairs["texts listed under missing: read as missing"] = declared
     if value_map:
-        series, mapped = _apply_map(series, value_map)
+        series, mapped = _apply_map(series.where(~blank), value_map)
         # Labels mapped to nothing ("N/A", "Don't know") are missing answers, not errors.
         to_missing = mapped & pd.isna(series)
         if to_missing.any():
@@ -63,27 +107,31 @@ def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
     else:
         mapped = pd.Series(False, index=series.index)
     reader = _READERS[r.kind]
-    out = reader(series, blank, mapped)
+    out = reader(series, blank, mapped, reading)
     out.repairs.update(repairs)
     # A label the map did not cover reads better than "not a number".
     if value_map and r.kind in ("score", "number", "count", "binary"):
         out.reason = "label not in the value map" if _has_text(series, out.bad) else out.reason
+        if _positions(value_map):  # positions 1-11 read as 0-10: a number outside them is wrong
+            outside = ~mapped & ~blank & ~out.bad
+            if outside.any():
+                out.bad = out.bad | outside
+                out.values = out.values.where(~outside)
+                out.reason = NOT_A_POSITION
     return out
 
 
+def _is_text(series: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(series.dtype) or series.dtype == object
+
+
+def _positions(value_map: Mapping) -> bool:
+    """Whether every label of the map is a number (a scale of choice positions)."""
+    keys = [k for k, v in value_map.items() if v is not None]
+    return bool(keys) and all(str(k).lstrip("-").replace(".", "", 1).isdigit() for k in keys)
+
+
 _NUMERIC_KINDS = ("score", "count", "number", "duration", "money")
-_DECIMAL_COMMA = r"^\s*[+-]?\d*,\d+\s*$"
-
-
-def _decimal_comma(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """"4,5" -> "4.5" in a text column; the mask of cells changed."""
-    text = series.astype(_ARROW_TEXT)
-    hit = text.str.match(_DECIMAL_COMMA).fillna(False).astype(bool)
-    if not hit.any():
-        return series, hit
-    out = series.astype(object).copy()
-    out[hit] = text[hit].str.replace(",", ".", regex=False).str.strip()
-    return out, hit
 
 
 # Text work runs on Arrow-backed strings (vectorised in C++); results go back to "string".
@@ -118,7 +166,7 @@ def _apply_map(series: pd.Series, value_map: Mapping) -> tuple[pd.Series, pd.Ser
 
 
 def _norm(label) -> str:
-    return " ".join(str(label).lower().split())
+    return " ".join(visible(label).lower().split())
 
 
 def _has_text(series: pd.Series, bad: pd.Series) -> bool:
@@ -128,36 +176,34 @@ def _has_text(series: pd.Series, bad: pd.Series) -> bool:
     return bool(numeric.isna().any())
 
 
-def _numbers(series: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _numbers(series: pd.Series, blank: pd.Series, mapped: pd.Series, reading: Reading, *,
+             currency=False, percent=True) -> tuple[pd.Series, pd.Series, str, dict, list]:
+    """Values, cells not read, the reason, repairs and notes (one convention per column).
+
+    Cells a value map gave their number keep it; the others are read by
+    :func:`uxcx.study.numbers.read_numbers`.
+    """
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = series.astype("float64")
-    else:
-        values = pd.to_numeric(_text(series), errors="coerce").astype("float64")
-    return values, values.isna() & ~blank
+        return values, values.isna() & ~blank, "not a number", {}, []
+    got = read_numbers(_text(series.where(~mapped)), blank | mapped, decimal=reading.decimal,
+                       thousands=reading.thousands, decimal_comma_file=reading.decimal_comma_file,
+                       currency=currency, percent=percent, role=reading.role, source=reading.source)
+    values = got.values
+    if mapped.any():
+        values = values.where(~mapped, pd.to_numeric(series.where(mapped), errors="coerce"))
+    return values.astype("float64"), got.bad & ~blank, got.reason, got.repairs, got.notes
 
 
-def _read_number(series, blank, mapped) -> Coerced:
-    values, bad = _numbers(series, blank)
-    return Coerced(values, bad, "not a number")
+def _read_number(series, blank, mapped, reading) -> Coerced:
+    return Coerced(*_numbers(series, blank, mapped, reading))
 
 
-def _read_money(series, blank, mapped) -> Coerced:
-    values, bad = _numbers(series, blank)
-    if bad.any():
-        # "$1,234.50", "€ 12", "12 USD": drop currency marks and thousands commas.
-        cleaned = _text(series[bad]).str.replace(r"[^\d.\-]", "", regex=True)
-        fixed = pd.to_numeric(cleaned, errors="coerce")
-        ok = fixed.notna()
-        values[ok[ok].index] = fixed[ok]
-        repaired = pd.Series(False, index=series.index)
-        repaired[ok[ok].index] = True
-        bad = values.isna() & ~blank
-        return Coerced(values, bad, "not a number",
-                       {"currency signs or thousands separators removed": repaired})
-    return Coerced(values, bad, "not a number")
+def _read_money(series, blank, mapped, reading) -> Coerced:
+    return Coerced(*_numbers(series, blank, mapped, reading, currency=True))
 
 
-def _read_binary(series, blank, mapped) -> Coerced:
+def _read_binary(series, blank, mapped, reading) -> Coerced:
     if mapped.any() or not pd.api.types.is_numeric_dtype(series.dtype):
         norm = _text(series).str.lower()
         values = pd.Series(np.nan, index=series.index, dtype="float64")
@@ -186,12 +232,17 @@ _DURATION_PATTERNS = [
 _UNITS = (("h", 3600.0), ("m", 60.0), ("s", 1.0))
 
 
-def _read_duration(series, blank, mapped) -> Coerced:
+def _read_duration(series, blank, mapped, reading) -> Coerced:
     if pd.api.types.is_timedelta64_dtype(series.dtype):
         values = series.dt.total_seconds().astype("float64")
         return Coerced(values, values.isna() & ~blank, "not a duration")
-    values, bad = _numbers(series, blank)
-    repairs = {}
+    values, bad, _, repairs, notes = _numbers(series, blank, mapped, reading, percent=False)
+    bare = values.notna()
+    if reading.units and reading.units != "s":  # bare numbers only: 1:23 says its own unit
+        values = values * UNIT_SECONDS[reading.units]
+        if bare.any():
+            repairs[f"numbers read as {reading.units} (units: {reading.units}) and converted to "
+                    "seconds"] = bare
     if bad.any():
         text = _text(series[bad]).str.lower()
         for pattern, label in _DURATION_PATTERNS:
@@ -205,32 +256,32 @@ def _read_duration(series, blank, mapped) -> Coerced:
                 repairs[f"durations written as {label} converted to seconds"] = pd.Series(
                     series.index.isin(idx), index=series.index)
         bad = values.isna() & ~blank
-    return Coerced(values, bad, "not a duration", repairs)
+    return Coerced(values, bad, "not a duration", repairs, notes)
 
 
-def _read_date(series, blank, mapped) -> Coerced:
+def _read_date(series, blank, mapped, reading) -> Coerced:
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series.astype("datetime64[ns]")
         return Coerced(values, values.isna() & ~blank, "not a date")
-    repairs = {}
+    repairs, notes, reason = {}, [], "not a date"
     values = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     numeric = pd.to_numeric(_text(series), errors="coerce")
-    serial = numeric.between(*_EXCEL_SERIALS)
+    serial = numeric.between(*_EXCEL_SERIALS).fillna(False).astype(bool)
+    if reading.date_format:
+        serial[:] = False  # a stated format says how every value is written
     if serial.any():
         values[serial] = _EXCEL_EPOCH + pd.to_timedelta(numeric[serial], unit="D")
-        repairs["Excel serial numbers read as dates"] = serial.fillna(False).astype(bool)
-    rest = ~serial.fillna(False).astype(bool) & ~blank
+        repairs["Excel serial numbers read as dates"] = serial
+    rest = ~serial & ~blank
     if rest.any():
-        text = _text(series[rest])
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-        again = parsed.isna()
-        if again.any():
-            parsed[again] = pd.to_datetime(text[again], errors="coerce", format="mixed")
-        values[rest] = parsed.astype("datetime64[ns]")
-    return Coerced(values, values.isna() & ~blank, "not a date", repairs)
+        parsed, _, reason, notes = read_dates(_text(series[rest]), blank[rest], dayfirst=reading.dayfirst,
+                                              date_format=reading.date_format, role=reading.role,
+                                              source=reading.source)
+        values[rest] = parsed
+    return Coerced(values, values.isna() & ~blank, reason, repairs, notes)
 
 
-def _read_key(series, blank, mapped) -> Coerced:
+def _read_key(series, blank, mapped, reading) -> Coerced:
     raw = series.astype(_ARROW_TEXT)
     values = _text(series)
     floats = values.str.fullmatch(r"\d+\.0+").fillna(False).astype(bool)  # 123.0 stored as a number
@@ -243,14 +294,14 @@ def _read_key(series, blank, mapped) -> Coerced:
     return Coerced(values, pd.Series(False, index=series.index), "", repairs)
 
 
-def _read_category(series, blank, mapped) -> Coerced:
+def _read_category(series, blank, mapped, reading) -> Coerced:
     values = _text(series)
     values[blank] = pd.NA
     values = values.astype("string")
     return Coerced(values, pd.Series(False, index=series.index))
 
 
-def _read_text(series, blank, mapped) -> Coerced:
+def _read_text(series, blank, mapped, reading) -> Coerced:
     values = series.astype("string")
     values[blank] = pd.NA
     return Coerced(values, pd.Series(False, index=series.index))

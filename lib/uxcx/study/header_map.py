@@ -17,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from uxcx.io.unicode_text import visible
 from uxcx.study.schema import SOURCES, Role, known_role, role
 
 __all__ = ["map_columns", "role_with_range", "left_out", "normal_header", "repeated_header",
@@ -29,11 +30,16 @@ _ROW_IDS = {"respondent", "participant"}
 
 
 def normal_header(header: str) -> str:
-    return " ".join(str(header).lower().split())
+    """A header as compared: NFC, no invisible characters, lower case, single spaces.
+
+    >>> normal_header(" NPS\\u200b "), normal_header("Cafe\\u0301 visits") == normal_header("Café visits")
+    ('nps', True)
+    """
+    return " ".join(visible(header).lower().split())
 
 
 def _snake(header: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(header).lower()).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", visible(header).lower()).strip("_")
 
 
 def map_columns(headers, source: str, config, segments, ids=None,
@@ -53,7 +59,8 @@ def map_columns(headers, source: str, config, segments, ids=None,
         elif normal_header(header) in bynormal_header:
             found = bynormal_header[normal_header(header)]
             mapping[found] = name
-            notes.append(f"header {found!r} matched to {header!r} ignoring case and spaces")
+            notes.append(f"header {found!r} matched to {header!r} ignoring case, spaces and "
+                         "invisible characters")
         elif str(header).strip() in ids:
             found = ids[str(header).strip()]
             mapping[found] = name
@@ -72,6 +79,7 @@ def map_columns(headers, source: str, config, segments, ids=None,
                 known_role(name) or name in wanted):
             mapping[header] = name
             notes.append(f"column {header!r} taken as role {name!r} by its name")
+    problems += _collisions(headers, mapping, source, config)
     seen: dict[str, str] = {}
     for header, name in mapping.items():
         if name in seen:
@@ -87,6 +95,17 @@ def map_columns(headers, source: str, config, segments, ids=None,
                         f"({SOURCES[source].description}); add it under sources.{source}.columns. "
                         f"The headers of {config.path} are: {shown}.{one}")
     return mapping, notes, problems
+
+
+def _collisions(headers, mapping, source, config) -> list[str]:
+    """Headers the kit would take for one another (case, spaces, invisible characters), one mapped."""
+    groups: dict[str, list[str]] = {}
+    for header in headers:
+        groups.setdefault(normal_header(header), []).append(header)
+    return [f"sources.{source}: the headers {' and '.join(repr(h) for h in same)} of {config.path} "
+            "differ only in case, spaces or invisible characters, so the kit cannot tell which one "
+            f"the study means; rename one of them in the file"
+            for same in groups.values() if len(same) > 1 and any(h in mapping for h in same)]
 
 
 def left_out(ignored) -> list[str]:

@@ -136,7 +136,9 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
 
 def _key_headers(source: SourceConfig) -> list[str]:
     keys = {"participant", "respondent", "customer", "task"}
-    return [h for h, r in source.columns.items() if r in keys]
+    # with decimal: or thousands: stated, numbers are read as written (1.234 is not 1.234 then)
+    stated = getattr(source, "decimal", None) is not None or getattr(source, "thousands", None) is not None
+    return [h for h, r in source.columns.items() if r in keys or (stated and r not in keys)]
 
 
 def _coverage(frames: dict, left: str, right: str) -> LinkCoverage:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from uxcx._core.checks import P_ADJUST_METHODS
 from uxcx.errors import StudyError
+from uxcx.study.reading_options import ReadingOptions
 from uxcx.study.privacy_options import Privacy
 
 __all__ = ["StudyFile", "SourceConfig", "Analysis", "Measures", "Item", "read_study"]
@@ -36,8 +37,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SourceConfig(_Strict):
-    """One source: its file and how its columns map onto roles."""
+class SourceConfig(_Strict, ReadingOptions):
+    """One source: its file and how its columns map onto roles (and, from
+    :class:`~uxcx.study.reading_options.ReadingOptions`, how it writes numbers, dates and times)."""
 
     path: str = Field(description="file path, relative to the study file")
     format: Format = "auto"

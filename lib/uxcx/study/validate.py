@@ -80,6 +80,8 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     from uxcx.io.exports import legacy_ids
     from uxcx.io.labels import check_labels, label_map
     from uxcx.study.coerce import coerce
+    from uxcx.study.plausible import plausibility
+    from uxcx.study.reading_options import reading_for
     from uxcx.study.export_options import apply_options
 
     items = dict(items or {})
@@ -135,7 +137,9 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     for header, name in keep.items():
         r = roles_of[header]
         cell = table[header].set_axis(rows)
-        got = coerce(cell, r, label_map(config, name), decimal_comma=decimal_comma)
+        got = coerce(cell, r, label_map(config, name), reading=reading_for(
+            config, name, source=source, decimal_comma_file=decimal_comma))
+        account.notes += [f"{header!r}: {note}" for note in got.notes]
         if header in hidden_keys:
             got.values = pseudonymise(got.values, pseudonym_key(pseudonym_secret))
         columns[name], roles[name] = got.values, r
@@ -144,6 +148,10 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
         for what, mask in got.repairs.items():
             repairs[f"{header}: {what}"] = mask
     frame = pd.DataFrame(columns, index=rows)
+    hints, implausible = plausibility(frame, table.set_axis(rows), keep, roles, source, config,
+                                      decimal_comma_file=decimal_comma)
+    account.notes += hints
+    bad_parts += implausible
     key = SOURCES[source].unique
     if len(key) == 1 and key[0] not in frame:
         frame.insert(0, key[0], ("row " + rows.astype(str)).astype("string"))

@@ -1,0 +1,75 @@
+"""Text compared as a reader sees it: Unicode NFC, no invisible characters, plain spaces.
+
+Exports differ in ways no reader can see: macOS tools write "é" as "e" plus a
+combining accent (NFD), web forms leave zero-width spaces and byte-order marks
+inside ids, spreadsheets use no-break spaces (U+00A0, U+202F) between words.
+:func:`visible` and :func:`visible_series` give the one spelling compared for
+keys, headers and labels; :func:`changed` says which cells that changed.
+
+The Unicode Standard, Annex #15 (Normalization Forms) defines NFC; the
+invisible characters are the format characters (category Cf) that export tools
+leave behind: zero-width space, joiners, word joiner, byte-order mark, soft
+hyphen, direction marks and embeddings.
+
+This module imports no pandas at load time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["INVISIBLE", "visible", "visible_series", "changed"]
+
+#: Characters removed before comparing: zero-width space / non-joiner / joiner, word joiner,
+#: byte-order mark (zero-width no-break space), soft hyphen, left-to-right and right-to-left
+#: marks, the bidirectional embeddings and isolates, and the Mongolian vowel separator.
+INVISIBLE = ("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+             "\u2066\u2067\u2068\u2069\u180e")
+#: Spaces that read as a space: no-break, narrow no-break, figure, thin, en/em and the like.
+ODD_SPACES = "\u00a0\u202f\u2007\u2009\u2002\u2003\u2004\u2005\u2006\u2008\u200a\u205f\u3000"
+
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_ODD_SPACE = re.compile(f"[{ODD_SPACES}]")
+_STRIP = str.maketrans({c: None for c in INVISIBLE} | {c: " " for c in ODD_SPACES})
+
+
+def visible(text) -> str:
+    """``text`` in NFC, invisible characters removed, odd spaces as plain spaces.
+
+    Examples
+    --------
+    >>> visible("P0\\u200b1") == "P01", visible("Tre\\u0300s") == "Tr\\u00e8s"
+    (True, True)
+    >>> visible("2\\u202f500")
+    '2 500'
+    """
+    return unicodedata.normalize("NFC", str(text).translate(_STRIP))
+
+
+def visible_series(series):
+    """:func:`visible` for a column of text, vectorised (Arrow); missing stays missing.
+
+    Only cells that are not plain ASCII are touched, so an ASCII column costs one scan.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = series.astype(pd.StringDtype("pyarrow"))
+    arrow = pa.array(text.array).cast(pa.large_string())
+    if not len(arrow) or bool(pc.all(pc.fill_null(pc.string_is_ascii(arrow), True)).as_py()):
+        return text
+    cleaned = pc.replace_substring_regex(arrow, _INVISIBLE.pattern, "")
+    cleaned = pc.replace_substring_regex(cleaned, _ODD_SPACE.pattern, " ")
+    cleaned = pc.utf8_normalize(cleaned, "NFC").cast(pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([cleaned])), index=series.index,
+                     name=series.name)
+
+
+def changed(before, after):
+    """Mask of the cells :func:`visible_series` changed (missing cells never changed)."""
+    import pandas as pd
+
+    before = before.astype(pd.StringDtype("pyarrow"))
+    return (before != after).fillna(False).astype(bool)

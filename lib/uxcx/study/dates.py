@@ -1,0 +1,142 @@
+"""Dates read with one order per column: day first or month first, never both.
+
+``03/04/2025`` is 3 April in most of the world and March 4 in the US; a
+reader that guesses per value reads ``03/04`` as March 4 beside ``13/04`` as
+April 13. :func:`read_dates` decides the order once for the whole column:
+
+- the study file's ``date_format:`` (strftime codes) or ``dayfirst:`` wins;
+- else a value whose first number is above 12 shows day first, one whose
+  second number is above 12 shows month first; the order with more such values
+  is used, and values written in the other order are not read (their rows are
+  dropped with the reason and the fix), never swapped silently;
+- where no value settles it, dates with dots or dashes (``03.04.2025``) are
+  read day first and dates with slashes month first, and a note says which
+  order was assumed and how to state it.
+
+ISO dates (``2025-04-03``), dates with month names and Excel serial numbers
+(:func:`uxcx.study.coerce.coerce`) have one reading and need none of this.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from uxcx.io.unicode_text import visible_series
+
+__all__ = ["read_dates", "OTHER_ORDER"]
+
+OTHER_ORDER = "date in another order than the column's"
+
+# day/month/year or month/day/year with one separator, then an optional time
+_NUMERIC = r"^(\d{1,2})([/.\-])(\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T,]+(.+))?$"
+
+
+def read_dates(series: pd.Series, blank: pd.Series, *, dayfirst: bool | None = None,
+               date_format: str | None = None, role: str = "", source: str = ""):
+    """Read a text column of dates with one order for every row.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The column as read (text).
+    blank : pandas.Series of bool
+        Cells already known to be empty or missing.
+    dayfirst : bool, optional
+        The study file's ``dayfirst:``; default: decided from the column.
+    date_format : str, optional
+        The study file's ``date_format:``: every value must have this format.
+    role, source : str
+        For the notes' wording.
+
+    Returns
+    -------
+    values : pandas.Series of datetime64[ns]
+    bad : pandas.Series of bool
+        Cells that are not dates (in the column's order).
+    reason : str
+    notes : list of str
+
+    Examples
+    --------
+    >>> s = pd.Series(["03/04/2025", "13/04/2025"])
+    >>> values, bad, reason, notes = read_dates(s, pd.Series([False, False]))
+    >>> [str(v.date()) for v in values]
+    ['2025-04-03', '2025-04-13']
+    """
+    text = visible_series(series).str.strip().where(~blank)
+    notes: list[str] = []
+    if date_format:
+        values = pd.to_datetime(text, format=date_format, errors="coerce")
+        values = values.astype("datetime64[ns]")
+        return values, values.isna() & ~blank, f"not a date in the format {date_format}", notes
+    parts = text.str.extract(_NUMERIC)
+    numeric = parts[0].notna().to_numpy()
+    values = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    reason = "not a date"
+    other = np.zeros(len(text), dtype=bool)
+    if numeric.any():
+        first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+        second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
+        show_day = numeric & (first > 12) & (second <= 12)
+        show_month = numeric & (second > 12) & (first <= 12)
+        if dayfirst is None:
+            dayfirst = _decide(int(show_day.sum()), int(show_month.sum()), parts[1][numeric],
+                               role, source, notes)
+        other = show_month if dayfirst else show_day
+        day, month = (first, second) if dayfirst else (second, first)
+        year = pd.to_numeric(parts[3], errors="coerce").to_numpy()
+        year = np.where(parts[3].str.len().to_numpy() == 2, np.where(year <= 68, 2000 + year, 1900 + year),
+                        year)
+        at = numeric & ~other
+        iso = pd.Series(_iso(year[at], month[at], day[at]), index=series.index[at])
+        rest = parts[4][at].fillna("")
+        iso = iso.where(rest == "", iso + " " + rest)
+        values[at] = _parse(iso, dayfirst)
+        if other.any():
+            notes.append(_conflict(dayfirst, int(other.sum()), role, source))
+    rest = ~numeric & ~blank.to_numpy()
+    if rest.any():
+        values[rest] = _parse(text[rest], bool(dayfirst))
+    bad = values.isna() & ~blank
+    if other.any() and not (bad & ~other).any():  # one reason names every cell not read
+        reason = OTHER_ORDER
+    return values, bad, reason, notes
+
+
+def _iso(year, month, day) -> np.ndarray:
+    y = pd.Series(year).astype("Int64").astype(str).str.zfill(4)
+    m = pd.Series(month).astype("Int64").astype(str).str.zfill(2)
+    d = pd.Series(day).astype("Int64").astype(str).str.zfill(2)
+    return (y + "-" + m + "-" + d).to_numpy()
+
+
+def _parse(text: pd.Series, dayfirst: bool) -> pd.Series:
+    """ISO first (fast, exact); what is left by the general parser with the column's order."""
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    again = parsed.isna() & text.notna()
+    if again.any():
+        parsed[again] = pd.to_datetime(text[again], errors="coerce", format="mixed", dayfirst=dayfirst)
+    return parsed.astype("datetime64[ns]")
+
+
+def _decide(n_day, n_month, separators, role, source, notes) -> bool:
+    if n_day != n_month:
+        return n_day > n_month
+    dayfirst = not (separators == "/").mean() > 0.5
+    if not n_day:
+        example = "03.04.2025" if dayfirst else "03/04/2025"
+        notes.append(f"dates read {'day' if dayfirst else 'month'} first ({example} as "
+                     f"{'3 April' if dayfirst else 'March 4'}): no value has a day above 12, so "
+                     f"the order cannot be told from the column; if that is wrong, state "
+                     f"dayfirst: {'false' if dayfirst else 'true'} under "
+                     f"sources.{source or '<source>'}" + (f" (or dayfirst: {{{role}: ...}})" if role else ""))
+    return dayfirst
+
+
+def _conflict(dayfirst, n_other, role, source) -> str:
+    order, other = ("day first", "month first") if dayfirst else ("month first", "day first")
+    return (f"dates read {order}, as most values with a number above 12 show; {n_other} value(s) "
+            f"written {other} are not read (their rows are dropped, not swapped): correct them, "
+            f"or state dayfirst: or date_format: under sources.{source or '<source>'}"
+            + (f" (or dayfirst: {{{role}: ...}})" if role else ""))
