@@ -140,6 +140,29 @@ def test_mid_p_is_exact_minus_half_the_observed(alternative):
     np.testing.assert_allclose(r["p_value"], expected, rtol=1e-10)
 
 
+@pytest.mark.parametrize("method", ["exact", "mid-p"])
+@pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
+def test_benchmark_log10_p_is_the_log_of_p(method, alternative):
+    xs, ns = [0, 3, 8, 9, 12, 20], [5, 10, 9, 10, 20, 20]
+    r = ux.completion_benchmark(counts_frame(xs, ns), by="g", benchmark=0.7, method=method,
+                                alternative=alternative)
+    cols = list(r.columns)
+    assert cols[cols.index("p_value") + 1] == "log10_p_value"
+    np.testing.assert_allclose(r["log10_p_value"], np.log10(r["p_value"]), rtol=1e-9, atol=1e-12)
+
+
+def test_benchmark_p_below_the_floating_point_range_against_R():
+    # 18,000 of 20,000 against 10% (issue 13): scipy's p underflows to 0.
+    # R: pbinom(17999, 20000, 0.1, lower.tail = FALSE, log.p = TRUE) / log(10) = -15269.9015008
+    d = attempts(18000, 20000)
+    exact = ux.completion_benchmark(d, benchmark=0.1, method="exact").iloc[0]
+    assert exact["log10_p_value"] == pytest.approx(-15269.9015008, rel=1e-10)
+    assert exact["p_value"] > 0 and "p < 1e-300" in exact["method"]
+    # mid-p: P(X > x) + P(X = x) / 2, below the exact P(X >= x) by less than log10(2)
+    mid = ux.completion_benchmark(d, benchmark=0.1).iloc[0]
+    assert -np.log10(2) < mid["log10_p_value"] - exact["log10_p_value"] < 0
+
+
 def test_mid_p_book_style_example():
     # 8 of 9 against 70%, one-sided: exact P(X >= 8) = 9(.7^8)(.3) + .7^9 = 0.1960 (by hand);
     # mid-p = 0.1556/2 + 0.0404 = 0.1182.
