@@ -32,6 +32,7 @@ _MODULE_EXPORTS = {
     "link.measures": ["participant_measures", "respondent_measures", "join_measures", "per_key"],
     "link.correlations": ["correlate"],
     "_core.padjust": ["p_adjust"],
+    "_core.contingency": ["contingency_test"],
     "link.by_level": ["compare_by_level"],
     "link.models": ["regress", "vif"],
     "link.model_tidy": ["tidy", "glance", "effect_sentences"],

@@ -72,8 +72,15 @@ def test_every_pair_equals_scipy_on_its_complete_rows(rng, method, alternative):
         res = scipy_fn(d.loc[ok, row["x"]], d.loc[ok, row["y"]], alternative=alternative)
         assert row["n"] == ok.sum()
         assert row["estimate"] == pytest.approx(res.statistic, abs=1e-12)
-        assert row["p_value"] == pytest.approx(res.pvalue, abs=1e-12, rel=1e-9)
         assert row["effect_size"] == row["estimate"]
+        assert row["log10_p_value"] == pytest.approx(np.log10(row["p_value"]), abs=1e-12)
+        ties = min(d.loc[ok, row["x"]].nunique(), d.loc[ok, row["y"]].nunique()) < ok.sum()
+        if method == "spearman" and not ties:
+            # R's cor.test takes AS 89 here, scipy the t approximation: pinned to R below
+            assert "Edgeworth series p (AS 89" in row["method"] and np.isnan(row["df"])
+            continue
+        # the same test as R's cor.test: t (Pearson; Spearman with ties), normal with ties (Kendall)
+        assert row["p_value"] == pytest.approx(res.pvalue, abs=1e-12, rel=1e-9)
 
 
 def test_rank_fisher_intervals_equal_the_published_formulas():
@@ -143,6 +150,7 @@ def test_schema_pairs_adjustment_and_strength(rng):
     d = pd.DataFrame(rng.normal(size=(30, 4)), columns=["sus", "seq", "nps", "csat"])
     out = correlate(d, x=["sus", "seq"], y=["nps", "csat", "sus"])
     assert list(out.columns) == ["x", "y", *COLUMNS, "strength"]
+    assert COLUMNS.index("log10_p_value") == COLUMNS.index("p_value") + 1
     assert len(out) == 5  # sus × sus skipped; seq × sus kept
     assert np.allclose(out["p_adjusted"], multipletests(out["p_value"], method="holm")[1], atol=1e-15)
     assert set(out["p_adjust_method"]) == {"holm"}
@@ -231,7 +239,98 @@ def test_heritrace_sus_against_mean_task_time(realdata, make_study):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = correlate(joined, x="sus", y="minutes", method="spearman")
+    # SUS scores tie, so R uses the t approximation as scipy does:
+    # R 4.2: cor.test(sus, minutes, method = "spearman") -> rho -0.451105698809286, p 0.0525550944551188
     want = stats.spearmanr(joined["sus"], joined["minutes"])
+    assert want.pvalue == pytest.approx(0.0525550944551188, rel=1e-12)
     assert out.loc[0, "n"] == 19
     assert out.loc[0, "estimate"] == pytest.approx(want.statistic, abs=1e-12)
     assert out.loc[0, "p_value"] == pytest.approx(want.pvalue, abs=1e-12)
+
+
+# Rank-correlation p-values as R's cor.test chooses them; data without ties.
+X8 = [1.2, 2.3, 2.1, 3.8, 4.0, 5.5, 5.1, 6.2]
+Y8 = [3.1, 2.2, 4.5, 4.0, 5.9, 5.2, 7.7, 6.1]
+X30 = np.arange(30.0)
+Y30 = (np.arange(30) * 17 % 31) + 0.37 * np.arange(30)
+X40 = (np.arange(40) * 7 % 41).astype(float)
+Y40 = (np.arange(40) * 11 % 43) + 0.5 * np.arange(40)
+
+
+@pytest.mark.parametrize(("x", "y", "method", "want", "how"), [
+    # R 4.2: cor.test(x8, y8, method = "spearman", alternative = a)$p.value  (n = 8: all 8! orderings)
+    (X8, Y8, "spearman", {"two-sided": 0.0367559523809524, "less": 0.986036706349206,
+                          "greater": 0.0183779761904762}, "exact permutation p"),
+    # R 4.2: cor.test(x30, y30, method = "spearman", alternative = a)$p.value  (AS 89 Edgeworth series)
+    (X30, Y30, "spearman", {"two-sided": 0.00898577820086807, "less": 0.99554273833963,
+                            "greater": 0.00449288910043403}, "Edgeworth series p (AS 89"),
+    # R 4.2: cor.test(x40, y40, method = "kendall", alternative = a)$p.value  (exact for n < 50;
+    # scipy's "auto" would take the normal approximation above n = 33)
+    (X40, Y40, "kendall", {"two-sided": 0.0868033565614648, "less": 0.958729394884505,
+                           "greater": 0.0434016782807324}, "exact p (no ties, n < 50)"),
+])
+def test_rank_p_values_follow_R_choice_without_ties(x, y, method, want, how):
+    d = pd.DataFrame({"x": x, "y": y})
+    for alternative, p in want.items():
+        r = correlate(d, x="x", y="y", method=method, alternative=alternative).iloc[0]
+        assert r["p_value"] == pytest.approx(p, rel=1e-9)
+        assert r["log10_p_value"] == pytest.approx(np.log10(p), abs=1e-9)
+        assert how in r["method"]
+    # R 4.2: cor.test(...)$estimate: rho 0.761904761904762 (n = 8), 0.472747497219132 (n = 30);
+    # tau 0.18974358974359 (n = 40)
+    rho = {8: 0.761904761904762, 30: 0.472747497219132, 40: 0.18974358974359}[len(x)]
+    assert r["estimate"] == pytest.approx(rho, abs=1e-12)
+
+
+def test_spearman_beyond_the_edgeworth_range_is_positive_where_R_reports_zero():
+    d = pd.DataFrame({"x": np.arange(1.0, 11), "y": [1.0, 2, 3, 4, 5, 6, 7, 8, 10, 9]})
+    # R 4.2: cor.test(1:10, c(1:8, 10, 9), method = "spearman")$p.value is 0 (rho 0.987878787878788)
+    r = correlate(d, x="x", y="y", method="spearman").iloc[0]
+    assert r["estimate"] == pytest.approx(0.987878787878788, abs=1e-12)
+    assert 0 < r["p_value"] < 1e-6 and np.isfinite(r["log10_p_value"])
+    assert "t approximation p beyond the range of AS 89" in r["method"]
+
+
+@pytest.mark.parametrize("n", [5, 9, 10, 15, 40, 300])
+def test_spearman_p_is_monotone_in_rho_over_every_statistic(n):
+    from uxcx.link.correlation_p import spearman_log_p
+
+    s = np.arange(0, (n**3 - n) / 3 + 1, 2 if n < 40 else max(2, n**3 // 3000 * 2))  # S is even
+    rho = 1 - 6 * s / (n**3 - n)
+    for alternative in ("greater", "two-sided"):
+        log_p = np.array([spearman_log_p(r, n, False, alternative)[0] for r in rho])
+        assert np.isfinite(log_p).all() and (log_p <= 0).all()
+        half = rho >= 0 if alternative == "two-sided" else slice(None)
+        assert np.all(np.diff(log_p[half]) >= -1e-12), alternative  # rho falls as S grows: p must not
+
+
+def test_pearson_p_below_the_floating_point_range():
+    # r = 0.9 exactly on n = 100,000 rows: R 4.2 gives 2 * pt(-t, n - 2) = 0; in logs
+    # (pt(-t, n - 2, log.p = TRUE) + log(2)) / log(10) = -36064.1510061689 with t = 652.922095780113
+    g = np.random.default_rng(5)
+    x = g.normal(size=100_000)
+    z = g.normal(size=100_000)
+    x, z = x - x.mean(), z - z.mean()
+    z = z - (z @ x) / (x @ x) * x
+    y = 0.9 * x / np.linalg.norm(x) + np.sqrt(1 - 0.81) * z / np.linalg.norm(z)
+    r = correlate(pd.DataFrame({"x": x, "y": y}), x="x", y="y", ci_method="fisher").iloc[0]
+    assert r["estimate"] == pytest.approx(0.9, abs=1e-12)
+    assert r["statistic"] == pytest.approx(652.922095780113, rel=1e-9)
+    assert r["log10_p_value"] == pytest.approx(-36064.1510061689, rel=1e-9)
+    assert r["p_value"] > 0 and r["p_adjusted"] > 0
+    assert "p < 1e-300" in r["method"]
+
+
+def test_log10_p_equals_the_ordinary_p_and_falls_with_the_statistic():
+    from uxcx.link.correlation_p import kendall_log_p, pearson_log_p
+
+    # R 4.2: 2 * pt(-25.8069758011279, 1998) = 5.47231492811465e-127 (r = 0.5, n = 2000)
+    assert np.exp(pearson_log_p(0.5, 2000, "two-sided")[0]) == pytest.approx(5.47231492811465e-127, rel=1e-9)
+    r = np.linspace(-0.99, 0.99, 199)
+    logs = np.array([pearson_log_p(v, 25, "greater")[0] for v in r])
+    assert np.all(np.diff(logs) < 0)
+    np.testing.assert_allclose(np.exp(logs), stats.t.sf(r * np.sqrt(23 / (1 - r**2)), 23), rtol=1e-10)
+    g = np.random.default_rng(11)
+    x, y = g.integers(1, 6, 80).astype(float), g.integers(1, 8, 80).astype(float)
+    tau = stats.kendalltau(x, y)
+    assert np.exp(kendall_log_p(x, y, tau.statistic, "two-sided")[0]) == pytest.approx(tau.pvalue, rel=1e-10)

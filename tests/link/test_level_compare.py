@@ -107,7 +107,8 @@ def test_paired_levels(rng):
     d, levels = _groups(rng, 2, 20, values=[1, 2, 3, 4, 5, 6, 7])
     t = _test_row(compare_by_level(d, outcome="y", level="level", subject="pid", paired=True, n_boot=300))
     a, b = _samples(d, levels)
-    assert t["p_value"] == pytest.approx(stats.wilcoxon(b - a).pvalue, abs=1e-12)
+    # R's wilcox.test(b, a, paired = TRUE), whose default is the continuity correction
+    assert t["p_value"] == pytest.approx(stats.wilcoxon(b - a, correction=True).pvalue, abs=1e-12)
     d, levels = _groups(rng, 3, 18, values=[1, 2, 3, 4, 5])
     out = compare_by_level(d, outcome="y", level="level", subject="pid", paired=True, n_boot=300)
     res = stats.friedmanchisquare(*_samples(d, levels))
@@ -156,3 +157,89 @@ def test_bad_input():
         compare_by_level(d, outcome="csat", level="level")
     with pytest.raises(ComparisonError, match="0/1"):
         compare_by_level(d, outcome="y", level="level", scale="binary")
+
+
+# --- tables of counts (Cochran's rule), log-space p-values; R 4.2 on the IBM Telco churn sample ---
+
+TELCO = ("churn", "ibm_telco", "WA_Fn-UseC_-Telco-Customer-Churn.csv")
+
+
+@pytest.fixture
+def telco(realdata):
+    t = pd.read_csv(realdata.joinpath(*TELCO))
+    return t.assign(churn=(t["Churn"] == "Yes").astype(int))
+
+
+def test_two_levels_with_small_expected_counts_use_fisher_as_R(telco):
+    first = telco.iloc[:40]
+    out = compare_by_level(first, outcome="churn", level="SeniorCitizen")
+    t = _test_row(out)
+    # R 4.2: fisher.test(table(factor(SeniorCitizen, c(1, 0)), factor(churn, c(1, 0)))) on the first 40
+    # customers -> p 1, odds ratio 0.59700619532684, conf.int 0.0104477211845734 8.34976373415683
+    assert t["p_value"] == pytest.approx(1.0) and t["log10_p_value"] == pytest.approx(0.0, abs=1e-12)
+    assert t["method"].startswith("Fisher's exact test") and np.isnan(t["statistic"])
+    assert "expected count is below 5" in t["reason"] and "Cochran 1954" in t["reason"]
+    assert t["estimate"] == pytest.approx(1 / 4 - 13 / 36)  # the difference of shares stays
+    effect = out.loc[out["kind"] == "effect"].iloc[0]
+    assert (effect["estimate"], effect["ci_low"], effect["ci_high"]) == pytest.approx(
+        (0.59700619532684, 0.0104477211845734, 8.34976373415683), rel=1e-9)
+    assert "conditional maximum-likelihood" in effect["method"]
+    # every expected count at least 5: the N-1 test as before
+    big = _test_row(compare_by_level(telco, outcome="churn", level="SeniorCitizen"))
+    assert "N-1 two-proportion" in big["method"] and "every expected count is at least 5" in big["reason"]
+
+
+def test_k_levels_and_categories_use_fisher_r_by_c_as_R(telco):
+    first = telco.iloc[:40]
+    # R 4.2: fisher.test(table(Contract, churn)) on the first 40 customers -> p 0.0014177045488926
+    t = _test_row(compare_by_level(first, outcome="churn", level="Contract", n_boot=200, seed=1))
+    assert t["p_value"] == pytest.approx(0.0014177045488926, rel=1e-10)
+    assert t["log10_p_value"] == pytest.approx(np.log10(0.0014177045488926), rel=1e-10)
+    assert "Fisher's exact test" in t["method"] and "Fisher's exact test compares the 3 levels" in t["reason"]
+    # R 4.2: fisher.test(table(Contract, PaymentMethod)) on them -> p 0.00695193206697633
+    out = compare_by_level(first, outcome="PaymentMethod", level="Contract", scale="categorical", n_boot=200,
+                           seed=1)
+    t = _test_row(out)
+    assert t["p_value"] == pytest.approx(0.00695193206697633, rel=1e-10)
+    assert "PaymentMethod is categorical with 4 values" in t["reason"]
+    levels = out[out["kind"] == "level"]
+    assert len(levels) == 3 * 4 and levels["term"].iloc[0] == "PaymentMethod = Bank transfer (automatic)"
+    shares = levels.groupby("Contract")["estimate"].sum()
+    assert shares.to_numpy() == pytest.approx(np.ones(3))
+    effect = out.loc[out["kind"] == "effect"].iloc[0]
+    assert effect["effect_size_type"] == "Cram\u00e9r's V" and effect["ci_low"] <= effect["estimate"]
+    # R 4.2: chisq.test(table(Churn, PaymentMethod)) on all 7,043 -> X-squared 648.1423274814, df 3,
+    # p 3.68235465200979e-140
+    t = _test_row(compare_by_level(telco, outcome="PaymentMethod", level="Churn", scale="categorical",
+                                   n_boot=200, seed=1))
+    assert (t["statistic"], t["df"]) == (pytest.approx(648.1423274814, rel=1e-12), 3)
+    assert t["p_value"] == pytest.approx(3.68235465200979e-140, rel=1e-9)
+    with pytest.raises(ComparisonError, match="paired categorical"):
+        compare_by_level(first, outcome="PaymentMethod", level="Contract", scale="categorical",
+                         subject="customerID", paired=True)
+
+
+def test_k_level_p_values_below_the_floating_point_range(telco):
+    # R 4.2: oneway.test(Tenure ~ Contract): F 2974.78921194582, df 2 and 3183.39238417677, p.value 0;
+    # pf(F, 2, 3183.39238417677, lower.tail = FALSE, log.p = TRUE)/log(10) = -728.554199775659
+    t = _test_row(compare_by_level(telco, outcome="Tenure", level="Contract"))
+    assert "Welch one-way ANOVA" in t["method"] and t["df"] == pytest.approx(3183.39238417677, rel=1e-10)
+    assert t["statistic"] == pytest.approx(2974.78921194582, rel=1e-10)
+    assert t["log10_p_value"] == pytest.approx(-728.554199775659, rel=1e-9)
+    assert t["p_value"] > 0 and t["p_adjusted"] > 0 and "p < 1e-300" in t["method"]
+    # R 4.2: kruskal.test(Tenure ~ Contract): chi-squared 3139.23606604116, df 2, p.value 0;
+    # pchisq(H, 2, lower.tail = FALSE, log.p = TRUE)/log(10) = -681.676450436674
+    t = _test_row(compare_by_level(telco, outcome="Tenure", level="Contract", scale="ordinal", n_boot=100,
+                                   seed=2))
+    assert t["statistic"] == pytest.approx(3139.23606604116, rel=1e-10)
+    assert t["log10_p_value"] == pytest.approx(-681.676450436674, rel=1e-9)
+    assert t["p_value"] > 0
+
+
+def test_log10_p_equals_the_ordinary_p_in_every_test(rng):
+    cases = [(_groups(rng, 3, 20, shift=0.4), {}), (_groups(rng, 4, 15, values=[1, 2, 3, 4, 5]), {}),
+             (_groups(rng, 3, 18, values=[1, 2, 3, 4, 5]), {"subject": "pid", "paired": True}),
+             (_groups(rng, 3, 30, values=[0, 1]), {}), (_groups(rng, 2, 30, values=[0, 1]), {})]
+    for (d, _), extra in cases:
+        t = _test_row(compare_by_level(d, outcome="y", level="level", n_boot=100, seed=3, **extra))
+        assert t["log10_p_value"] == pytest.approx(np.log10(t["p_value"]), rel=1e-12, abs=1e-14)

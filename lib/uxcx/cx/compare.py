@@ -7,11 +7,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.stats.contingency import association
 
 from uxcx._core.checks import ALTERNATIVES, check_level, require
-from uxcx._core.compare import ComparisonError, adjust_p, check_choice, p_from_z, pick_reference, term, z_crit
+from uxcx._core.compare import ComparisonError, adjust_p, check_choice, pick_reference, term, z_crit
+from uxcx._core.contingency import chisq_test
+from uxcx._core.pvalues import finish_p, norm_log_p, underflow_note
 from uxcx._core.results import result_frame
 from uxcx.cx.common import NPS_MIN, warn_segments
 from uxcx.cx.nps import CATEGORIES, nps_category, nps_counts, nps_moments
@@ -62,7 +63,9 @@ def compare_nps(data: pd.DataFrame, *, score: str = "nps", by: str, reference=No
         Result schema, one row per comparison: ``term`` ("West − East"), ``n``
         (respondents in both segments), ``estimate`` (difference of the NPS, in
         points), ``std_error`` (of the difference, points), ``ci_low``, ``ci_high``,
-        ``confidence_level``, ``method``, ``statistic`` (z), ``p_value``,
+        ``confidence_level``, ``method``, ``statistic`` (z), ``p_value`` (never 0: the
+        smallest positive double below the floating-point range, with a note in
+        ``method``), ``log10_p_value`` (computed in log space from the normal tail),
         ``alternative``, ``p_adjusted``, ``p_adjust_method``; ``df``,
         ``effect_size`` and ``effect_size_type`` NaN (the difference in points is
         itself the effect size). After the schema: ``group``, ``reference``,
@@ -137,12 +140,12 @@ def compare_nps(data: pd.DataFrame, *, score: str = "nps", by: str, reference=No
         z = diff_adj / se
     half = z_crit(level) * se
     low, high = np.clip(100 * (diff_adj - half), -200, 200), np.clip(100 * (diff_adj + half), -200, 200)
+    p, log10 = zip(*[finish_p(norm_log_p(zz, alternative) if np.isfinite(zz) else np.nan) for zz in z])
     records = [{"term": term(levels[i], levels[j]), "n": int(n[i] + n[j]), "estimate": raw[i] - raw[j],
                 "std_error": 100 * s, "ci_low": lo, "ci_high": hi, "confidence_level": level, "statistic": zz,
-                "p_value": p_from_z(zz, alternative) if np.isfinite(zz) else np.nan,
-                "alternative": alternative,
-                "method": f"z test of NPS difference, {method} trinomial variances"}
-               for i, j, s, lo, hi, zz in zip(a, b, se, low, high, z)]
+                "p_value": pp, "log10_p_value": lg, "alternative": alternative,
+                "method": f"z test of NPS difference, {method} trinomial variances{underflow_note(lg)}"}
+               for i, j, s, lo, hi, zz, pp, lg in zip(a, b, se, low, high, z, p, log10)]
     out = adjust_p(result_frame(records), method=p_adjust)
     out["group"] = [levels[i] for i in a]
     out["reference"] = [levels[j] for j in b]
@@ -168,7 +171,8 @@ def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.Da
     DataFrame
         Result schema, one row: ``term`` ("NPS category × region"), ``n``
         (respondents in the table), ``statistic`` (Pearson's chi-square), ``df``,
-        ``p_value``, ``effect_size`` (Cramér's V), ``effect_size_type``
+        ``p_value``, ``log10_p_value`` (computed in log space from the chi-square tail,
+        :func:`uxcx._core.pvalues.chi2_log_p`), ``effect_size`` (Cramér's V), ``effect_size_type``
         ("Cramér's V"), ``method``; the estimate, interval and adjustment columns
         NaN. After the schema: ``cramers_v_corrected``, Bergsma's (2013)
         bias-corrected V.
@@ -182,8 +186,9 @@ def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.Da
     Notes
     -----
     The 3 × k table of promoters, passives and detractors by segment is tested for
-    independence with Pearson's chi-square (``scipy.stats.chi2_contingency``,
-    without Yates' continuity correction, so V matches the statistic). A category
+    independence with Pearson's chi-square (:func:`uxcx._core.contingency.chisq_test`,
+    R's ``chisq.test(correct = FALSE)``, so V matches the statistic). With small expected
+    counts, :func:`uxcx.contingency_test` gives Fisher's exact test of the same table. A category
     or segment with no respondents is dropped from the table (and ``method`` says
     so). Cramér's V = sqrt(chi² / (n·(min(r, c) - 1))), from 0 (no association) to 1
     (``scipy.stats.contingency.association``). V is biased upwards: with few
@@ -226,23 +231,26 @@ def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.Da
         raise ComparisonError(f"a chi-square test needs at least two NPS categories and two segments of "
                               f"{by!r} with respondents; the table is {table.shape[0]} × {table.shape[1]}.")
     observed = table.to_numpy(dtype=float)
-    result = stats.chi2_contingency(observed, correction=False)
-    expected = result.expected_freq
+    result = chisq_test(observed, correct=False)
+    expected = result["expected"]
     if np.mean(expected < 5) > 0.2:
         warnings.warn(f"{int(np.sum(expected < 5))} of {expected.size} expected counts in the NPS category × "
                       f"{by!r} table are below 5: the chi-square p-value is approximate; merge small "
-                      f"segments or collect more responses.", UxcxWarning, stacklevel=2)
+                      f"segments or collect more responses, or use uxcx.contingency_test(method='fisher').",
+                      UxcxWarning, stacklevel=2)
     n = observed.sum()
     r, c = observed.shape
-    phi2 = max(0.0, result.statistic / n - (r - 1) * (c - 1) / (n - 1))
+    phi2 = max(0.0, result["statistic"] / n - (r - 1) * (c - 1) / (n - 1))
     r_t, c_t = r - (r - 1) ** 2 / (n - 1), c - (c - 1) ** 2 / (n - 1)
     corrected = np.sqrt(phi2 / min(r_t - 1, c_t - 1)) if min(r_t, c_t) > 1 else np.nan
     note = f"; no {', '.join(dropped)}s: category left out" if dropped else ""
+    p, log10 = finish_p(result["log_p"])
     out = result_frame([{
-        "term": f"NPS category \u00d7 {by}", "n": int(n), "statistic": float(result.statistic),
-        "df": float(result.dof), "p_value": float(result.pvalue),
+        "term": f"NPS category \u00d7 {by}", "n": int(n), "statistic": result["statistic"],
+        "df": float(result["df"]), "p_value": p, "log10_p_value": log10,
         "effect_size": float(association(observed.astype(np.int64), method="cramer", correction=False)),
         "effect_size_type": "Cram\u00e9r's V",
-        "method": "Pearson chi-square test of independence (no continuity correction)" + note}])
+        "method": "Pearson chi-square test of independence (no continuity correction)" + note
+                  + underflow_note(log10)}])
     out["cramers_v_corrected"] = corrected
     return out

@@ -18,8 +18,10 @@ from scipy import special, stats
 from uxcx._core import bootstrap
 from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_level, check_option, numeric, require
 from uxcx._core.padjust import p_adjust as adjust_p_values
+from uxcx._core.pvalues import finish_p, underflow_note
 from uxcx._core.results import result_frame
 from uxcx.errors import SmallSampleWarning, UxcxError, UxcxWarning
+from uxcx.link.correlation_p import kendall_log_p, pearson_log_p, spearman_log_p
 
 __all__ = ["correlate", "fisher_interval", "bootstrap_r", "strength"]
 
@@ -137,8 +139,8 @@ def _pairs(x, y) -> list[tuple[str, str]]:
     return pairs
 
 
-def _coefficients(values: pd.DataFrame, pairs, method, alternative):
-    """r, n and scipy's p-value of every pair on its complete rows.
+def _coefficients(values: pd.DataFrame, pairs, method):
+    """r and n of every pair on its complete rows, and the rows.
 
     Pairs that share a missing-value pattern are computed at once: one centred (and,
     for Spearman, ranked) column block, one dot product per pair.
@@ -149,7 +151,7 @@ def _coefficients(values: pd.DataFrame, pairs, method, alternative):
     b = np.array([cols[q] for _, q in pairs])
     masks = present[:, a] & present[:, b]
     n = masks.sum(0)
-    r, p = np.full(len(pairs), np.nan), np.full(len(pairs), np.nan)
+    r = np.full(len(pairs), np.nan)
     keys = [np.packbits(m).tobytes() for m in masks.T]
     for key in dict.fromkeys(keys):
         which = np.array([i for i, k in enumerate(keys) if k == key])
@@ -158,8 +160,7 @@ def _coefficients(values: pd.DataFrame, pairs, method, alternative):
             for i in which:
                 xv, yv = values.iloc[rows, a[i]].to_numpy(), values.iloc[rows, b[i]].to_numpy()
                 if n[i] >= 2 and np.ptp(xv) > 0 and np.ptp(yv) > 0:
-                    res = stats.kendalltau(xv, yv, alternative=alternative)
-                    r[i], p[i] = res.statistic, res.pvalue
+                    r[i] = stats.kendalltau(xv, yv).statistic
             continue
         used = np.unique(np.concatenate([a[which], b[which]]))
         block = values.to_numpy(dtype=float)[np.ix_(rows, used)]
@@ -171,19 +172,24 @@ def _coefficients(values: pd.DataFrame, pairs, method, alternative):
         pos = {c: j for j, c in enumerate(used)}
         ja, jb = [pos[c] for c in a[which]], [pos[c] for c in b[which]]
         r[which] = np.clip(np.einsum("ij,ij->j", block[:, ja], block[:, jb]), -1, 1)
-    if method != "kendall":
-        df = n - 2.0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if method == "pearson":  # scipy.stats.pearsonr: r ~ Beta(n/2 - 1, n/2 - 1) on (-1, 1)
-                dist = stats.beta(n / 2 - 1, n / 2 - 1, loc=-1, scale=2)
-                stat = r
-            else:  # scipy.stats.spearmanr: t with n - 2 df
-                stat = r * np.sqrt((df / ((r + 1.0) * (1.0 - r))).clip(0))
-                dist = stats.t(df)
-            p = {"less": dist.cdf(stat), "greater": dist.sf(stat),
-                 "two-sided": 2 * dist.sf(np.abs(stat))}[alternative]
-        p = np.where((n > 2) & np.isfinite(r), np.minimum(p, 1.0), np.nan)
-    return r, n, p, masks
+    return r, n, masks
+
+
+def _log_p_values(cols: np.ndarray, index: dict, pairs, masks, r, n, method: str, alternative: str):
+    """Natural-log p-value and its method words for every pair, R's cor.test choice (one call per pair)."""
+    log_p, how = np.full(len(pairs), np.nan), np.full(len(pairs), "", dtype=object)
+    for i, (a, b) in enumerate(pairs):
+        if not (n[i] > 2 and np.isfinite(r[i])):
+            continue
+        xv, yv = cols[masks[:, i], index[a]], cols[masks[:, i], index[b]]
+        if method == "pearson":
+            log_p[i], how[i] = pearson_log_p(r[i], int(n[i]), alternative)
+        elif method == "spearman":
+            ties = min(len(np.unique(xv)), len(np.unique(yv))) < n[i]
+            log_p[i], how[i] = spearman_log_p(r[i], int(n[i]), ties, alternative)
+        else:
+            log_p[i], how[i] = kendall_log_p(xv, yv, r[i], alternative)
+    return log_p, how
 
 
 def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: str = "auto",
@@ -223,8 +229,10 @@ def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: s
         coefficient), ``std_error`` (Fisher: delta-method (1 - r²)·SE_z; bootstrap: SD of
         the replicates), ``ci_low``, ``ci_high``, ``confidence_level``, ``method``
         (coefficient and interval method), ``statistic`` (t = r sqrt((n - 2)/(1 - r²))
-        for Pearson and Spearman; tau-b for Kendall, as scipy reports it), ``df`` (n - 2;
-        NaN for Kendall), ``p_value`` (scipy's), ``alternative``, ``p_adjusted``,
+        for Pearson and Spearman; tau-b for Kendall, as scipy reports it), ``df`` (n - 2
+        where the p-value is Student's t; NaN for Kendall and for Spearman's exact and
+        Edgeworth p), ``p_value`` (R's ``cor.test``; never 0), ``log10_p_value`` (its
+        log10, computed in log space, finite when ``p_value`` underflows), ``alternative``, ``p_adjusted``,
         ``p_adjust_method``, ``effect_size`` (the coefficient), ``effect_size_type``
         ("Pearson r", "Spearman rho", "Kendall tau-b"); after the schema, ``strength``
         (Cohen 1988: negligible < .1 <= small < .3 <= medium < .5 <= large).
@@ -240,11 +248,19 @@ def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: s
     -----
     Each pair uses its complete rows (pairwise deletion); pairs sharing a
     missing-value pattern are computed together from one centred (Spearman: ranked)
-    block, so with complete data the whole matrix comes from one pass. p-values are
-    those of ``scipy.stats.pearsonr`` (exact under bivariate normality: r follows
-    Beta(n/2 - 1, n/2 - 1) on (-1, 1), the same as the t test with n - 2 df),
-    ``spearmanr`` (t approximation) and ``kendalltau`` (tau-b; exact without ties for
-    small n, else the tie-corrected normal approximation).
+    block, so with complete data the whole matrix comes from one pass. p-values follow
+    R's ``cor.test`` and are computed in log space (:mod:`uxcx.link.correlation_p`):
+    Pearson, Student's t with n - 2 df (exact under bivariate normality); Spearman
+    without ties, the exact permutation distribution for n <= 9 and the Edgeworth
+    series of AS 89 (Best & Roberts 1975) up to n = 1290, else (ties, or more rows)
+    Student's t of t = rho sqrt((n - 2)/(1 - rho²)); Kendall's tau-b, exact for n < 50
+    without ties, else the tie-corrected normal approximation (Kendall 1945). ``method``
+    says which. Far in Spearman's tail, where the Edgeworth correction cancels more
+    than 90% of the normal term (R's value falls to 0 there and R reports p = 0), the t
+    approximation continues it, capped so p stays monotone in rho (see
+    :func:`uxcx.link.correlation_p.spearman_log_p`); a p-value below
+    the floating-point range is reported as the smallest positive double with its
+    log10 beside it and a note in ``method``.
 
     Fisher's z = atanh(r) is close to normal: the interval is
     tanh(z ± z_(1-α/2)·SE) with SE = 1/sqrt(n - 3) for Pearson (Fisher 1921; as R's
@@ -263,6 +279,9 @@ def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: s
 
     Bonett, D. G., & Wright, T. A. (2000). Sample size requirements for estimating
     Pearson, Kendall and Spearman correlations. *Psychometrika*, 65(1), 23-28.
+
+    Best, D. J., & Roberts, D. E. (1975). Algorithm AS 89: the upper tail probabilities
+    of Spearman's rho. *Applied Statistics*, 24(3), 377-379.
 
     Fieller, E. C., Hartley, H. O., & Pearson, E. S. (1957). Tests for rank correlation
     coefficients. I. *Biometrika*, 44(3/4), 470-481.
@@ -298,7 +317,11 @@ def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: s
     columns = list(dict.fromkeys(c for pair in pairs for c in pair))
     require(data, columns)
     values = pd.DataFrame({c: numeric(data, c, expected="a number") for c in columns})
-    r, n, p, masks = _coefficients(values, pairs, method, alternative)
+    r, n, masks = _coefficients(values, pairs, method)
+    cols = values.to_numpy(dtype=float)
+    index = {c: i for i, c in enumerate(values.columns)}
+    log_p, p_how = _log_p_values(cols, index, pairs, masks, r, n, method, alternative)
+    p, log10_p = (np.array(v) for v in zip(*[finish_p(v) for v in log_p]))
 
     dropped = [(pair, int(len(values) - k)) for pair, k in zip(pairs, n) if k < len(values)]
     if dropped:
@@ -313,8 +336,6 @@ def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: s
     low, high, se = fisher_interval(r, n, method, level)
     interval = np.array([_FISHER[method]] * len(pairs), dtype=object)
     rng = bootstrap.generator(seed)
-    cols = values.to_numpy(dtype=float)
-    index = {c: i for i, c in enumerate(values.columns)}
     for i, (a, b) in enumerate(pairs):
         xv, yv = cols[masks[:, i], index[a]], cols[masks[:, i], index[b]]
         few = min(len(np.unique(xv)), len(np.unique(yv))) < MIN_DISTINCT
@@ -339,11 +360,14 @@ def correlate(data: pd.DataFrame, *, x, y, method: str = "pearson", ci_method: s
     with np.errstate(invalid="ignore", divide="ignore"):
         t = r * np.sqrt((n - 2.0) / ((1 + r) * (1 - r)))
     stat = r if method == "kendall" else t
+    with_t = np.array(["t " in h for h in p_how]) if method == "spearman" else method == "pearson"
     out = result_frame(pd.DataFrame({
         "x": [a for a, _ in pairs], "y": [b for _, b in pairs], "n": n.astype(np.int64), "estimate": r,
         "std_error": se, "ci_low": low, "ci_high": high, "confidence_level": level,
-        "method": [f"{_NAMES[method]}; {m}" for m in interval], "statistic": stat,
-        "df": np.nan if method == "kendall" else n - 2.0, "p_value": p, "alternative": alternative,
+        "method": [f"{_NAMES[method]}; {m}" + (f"; {h}{underflow_note(lg)}" if h else "")
+                   for m, h, lg in zip(interval, p_how, log10_p)], "statistic": stat,
+        "df": np.where(with_t, n - 2.0, np.nan), "p_value": p, "log10_p_value": log10_p,
+        "alternative": alternative,
         "p_adjusted": adjust_p_values(p, p_adjust),
         "p_adjust_method": np.where(np.isnan(p), None, p_adjust).astype(object),
         "effect_size": r, "effect_size_type": _NAMES[method]}), groups=["x", "y"])

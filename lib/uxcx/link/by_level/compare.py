@@ -18,7 +18,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from uxcx._core.bootstrap import generator
 from uxcx._core.checks import numeric, require
@@ -33,8 +32,10 @@ from uxcx._core.effects import g_two
 from uxcx._core.results import COLUMNS, result_frame
 from uxcx.cx.compare import compare_nps
 from uxcx.errors import UxcxWarning
+from uxcx.link.by_level.categories import category_rows, table_comparison, two_shares
+from uxcx.link.by_level.k_levels import k_level_test
 from uxcx.link.by_level.outcome import SCALES, level_rows, normal_enough, outcome_scale
-from uxcx.link.level_effects import boot_effect, cliffs_delta, cramer_v, kendall_w, omega2, welch_df
+from uxcx.link.level_effects import boot_effect, cliffs_delta
 from uxcx.ux.compare import compare_completion, compare_ratings
 
 __all__ = ["compare_by_level"]
@@ -58,10 +59,12 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
         level are averaged first (not for binary or NPS outcomes).
     paired : bool
         The same people at every level (a within-subjects study).
-    scale : {"auto", "continuous", "ordinal", "binary", "nps"}
+    scale : {"auto", "continuous", "ordinal", "binary", "nps", "categorical"}
         "auto": "nps" for a column named ``nps`` (the kit's role name); "binary" for 0/1;
         "ordinal" for whole numbers with at most 7 distinct values (CSAT, CES, SEQ,
-        Likert items); otherwise "continuous". Pass it to override.
+        Likert items); otherwise "continuous". Pass it to override; "categorical" (never
+        chosen by "auto") compares unordered values of any type (a plan, a channel, a
+        reason for leaving) as a levels × values table.
     reference : optional
         The level subtracted in two-level and NPS comparisons (default: first in sorted order).
     confidence_level : float
@@ -81,7 +84,10 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
         ``estimate`` (mean with its t interval; share with its adjusted-Wald interval
         for binary; NPS with its interval), ``std_error``, ``ci_low``, ``ci_high``;
         ``"test"``: ``term`` ("Yes − No" or "across 4 levels"), ``statistic``, ``df``,
-        ``p_value``, ``alternative``, ``p_adjusted``, ``p_adjust_method`` and, for two
+        ``p_value``, ``log10_p_value`` (placed after ``p_value``; log10 of the p-value
+        computed in log space, finite where ``p_value`` underflows to the smallest
+        positive double, as :mod:`uxcx._core.pvalues` describes), ``alternative``,
+        ``p_adjusted``, ``p_adjust_method`` and, for two
         levels, ``estimate`` with its interval (difference of means or shares, the
         Hodges-Lehmann shift, the NPS difference), ``effect_size``, ``effect_size_type``;
         ``"effect"``: the effect size as ``estimate`` with ``ci_low``/``ci_high``
@@ -99,8 +105,10 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
     =====================  =========================================  ======================================
     NPS, k levels          z test of NPS differences vs the reference  the difference (Lewis & Sauro 2021)
     binary, 2 levels       N-1 two-proportion test (Campbell 2007)     odds ratio (Woolf log interval)
+    ... an expected < 5    Fisher's exact test (Cochran 1954)          conditional MLE odds ratio (exact)
     binary, 2 paired       McNemar mid-p (Fagerland et al. 2013)       difference of shares (Agresti-Min)
-    binary, k levels       chi-square test of independence             Cramér's V (bootstrap)
+    binary or categorical  chi-square test of independence             Cramér's V (bootstrap)
+    ... an expected < 5    Fisher's exact r × c test (Freeman-Halton)  Cramér's V (bootstrap)
     binary, k paired       Cochran's Q (1950)                          Kendall's W (bootstrap)
     normal, 2 levels       Welch t (1947)                              Hedges' g (noncentral t)
     normal, 2 paired       paired t                                    Hedges' g_z (noncentral t)
@@ -110,6 +118,14 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
     ordinal/non-normal, k  Kruskal-Wallis (1952)                       epsilon² = H/(n-1) (bootstrap)
     k paired               Friedman (1937)                             Kendall's W (bootstrap)
     =====================  =========================================  ======================================
+
+    Tables of counts follow Cochran's (1954) rule: when any count expected under
+    independence is below 5 the chi-square (and N-1) approximation is not trusted and
+    Fisher's exact test runs instead (:func:`uxcx._core.contingency.table_test`, as R's
+    ``fisher.test``); ``method`` and ``reason`` say which test ran and why. An r × c
+    table with more than 2,000,000 tables of its margins keeps the chi-square test, with
+    a warning. The chi-square test of a categorical 2 × 2 table is Yates-corrected, as R's
+    ``chisq.test``.
 
     "Normal" means: every group has at least 15 observations (the central limit
     theorem makes the mean close to normal), or Shapiro & Wilk (1965) p >= ``alpha``
@@ -174,6 +190,12 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
     Lewis, J. R., & Sauro, J. (2021). How to statistically compare two Net Promoter
     Scores. MeasuringU. https://measuringu.com/nps-significance-test/
 
+    Cochran, W. G. (1954). Some methods for strengthening the common χ² tests.
+    *Biometrics*, 10(4), 417-451.
+
+    Freeman, G. H., & Halton, J. H. (1951). Note on an exact treatment of contingency,
+    goodness of fit and other problems of significance. *Biometrika*, 38(1/2), 141-149.
+
     Shapiro, S. S., & Wilk, M. B. (1965). An analysis of variance test for normality
     (complete samples). *Biometrika*, 52(3-4), 591-611.
 
@@ -196,7 +218,8 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
         raise ComparisonError("paired=True needs subject= naming the person id that pairs the levels.")
     require(data, {"outcome": outcome, "level": level, "subject": subject})
     frame = data[[c for c in dict.fromkeys([level, subject, outcome]) if c is not None]].copy()
-    frame[outcome] = numeric(frame, outcome, "outcome")
+    if scale != "categorical":
+        frame[outcome] = numeric(frame, outcome, "outcome")
     blank = frame[outcome].isna() | frame[level].isna()
     if blank.any():
         warnings.warn(f"{int(blank.sum())} row(s) without {outcome!r} or {level!r} are left out.",
@@ -209,10 +232,12 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
                               f"{[str(v) for v in levels]}.")
     reference = pick_reference(levels, reference, level)
     k = len(levels)
-    if paired and kind == "nps":
-        raise ComparisonError("a paired NPS comparison is not available; compare the ratings themselves "
-                              "with scale='ordinal'.")
-    if subject is not None and kind not in ("binary", "nps") and frame.duplicated([subject, level]).any():
+    if paired and kind in ("nps", "categorical"):
+        raise ComparisonError(f"a paired {'NPS' if kind == 'nps' else 'categorical'} comparison is not "
+                              "available; compare the ratings themselves with scale='ordinal'"
+                              + ("." if kind == "nps" else ", or a 0/1 recoding with scale='binary'."))
+    if (subject is not None and kind not in ("binary", "nps", "categorical")
+            and frame.duplicated([subject, level]).any()):
         frame = frame.groupby([subject, level], observed=True, sort=True)[outcome].mean().reset_index()
         described += f" (averaged per {subject})"
     if paired:
@@ -224,7 +249,8 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
         if len(complete) < 2:
             raise ComparisonError(f"a paired comparison needs at least 2 {subject}s with every level.")
         frame = frame[frame[subject].isin(complete.index)]
-    samples = {str(v): frame.loc[frame[level] == v, outcome].to_numpy(float) for v in levels}
+    dtype = object if kind == "categorical" else float
+    samples = {str(v): frame.loc[frame[level] == v, outcome].to_numpy(dtype) for v in levels}
     if min(len(s) for s in samples.values()) < 2:
         raise ComparisonError(f"every level needs at least 2 observations; got "
                               f"{ {k_: len(s) for k_, s in samples.items()} }.")
@@ -236,107 +262,29 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
     effect = None
     if kind == "nps":
         tests = compare_nps(frame, score=outcome, by=level, reference=reference, confidence_level=conf)
-        tests = tests[COLUMNS]
         why = (f"{described}, a difference of two shares, so each level's NPS is compared with {reference}'s "
                "by the z test of Lewis & Sauro (2021)" + (", Holm-adjusted" if k > 2 else ""))
-    elif k == 2 and kind == "binary":
-        tests = compare_completion(frame, success=outcome, paired=paired,
-                                   subject=subject if paired else None, **two)
-        if paired:
-            why = f"{described}, so the McNemar mid-p test compares the discordant pairs"
-        else:
-            why = (f"{described}, so the N-1 two-proportion test compares the shares (accurate in small "
-                   "samples, Campbell 2007)")
-            x = np.array([samples[str(other)].sum(), samples[str(reference)].sum()])
-            size = np.array([len(samples[str(other)]), len(samples[str(reference)])])
-            cells = np.array([x[0], size[0] - x[0], x[1], size[1] - x[1]], float)
-            fix = 0.5 if (cells == 0).any() else 0.0
-            a_, b_, c_, d_ = cells + fix
-            log_or, se = np.log(a_ * d_ / (b_ * c_)), np.sqrt(1 / a_ + 1 / b_ + 1 / c_ + 1 / d_)
-            half = stats.norm.ppf(0.5 + conf / 2) * se
-            effect = {"estimate": np.exp(log_or), "ci_low": np.exp(log_or - half),
-                      "ci_high": np.exp(log_or + half), "effect_size_type": "odds ratio",
-                      "method": "Woolf log interval" + (" (0.5 added to every cell)" if fix else "")}
+    elif kind == "binary" and k == 2 and not paired:
+        tests, effect, why = two_shares(frame, outcome, level, levels, reference, described, conf)
+    elif kind == "categorical" or (kind == "binary" and not paired):
+        row, effect, why = table_comparison(frame, outcome, level, levels, reference, kind, described, conf,
+                                            n_boot, rng)
+        tests = result_frame([row])
+    elif kind == "binary" and k == 2:
+        tests = compare_completion(frame, success=outcome, paired=True, subject=subject, **two)
+        why = f"{described}, so the McNemar mid-p test compares the discordant pairs"
     elif k == 2:
-        normal, check = (False, "") if kind == "ordinal" else normal_enough(
-            {"the differences": samples[str(other)] - samples[str(reference)]} if paired else samples, alpha)
-        test = "t" if normal else "rank"
-        tests = compare_ratings(frame, score=outcome, paired=paired, method=test, subject=subject, **two)
-        name = {(True, "t"): "paired t test", (False, "t"): "Welch t test", (True, "rank"):
-                "Wilcoxon signed-rank test", (False, "rank"): "Mann-Whitney U"}[(paired, test)]
-        if kind == "ordinal":
-            why = (f"{described}, so a rank test ({name}) compares them without assuming normality or "
-                   "equal steps")
-        elif normal:
-            why = f"{described} and {check}, so the {name} compares the means"
-        else:
-            why = f"{described} but {check}, so a rank test ({name}) compares them"
-        if test == "t":
-            g = g_two(samples[str(other)], samples[str(reference)], conf, paired)
-            effect = {**g, "effect_size_type": "Hedges' g_z" if paired else "Hedges' g",
-                      "method": "noncentral-t interval (Steiger & Fouladi 1997), as uxcx.hedges_g"}
-        elif paired:
-            diff = samples[str(other)] - samples[str(reference)]
-            low, high, se = boot_effect("signed", [diff], conf, n_boot, rng)
-            effect = {"estimate": tests["effect_size"].iloc[0], "std_error": se, "ci_low": low,
-                      "ci_high": high,
-                      "effect_size_type": "rank-biserial r (matched pairs)",
-                      "method": f"percentile bootstrap over {subject}s ({n_boot} resamples)"}
-        else:
-            effect = {**cliffs_delta(samples[str(other)], samples[str(reference)], conf),
-                      "effect_size_type": "Cliff's delta", "method": "Brunner-Munzel (2000) interval"}
+        tests, effect, why = _two_scores(frame, samples, outcome, kind, described, paired, subject, other,
+                                         reference, alpha, conf, n_boot, rng, two)
     else:
-        arrays = [samples[str(v)] for v in levels]
-        row = {"term": f"across {k} levels", "n": sum(len(a) for a in arrays), "alternative": "two-sided",
-               "confidence_level": conf}
-        if paired:
-            wide = np.column_stack(arrays)
-            res = stats.friedmanchisquare(*arrays)
-            name = "Cochran's Q test" if kind == "binary" else "Friedman test"
-            why = (f"{described}, so the {name} compares the {k} levels within {subject}s"
-                   + ("" if kind == "binary" else ", without assuming normality or sphericity"))
-            row.update(n=len(wide), statistic=res.statistic, df=k - 1.0, p_value=res.pvalue, method=name)
-            low, high, se = boot_effect("friedman", [wide], conf, n_boot, rng)
-            w = float(kendall_w(wide))
-            effect = {"estimate": w, "std_error": se, "ci_low": low, "ci_high": high,
-                      "effect_size_type": "Kendall's W", "method": f"percentile bootstrap over {subject}s"}
-        elif kind == "binary":
-            x, size = np.array([a.sum() for a in arrays]), np.array([len(a) for a in arrays])
-            table = np.column_stack([x, size - x])
-            res = stats.chi2_contingency(table, correction=False)
-            if np.mean(res.expected_freq < 5) > 0.2:
-                warnings.warn("more than 20% of the expected counts are below 5: the chi-square p-value is "
-                              "approximate; merge small levels.", UxcxWarning, stacklevel=2)
-            why = f"{described}, so a chi-square test of independence compares the {k} shares"
-            row.update(statistic=res.statistic, df=float(res.dof), p_value=res.pvalue,
-                       method="Pearson chi-square test (no continuity correction)")
-            low, high, se = boot_effect("chi2", [x, size], conf, n_boot, rng)
-            effect = {"estimate": float(cramer_v(table.astype(float))), "std_error": se, "ci_low": low,
-                      "ci_high": high, "effect_size_type": "Cramér's V", "method": "parametric bootstrap"}
-        else:
-            normal, check = (False, "") if kind == "ordinal" else normal_enough(samples, alpha)
-            if normal:
-                res = stats.f_oneway(*arrays, equal_var=False)
-                df2 = welch_df(arrays)
-                why = f"{described} and {check}, so Welch's one-way ANOVA compares the means"
-                row.update(statistic=res.statistic, df=df2, p_value=res.pvalue,
-                           method=f"Welch one-way ANOVA, F({k - 1}, {df2:.1f})")
-                effect = {**omega2(arrays, conf), "effect_size_type": "omega squared",
-                          "method": "noncentral-F interval (Steiger 2004)"}
-            else:
-                res = stats.kruskal(*arrays)
-                why = (f"{described}, so the Kruskal-Wallis test compares them without assuming normality"
-                       if kind == "ordinal" else
-                       f"{described} but {check}, so the Kruskal-Wallis test compares them")
-                row.update(statistic=res.statistic, df=k - 1.0, p_value=res.pvalue,
-                           method="Kruskal-Wallis H test")
-                low, high, se = boot_effect("kruskal", arrays, conf, n_boot, rng)
-                effect = {"estimate": res.statistic / (row["n"] - 1), "std_error": se, "ci_low": low,
-                          "ci_high": high, "effect_size_type": "epsilon squared",
-                          "method": "percentile bootstrap within levels"}
-        tests = adjust_p(result_frame([row]), method="holm")
+        row, effect, why = k_level_test(samples, levels, kind=kind, described=described, paired=paired,
+                                        subject=subject, alpha=alpha, conf=conf, n_boot=n_boot, rng=rng)
+        tests = result_frame([row])
+    tests = adjust_p(_log10_filled(tests[COLUMNS]), method="holm")
     reason = f"{design}; {why}."
-    parts = [level_rows(frame, outcome, level, kind, levels, conf).assign(kind="level", reason=None),
+    per_level = (category_rows(frame, outcome, level, levels, conf) if kind == "categorical"
+                 else level_rows(frame, outcome, level, kind, levels, conf))
+    parts = [per_level.assign(kind="level", reason=None),
              tests.assign(**{level: None}).assign(kind="test", reason=reason)]
     if effect is not None:
         effect = {"term": tests["term"].iloc[0], "n": tests["n"].iloc[0], "confidence_level": conf, **effect,
@@ -346,3 +294,47 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
     out["n"] = out["n"].astype("int64")
     return out
 
+
+def _log10_filled(tests: pd.DataFrame) -> pd.DataFrame:
+    """``tests`` with ``log10_p_value`` filled from ``p_value`` where a reused test left it blank.
+
+    Every test run here fills the column in log space; this serves a reused two-level test
+    whose function does not (yet) give it, and is exact wherever ``p_value`` is a positive
+    double, which is all a p-value computed without logs can be.
+    """
+    tests = tests.copy()
+    p = pd.to_numeric(tests["p_value"], errors="coerce").to_numpy(float)
+    blank = tests["log10_p_value"].isna().to_numpy() & (p > 0)
+    tests.loc[blank, "log10_p_value"] = np.log10(p[blank])
+    return tests
+
+
+def _two_scores(frame, samples, outcome, kind, described, paired, subject, other, reference, alpha, conf,
+                n_boot, rng, two):
+    """Two levels of a score or rating: Welch or paired t with Hedges' g, or a rank test with its effect."""
+    normal, check = (False, "") if kind == "ordinal" else normal_enough(
+        {"the differences": samples[str(other)] - samples[str(reference)]} if paired else samples, alpha)
+    test = "t" if normal else "rank"
+    tests = compare_ratings(frame, score=outcome, paired=paired, method=test, subject=subject, **two)
+    name = {(True, "t"): "paired t test", (False, "t"): "Welch t test", (True, "rank"):
+            "Wilcoxon signed-rank test", (False, "rank"): "Mann-Whitney U"}[(paired, test)]
+    if kind == "ordinal":
+        why = f"{described}, so a rank test ({name}) compares them without assuming normality or equal steps"
+    elif normal:
+        why = f"{described} and {check}, so the {name} compares the means"
+    else:
+        why = f"{described} but {check}, so a rank test ({name}) compares them"
+    if test == "t":
+        g = g_two(samples[str(other)], samples[str(reference)], conf, paired)
+        effect = {**g, "effect_size_type": "Hedges' g_z" if paired else "Hedges' g",
+                  "method": "noncentral-t interval (Steiger & Fouladi 1997), as uxcx.hedges_g"}
+    elif paired:
+        diff = samples[str(other)] - samples[str(reference)]
+        low, high, se = boot_effect("signed", [diff], conf, n_boot, rng)
+        effect = {"estimate": tests["effect_size"].iloc[0], "std_error": se, "ci_low": low, "ci_high": high,
+                  "effect_size_type": "rank-biserial r (matched pairs)",
+                  "method": f"percentile bootstrap over {subject}s ({n_boot} resamples)"}
+    else:
+        effect = {**cliffs_delta(samples[str(other)], samples[str(reference)], conf),
+                  "effect_size_type": "Cliff's delta", "method": "Brunner-Munzel (2000) interval"}
+    return tests, effect, why

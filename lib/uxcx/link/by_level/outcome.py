@@ -22,13 +22,20 @@ from uxcx.cx.nps import nps
 
 __all__ = ["SCALES", "MAX_ORDINAL_VALUES", "outcome_scale", "normal_enough", "level_rows"]
 
-SCALES = ("auto", "continuous", "ordinal", "binary", "nps")
+SCALES = ("auto", "continuous", "ordinal", "binary", "nps", "categorical")
 #: Whole-number outcomes with at most this many distinct values are treated as ordinal ratings.
 MAX_ORDINAL_VALUES = 7
 
 
 def outcome_scale(values: pd.Series, outcome: str, scale: str) -> tuple[str, str]:
     """The outcome's kind and how to describe it in the reason."""
+    if scale == "categorical":
+        distinct = sorted(pd.unique(values.dropna()), key=str)
+        if len(distinct) < 2:
+            raise ComparisonError(f"a categorical outcome needs at least two values; {outcome!r} holds "
+                                  f"{[str(v) for v in distinct]}.")
+        shown = ", ".join(map(str, distinct[:6])) + (", ..." if len(distinct) > 6 else "")
+        return scale, f"{outcome} is categorical with {len(distinct)} values ({shown})"
     distinct = np.unique(values.dropna())
     if scale == "auto":
         if outcome == "nps":
