@@ -9,7 +9,6 @@ p-value that disagrees with it, one sentence says why.
 from __future__ import annotations
 
 import html
-
 import re
 
 __all__ = ["data_quality", "show_findings", "p_text", "completion_findings", "time_findings",

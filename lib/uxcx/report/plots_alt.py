@@ -40,7 +40,8 @@ def describe(fig) -> str:
         head = ax.get_title() or ""
         parts.append(f"{head} ({'; '.join(bits)})" if bits else head)
     parts = [p for p in parts if p.strip()]
-    text = "Figure" + (f": {title}" if title else "") + (("; " if title else ": ") + "; ".join(parts) if parts else "")
+    body = "; ".join(([title] if title else []) + parts)
+    text = "Figure" + (f": {body}" if body else "")
     text = " ".join(text.split())
     return (text[: LIMIT - 1] + "…") if len(text) > LIMIT else text + "."
 
