@@ -20,12 +20,13 @@ from scipy import stats
 from uxcx._core import checks, padjust
 from uxcx._core.checks import ALTERNATIVES, P_ADJUST_METHODS, check_option, numeric, require
 from uxcx._core.docs import fill_doc
+from uxcx._core.pvalues import finish_p, norm_log_p
 from uxcx._core.results import result_frame
 from uxcx.errors import ComparisonError, UxcxWarning
 
 __all__ = ["ComparisonError", "adjust_p", "P_ADJUST_METHODS", "ALTERNATIVES", "check_choice", "check_level",
-           "z_crit", "p_from_z", "comparison_frame", "two_levels", "pick_reference", "term", "split_groups",
-           "run_by_task"]
+           "z_crit", "p_from_z", "p_log10_from_z", "comparison_frame", "two_levels", "pick_reference", "term",
+           "split_groups", "run_by_task"]
 
 
 def check_choice(name: str, value, allowed) -> None:
@@ -44,10 +45,24 @@ def z_crit(confidence_level: float) -> float:
 
 
 def p_from_z(z: float, alternative: str) -> float:
-    """Normal p-value of ``z`` for the alternative (``greater``: the minuend is larger)."""
-    if alternative == "two-sided":
-        return float(2 * stats.norm.sf(abs(z)))
-    return float(stats.norm.sf(z) if alternative == "greater" else stats.norm.cdf(z))
+    """Normal p-value of ``z`` for the alternative (``greater``: the minuend is larger).
+
+    Computed in log space, so it is never 0 (see :func:`p_log10_from_z` for its log10).
+
+    >>> p_from_z(1.96, "two-sided") == p_log10_from_z(1.96, "two-sided")[0]
+    True
+    """
+    return p_log10_from_z(z, alternative)[0]
+
+
+def p_log10_from_z(z: float, alternative: str) -> tuple[float, float]:
+    """``(p_value, log10_p_value)`` of a normal statistic, by :func:`uxcx._core.pvalues.norm_log_p`.
+
+    >>> p, log10 = p_log10_from_z(40.0, "two-sided")
+    >>> p > 0, round(log10, 2)
+    (True, -349.14)
+    """
+    return finish_p(norm_log_p(z, alternative))
 
 
 def comparison_frame(data: pd.DataFrame, value: str, param: str, *, by: str, subject: str | None,

@@ -24,6 +24,7 @@ from uxcx._core.compare import (
     check_choice,
     check_level,
     comparison_frame,
+    p_log10_from_z,
     run_by_task,
     split_groups,
     term,
@@ -33,7 +34,7 @@ from uxcx._core.compare import (
 from uxcx._core.docs import fill_doc
 from uxcx._core.effects import cohens_h, hedges_g
 from uxcx._core.mcnemar import MCNEMAR_TESTS, mcnemar_p
-from uxcx._core.pvalues import finish_p, norm_log_p, underflow_note
+from uxcx._core.pvalues import underflow_note
 from uxcx._core.rating_tests import compare_ratings
 from uxcx._core.t_tests import t_compare
 from uxcx.errors import UxcxWarning
@@ -207,11 +208,10 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
         stat = (p1 - p2) / denom * np.sqrt((big_n - 1) / big_n) if denom > 0 else 0.0
         a1, a2 = (x1 + z * z / 4) / (n1 + z * z / 2), (x2 + z * z / 4) / (n2 + z * z / 2)
         se = np.sqrt(a1 * (1 - a1) / (n1 + z * z / 2) + a2 * (1 - a2) / (n2 + z * z / 2))
+        p, log10_p = p_log10_from_z(stat, alternative)
         return {"n": big_n, "estimate": p1 - p2, "std_error": se,
                 "ci_low": max(-1.0, a1 - a2 - z * se), "ci_high": min(1.0, a1 - a2 + z * se),
-                "statistic": stat, **dict(zip(("p_value", "log10_p_value"),
-                                              finish_p(norm_log_p(stat, alternative)))),
-                "effect_size": cohens_h(p1, p2)}
+                "statistic": stat, "p_value": p, "log10_p_value": log10_p, "effect_size": cohens_h(p1, p2)}
 
     def within(part, label):
         a, b, _ = split_groups(part, value=success, by=by, subject=subject, paired=True, levels=levels,
