@@ -10,6 +10,7 @@ resolved, and every problem of the file is reported at once.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from uxcx._core.checks import P_ADJUST_METHODS
+from uxcx._core.targets import DEFAULT_TARGETS, TARGET_RANGES
 from uxcx.errors import StudyError
 from uxcx.study.reading_options import ReadingOptions
 from uxcx.study.privacy_options import Privacy
@@ -179,6 +181,37 @@ class Measures(_Strict):
     mediation: Mediation | None = None
     labels: dict[str, str] = Field(default_factory=dict, description="display names in the report")
     currency: str | None = Field(None, max_length=8, description="currency of revenue, e.g. EUR or $")
+    targets: dict[str, float] = Field(
+        default_factory=dict, description="benchmarks the results are tested against, by measure "
+        "(sus: 68, csat: 4.0, nps: 30, completion: 0.78, or one of your items); SUS and UMUX-Lite "
+        "default to 68, SEQ to 5.5, completion to 0.78; CSAT, CES and NPS are tested only when stated")
+
+    @field_validator("targets")
+    @classmethod
+    def _targets_on_their_scales(cls, targets: dict[str, float], info) -> dict[str, float]:
+        own = {name: item.range for name, item in (info.data.get("items") or {}).items()}
+        problems = []
+        for name, value in targets.items():
+            scale = TARGET_RANGES.get(name) or own.get(name)
+            if scale is None:
+                allowed = [*TARGET_RANGES, *own]
+                near = difflib.get_close_matches(name, allowed, n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                problems.append(f"{name!r} is not a measure with a target{hint}; targets can be set for "
+                                f"{', '.join(allowed)}")
+            elif not (math.isfinite(value) and scale[0] <= value <= scale[1]):
+                problems.append(f"{name}: {value:g} is outside its scale {scale[0]:g} to {scale[1]:g}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return targets
+
+    def target(self, measure: str) -> float | None:
+        """The benchmark of ``measure``: the study's, else the published default, else None.
+
+        >>> Measures(targets={"csat": 4.0}).target("csat"), Measures().target("sus"), Measures().target("nps")
+        (4.0, 68.0, None)
+        """
+        return self.targets.get(measure, DEFAULT_TARGETS.get(measure))
 
     @field_validator("labels")
     @classmethod
