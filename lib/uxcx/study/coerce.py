@@ -239,7 +239,8 @@ def _read_duration(series, blank, mapped, reading) -> Coerced:
     values, bad, _, repairs, notes = _numbers(series, blank, mapped, reading, percent=False)
     bare = values.notna()
     if reading.units and reading.units != "s":  # bare numbers only: 1:23 says its own unit
-        values = values * UNIT_SECONDS[reading.units]
+        factor = UNIT_SECONDS[reading.units]  # ms: divide, so 38050 ms is 38.05 s exactly
+        values = values * factor if factor >= 1 else values / round(1 / factor)
         if bare.any():
             repairs[f"numbers read as {reading.units} (units: {reading.units}) and converted to "
                     "seconds"] = bare

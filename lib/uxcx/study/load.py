@@ -138,7 +138,9 @@ def _key_headers(source: SourceConfig) -> list[str]:
     keys = {"participant", "respondent", "customer", "task"}
     # with decimal: or thousands: stated, numbers are read as written (1.234 is not 1.234 then)
     stated = getattr(source, "decimal", None) is not None or getattr(source, "thousands", None) is not None
-    return [h for h, r in source.columns.items() if r in keys or (stated and r not in keys)]
+    # amounts too, so that numbers.read_numbers judges "1.234" with the whole column
+    money = [h for h, r in source.columns.items() if r == "revenue"] + ["revenue"]
+    return [h for h, r in source.columns.items() if r in keys or stated] + money
 
 
 def _coverage(frames: dict, left: str, right: str) -> LinkCoverage:

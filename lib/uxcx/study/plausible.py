@@ -13,9 +13,9 @@ is named before half its rows are dropped as out of range:
 - **time units**: task times with a median over an hour look like milliseconds
   (``units: {time_s: ms}``); a median under five seconds written in decimals
   looks like minutes (``units: {time_s: min}``);
-- **thousands that read as decimals**: in a file whose fields are not separated
-  by commas, a money or number column whose every value has three decimals
-  (``1.234``) may hold thousands separators (``decimal: ","``);
+- **thousands that read as decimals**: a number column the reader typed as
+  numbers, none with more than three decimals and some with three (``1.234``),
+  may hold thousands separators (``decimal: ","``);
 - **a churn date before the start date**: the customer's row is dropped with
   the reason (the retention page then runs on the others) instead of failing it.
 """
@@ -64,7 +64,7 @@ def plausibility(frame: pd.DataFrame, table: pd.DataFrame, keep: dict, roles: di
     notes = _shifted_scales(frame, roles, source, config)
     notes += _labels_in_numbers(frame, table, header_of, roles, source, config)
     notes += _time_units(frame, roles, source, config)
-    if decimal_comma_file and getattr(config, "decimal", None) is None:
+    if getattr(config, "decimal", None) is None:
         notes += _three_decimals(frame, table, header_of, roles, source)
     problems = _end_before_start(frame, table, header_of, source)
     return notes, problems
@@ -78,35 +78,40 @@ def _whole_values(values: pd.Series) -> np.ndarray | None:
 
 
 def _shifted_scales(frame, roles, source, config) -> list[str]:
-    found: dict[tuple, list[str]] = {}
+    # items of one questionnaire (sus_1 ... sus_10) are judged together: one item may lack a 0
+    families: dict[tuple, list[str]] = {}
     for name, r in roles.items():
-        if r.kind != "score" or r.low is None or r.high is None or label_map(config, name):
-            continue
-        v = _whole_values(frame[name])
+        if r.kind == "score" and r.low is not None and r.high is not None and not label_map(config, name):
+            families.setdefault((name.rstrip("0123456789"), r.low, r.high), []).append(name)
+    notes = []
+    for (_, low, high), names in families.items():
+        v = _whole_values(pd.concat([frame[n] for n in names], ignore_index=True))
         if v is None:
             continue
         for shift in (+1, -1):
             # every answer one step off the scale, many beyond its end (the scale's own end
             # answer), none at its other end: a stray typo (one 11) is no such sign
-            beyond, other_end = (r.high + 1, r.low) if shift > 0 else (r.low - 1, r.high)
-            if v.min() >= r.low + shift and v.max() <= r.high + shift \
+            beyond, other_end = (high + 1, low) if shift > 0 else (low - 1, high)
+            if v.min() >= low + shift and v.max() <= high + shift \
                     and (v == beyond).sum() >= max(2, 0.05 * len(v)) and not (v == other_end).any():
-                found.setdefault((r.low, r.high, shift), []).append(name)
-    notes = []
-    for (low, high, shift), names in found.items():
-        scale = _SHIFT_SCALES.get((low, high, shift))
-        pattern = _pattern(names)
-        read = f"{low + shift:g}-{high + shift:g}"
-        recoded = ", ".join(f"{v + shift:g}: {v:g}" for v in range(int(low), int(high) + 1))
-        setting = f"labels: {{{pattern}: {scale}}}" if scale else f"values: {{{pattern}: {{{recoded}}}}}"
-        cause = ("choice positions (1 for the lowest answer) rather than the scale's values"
-                 if shift > 0 else "the scale coded from 0")
-        lose = (f"answers of {high + shift:g} are dropped as out of range and the rest read one "
-                f"point too high" if shift > 0 else
-                f"answers of {low + shift:g} are dropped as out of range and the rest read one point too low")
-        notes.append(f"{', '.join(names)}: every answer lies in {read} (the scale is {low:g}-{high:g}): "
-                     f"this looks like {cause}, so {lose}; if so, set {setting} under sources.{source}")
+                notes.append(_shift_note(names, low, high, shift, source))
     return notes
+
+
+def _shift_note(names, low, high, shift, source) -> str:
+    scale = _SHIFT_SCALES.get((low, high, shift))
+    pattern = _pattern(names)
+    recoded = ", ".join(f"{v + shift:g}: {v:g}" for v in range(int(low), int(high) + 1))
+    setting = f"labels: {{{pattern}: {scale}}}" if scale else f"values: {{{pattern}: {{{recoded}}}}}"
+    cause = ("choice positions (1 for the lowest answer) rather than the scale's values"
+             if shift > 0 else "the scale coded from 0")
+    edge = high + shift if shift > 0 else low + shift
+    lose = (f"answers of {edge:g} are dropped as out of range and the rest read one point "
+            + ("too high" if shift > 0 else "too low"))
+    shown = ", ".join(names) if len(names) <= 3 else f"{names[0]} ... {names[-1]}"
+    return (f"{shown}: every answer lies in {low + shift:g}-{high + shift:g} (the scale is "
+            f"{low:g}-{high:g}): this looks like {cause}, so {lose}; if so, set {setting} under "
+            f"sources.{source}")
 
 
 def _pattern(names: list[str]) -> str:
@@ -169,10 +174,13 @@ def _three_decimals(frame, table, header_of, roles, source) -> list[str]:
         if len(v) < _MIN_ANSWERS:
             continue
         thousandths = np.round(v * 1000)
-        if np.allclose(v * 1000, thousandths) and np.all(thousandths % 10 != 0) and np.all(np.abs(v) >= 1):
-            notes.append(f"{header_of[name]}: every value has three decimals (such as {v[0]:.3f}) in a "
-                         f"file whose fields are not separated by commas: if the dots are thousands "
-                         f"separators, set decimal: ',' under sources.{source}")
+        # no value with more than three decimals, some with a third, none below 1: 1.234, 2.5 (2.500)
+        if np.allclose(v * 1000, thousandths) and np.any(thousandths % 10 != 0) \
+                and np.all(np.abs(v) >= 1):
+            example = v[thousandths % 10 != 0][0]
+            notes.append(f"{header_of[name]}: no value has more than three decimals and some have "
+                         f"three (such as {example:.3f}), as thousands separators would: if the dots "
+                         f"separate thousands, set decimal: ',' under sources.{source}")
     return notes
 
 
