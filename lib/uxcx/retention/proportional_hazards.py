@@ -1,10 +1,13 @@
-"""Cox proportional hazards for churn: hazard ratios, the proportional-hazards check, sentences.
+"""Cox proportional hazards for churn: hazard ratios, the model's fit, the proportional-hazards check.
 
-:func:`cox` fits the model with lifelines (Efron ties, as R's ``coxph``), tightened to
-R's optimum; :func:`ph_check` is R's ``cox.zph`` (survival >= 3.0: a score test for
-adding ``x * g(t)`` terms, with the full information matrix), which lifelines'
-``proportional_hazard_test`` does not reproduce. The design-matrix helper is shared
-with :mod:`uxcx.retention.churn`, which also holds the sentences (``hazard_sentences``).
+:func:`cox` fits the model with the kit's own Newton-Raphson on time-sorted cumulative
+sums (:mod:`uxcx.retention.cox_fit`: R's ``coxph`` algorithm, Efron or Breslow ties,
+strata), falling back to lifelines only if that does not converge;
+:func:`cox_fit_summary` gives the model's fit as ``summary(coxph)`` prints it
+(:mod:`uxcx.retention.cox_summary`); :func:`ph_check` is R's ``cox.zph`` (survival >= 3.0:
+a score test for adding ``x * g(t)`` terms, with the full information matrix), computed
+from the fit's final sums. The design-matrix helper is shared with
+:mod:`uxcx.retention.churn`, which also holds the sentences (``hazard_sentences``).
 """
 
 from __future__ import annotations
@@ -13,19 +16,24 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from uxcx._core.checks import by_columns, check_level, check_option, numeric, require, source_name
+from uxcx._core.pvalues import chi2_log_p, norm_log_p
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
+from uxcx.retention import cox_fit
+from uxcx.retention.cox_summary import cox_fit_summary, model_fit_records
 from uxcx.retention.curves import survival_columns
+from uxcx.retention.p_values import with_log10_p
 
-__all__ = ["cox", "ph_check"]
+__all__ = ["cox", "ph_check", "cox_fit_summary"]
 
 COX_METHOD = "Cox proportional hazards, Efron ties"
+TIES = ("efron", "breslow")
 ZPH_METHOD = "Scaled Schoenfeld residuals score test, km transform (Grambsch & Therneau 1994; R cox.zph)"
 EXTRA = ["coef", "events", "covariate", "level", "reference"]
-# lifelines' Newton-Raphson stops at |step| < 1e-7 by default, short of R's optimum.
+# The fallback: lifelines' Newton-Raphson stops at |step| < 1e-7 by default, short of R's optimum.
 FIT_OPTIONS = {"precision": 1e-12, "r_precision": 1e-14, "max_steps": 500}
 
 
@@ -50,7 +58,7 @@ def design(data: pd.DataFrame, covariates, reference=None, *, extra=()):
         categorical = raw.dtype == object or isinstance(raw.dtype, (pd.CategoricalDtype, pd.StringDtype))
         if not categorical:
             values = numeric(frame, cov, expected="a number (or text for a categorical covariate)")
-            if values.nunique() < 2:
+            if len(values) and values.min() == values.max():  # min/max: no hashing of every value
                 _constant(frame, cov, values)
             columns[cov] = values.to_numpy()
             records.append({"covariate": cov, "level": np.nan, "reference": np.nan, "term": cov})
@@ -89,7 +97,7 @@ def _prepare(data, duration, event, covariates, strata, reference):
     if status.sum() == 0:
         raise UxcxError(f"no customer in {source_name(data)} has an event (every one is censored), so "
                         "no hazard ratio can be estimated; check the event column and its coding")
-    codes = (frame.groupby(strata_cols, sort=True, dropna=False).ngroup().to_numpy()
+    codes = (frame.groupby(strata_cols, sort=True, dropna=False, observed=True).ngroup().to_numpy()
              if strata_cols else np.zeros(len(frame), dtype=np.int64))
     for rec, col in zip(records, X.columns):
         if rec["level"] == rec["level"]:  # a dummy column: a level without events has an infinite HR
@@ -101,7 +109,8 @@ def _prepare(data, duration, event, covariates, strata, reference):
     return X, time, status, codes, records, dropped
 
 
-def _fit(X, time, status, codes):
+def _lifelines(X, time, status, codes):
+    """Coefficients from lifelines' CoxPHFitter (Efron), for the rare fit the Newton steps do not finish."""
     from lifelines import CoxPHFitter  # imported here: lifelines is slow to import
 
     frame = pd.DataFrame(X.to_numpy(), columns=[f"x{i}" for i in range(X.shape[1])])
@@ -110,16 +119,32 @@ def _fit(X, time, status, codes):
     if codes.max() > 0:
         frame["_s"] = codes
         kwargs["strata"] = ["_s"]
-    # Batch mode is faster whenever durations repeat (measured in benchmarks/bench_cox.py);
-    # with (nearly) all-distinct durations lifelines' own choice is as fast.
     batch = True if np.unique(time).size < 0.5 * len(time) else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fitter = CoxPHFitter().fit(frame, "_t", "_e", batch_mode=batch, fit_options=FIT_OPTIONS, **kwargs)
     for w in caught:
         if "lifelines" in type(w.message).__module__:
-            warnings.warn(f"lifelines: {w.message}", UxcxWarning, stacklevel=3)
-    return fitter.params_.to_numpy(), fitter.variance_matrix_.to_numpy()
+            warnings.warn(f"lifelines: {w.message}", UxcxWarning, stacklevel=4)
+    return fitter.params_.to_numpy()
+
+
+def _fit(X, time, status, codes, ties):
+    """The Newton fit (R's coxph); lifelines' coefficients if it has not converged in R's 20 steps."""
+    x = X.to_numpy(dtype=float)
+    fit = cox_fit.fit_cox(x, time, status, codes, ties=ties, names=X.columns)
+    method = f"Cox proportional hazards, {ties.capitalize()} ties"
+    if fit.converged:
+        return fit, method
+    if ties == "efron":
+        fit = cox_fit.fit_cox(x, time, status, codes, ties=ties, names=X.columns,
+                              at=_lifelines(X, time, status, codes))
+        return fit, method + (f" (fitted by lifelines: Newton-Raphson had not converged in "
+                              f"{cox_fit.MAX_ITER} steps)")
+    warnings.warn(f"The Cox fit did not converge in {cox_fit.MAX_ITER} Newton steps (as R's coxph would warn); "
+                  "the estimates are those of the last step. A coefficient may be infinite (a level with no "
+                  "churn, or a covariate that separates churners perfectly)", UxcxWarning, stacklevel=3)
+    return fit, method + f"; not converged in {cox_fit.MAX_ITER} steps"
 
 
 def cox(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", covariates,
@@ -140,9 +165,9 @@ def cox(data: pd.DataFrame, *, duration: str = "duration", event: str = "event",
     covariates : str or list of str
         Columns of UX measures and controls. Numbers enter as they are; text or
         category columns are dummy-coded against a reference level.
-    ties : {"efron"}
-        Handling of tied churn times. Only Efron's (R's default) is offered:
-        lifelines, which does the fitting, implements no other.
+    ties : {"efron", "breslow"}
+        Handling of tied churn times: Efron's approximation (default, as R's ``coxph``)
+        or Breslow's (R's ``ties = "breslow"``, SAS's and Stata's default).
     strata : str or list of str, optional
         Columns whose levels get their own baseline hazard (for a covariate that
         breaks proportional hazards).
@@ -165,20 +190,28 @@ def cox(data: pd.DataFrame, *, duration: str = "duration", event: str = "event",
         the column name for a number), ``n`` (customers used), ``estimate`` the
         hazard ratio exp(b), ``std_error`` the standard error of b (log scale),
         ``ci_low``/``ci_high`` exp(b -/+ z se), ``confidence_level``, ``method``,
-        ``statistic`` the Wald z = b/se, ``p_value`` two-sided, ``alternative``;
-        ``df``, ``p_adjusted``, ``p_adjust_method``, ``effect_size``,
+        ``statistic`` the Wald z = b/se, ``p_value`` two-sided, ``log10_p_value``
+        (its log10, from the normal tail in log space: finite however small p is;
+        ``p_value`` is then the smallest positive double and ``method`` says so),
+        ``alternative``; ``df``, ``p_adjusted``, ``p_adjust_method``, ``effect_size``,
         ``effect_size_type`` NaN. Extra columns after the schema: ``coef`` (b, the
         log hazard ratio), ``events`` (churns used), ``covariate``, ``level`` and
         ``reference`` (NaN for a numeric covariate). ``attrs["dropped"]`` counts
-        rows left out for a missing value (with a warning).
+        rows left out for a missing value (with a warning); ``attrs["model_fit"]``
+        holds the model's fit, read as a frame with :func:`cox_fit_summary`
+        (log-likelihoods, likelihood-ratio, Wald and score tests, concordance).
 
     Notes
     -----
     The hazard of customer i is ``h0(t) exp(x_i' b)``; b maximises Cox's partial
-    likelihood with Efron's (1977) approximation for tied times. lifelines'
-    ``CoxPHFitter`` does the Newton-Raphson with its stopping tolerance tightened
-    (``precision=1e-12``), which reproduces R's ``coxph`` to about 1e-8; batch mode is
-    chosen explicitly when durations repeat (about 10x faster at 10^6 rows). Use a
+    likelihood with Efron's (1977) or Breslow's (1974) handling of tied times, by
+    R's own Newton-Raphson (:func:`uxcx.retention.cox_fit.fit_cox`: start at 0,
+    step-halving, stop when the log-likelihood changes by less than 1e-9 relatively,
+    20 steps at most), so estimates, standard errors and log-likelihoods are R's
+    (pinned in the tests to 1e-6 and better). One sort, then per step cumulative sums
+    over the time-sorted customers: about 50x faster than lifelines when durations are
+    all distinct (``benchmarks/bench_cox.py``). If the steps do not converge, an Efron
+    model is refitted by lifelines' ``CoxPHFitter`` and ``method`` says so. Use a
     Cox model when you want the effect of UX measures on churn *speed* with
     controls, without assuming a shape for the baseline hazard; check proportional
     hazards (:func:`ph_check`) before reading one hazard ratio for all times.
@@ -189,8 +222,10 @@ def cox(data: pd.DataFrame, *, duration: str = "duration", event: str = "event",
     Statistical Society B*, 34(2), 187-220.
     Efron, B. (1977). The efficiency of Cox's likelihood function for censored data.
     *Journal of the American Statistical Association*, 72(359), 557-565.
-    Davidson-Pilon, C. (2019). lifelines: survival analysis in Python. *Journal of
-    Open Source Software*, 4(40), 1317.
+    Breslow, N. (1974). Covariance analysis of censored survival data. *Biometrics*,
+    30(1), 89-99.
+    Therneau, T. M. (2024). *A Package for Survival Analysis in R* (survival package:
+    ``coxph``, ``coxfit6.c``).
 
     Examples
     --------
@@ -204,35 +239,38 @@ def cox(data: pd.DataFrame, *, duration: str = "duration", event: str = "event",
                    term    coef  std_error  estimate
     0  x[Nonmaintained]  0.9155     0.5119    2.4981
     """
-    check_option("ties", ties, ("efron",))
+    check_option("ties", ties, TIES)
     level = check_level(confidence_level)
     X, time, status, codes, records, dropped = _prepare(data, duration, event, covariates, strata, reference)
-    coef, cov = _fit(X, time, status, codes)
-    se = np.sqrt(np.diag(cov))
-    z = stats.norm.ppf(0.5 + level / 2)
+    fit, method = _fit(X, time, status, codes, ties)
+    coef = fit.coef
+    se = np.sqrt(np.diag(fit.var))
+    z = float(special.ndtri(0.5 + level / 2))
     with np.errstate(over="ignore"):  # a level without events: inf, already warned about
         hr, low, high = np.exp(coef), np.exp(coef - z * se), np.exp(coef + z * se)
     rows = pd.DataFrame({"term": [r["term"] for r in records], "n": len(time), "estimate": hr,
                          "std_error": se, "ci_low": low, "ci_high": high,
-                         "confidence_level": level, "method": COX_METHOD, "statistic": coef / se,
-                         "p_value": 2 * stats.norm.sf(np.abs(coef / se)), "alternative": "two-sided"})
-    out = result_frame(rows)
+                         "confidence_level": level, "method": method, "statistic": coef / se,
+                         "alternative": "two-sided"})
+    out = with_log10_p(result_frame(rows), [norm_log_p(v) for v in coef / se])
     out["coef"], out["events"] = coef, int(status.sum())
     for key in ("covariate", "level", "reference"):
         out[key] = [r[key] for r in records]
     out.attrs["dropped"] = dropped
+    out.attrs["model_fit"] = model_fit_records(fit, time, status, codes, level)
     if check_ph:
-        _warn_ph(_zph_table(X, time, status, codes, coef, records), alpha)
+        _warn_ph(_zph_table(fit, records, len(time)), alpha)
     return out
 
 
 def ph_check(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", covariates,
-             strata=None, reference=None, alpha: float = 0.05, warn: bool = True) -> pd.DataFrame:
+             ties: str = "efron", strata=None, reference=None, alpha: float = 0.05,
+             warn: bool = True) -> pd.DataFrame:
     """Proportional-hazards test per covariate and globally, as R's ``cox.zph``.
 
     Parameters
     ----------
-    data, duration, event, covariates, strata, reference
+    data, duration, event, covariates, ties, strata, reference
         As :func:`cox`; the model is fitted the same way.
     alpha : float
         A term with p < alpha fails the check.
@@ -244,8 +282,9 @@ def ph_check(data: pd.DataFrame, *, duration: str = "duration", event: str = "ev
     DataFrame
         The result schema, one row per covariate (a categorical covariate's levels
         are tested together, as R's ``terms=TRUE``) and a last row ``GLOBAL``:
-        ``term``, ``n``, ``statistic`` (chi-square), ``df``, ``p_value``, ``method``;
-        the other schema columns NaN.
+        ``term``, ``n``, ``statistic`` (chi-square), ``df``, ``p_value``,
+        ``log10_p_value`` (its log10, finite however small p is), ``method``; the other
+        schema columns NaN.
 
     Notes
     -----
@@ -278,9 +317,10 @@ def ph_check(data: pd.DataFrame, *, duration: str = "duration", event: str = "ev
     0       x    0.00788   1  0.92929
     1  GLOBAL    0.00788   1  0.92929
     """
+    check_option("ties", ties, TIES)
     X, time, status, codes, records, _ = _prepare(data, duration, event, covariates, strata, reference)
-    coef, _ = _fit(X, time, status, codes)
-    table = _zph_table(X, time, status, codes, coef, records)
+    fit, _ = _fit(X, time, status, codes, ties)
+    table = _zph_table(fit, records, len(time))
     if warn:
         _warn_ph(table, alpha)
     return table
@@ -294,73 +334,32 @@ def _warn_ph(table: pd.DataFrame, alpha: float) -> None:
                       f"(strata={term!r}) or add its interaction with time", UxcxWarning, stacklevel=3)
 
 
-def _zph_table(X, time, status, codes, coef, records) -> pd.DataFrame:
-    x = X.to_numpy(dtype=float)
-    x = x - x.mean(axis=0)
-    u, imat = _zph_score(x, time, status.astype(bool), codes, coef)
-    p = x.shape[1]
+def _zph_table(fit, records, n: int) -> pd.DataFrame:
+    """R's cox.zph table from the fit's final sums: score of the gamma block and 2p x 2p information."""
+    sums = fit.sums
+    g = _km_transform(fit)
+    u = sums.score(g)
+    imat = np.block([[sums.information(), sums.information(g)], [sums.information(g), sums.information(g * g)]])
+    p = u.size
     terms = list(dict.fromkeys(r["covariate"] for r in records))
-    rows = []
+    rows, log_p = [], []
     for term in [*terms, "GLOBAL"]:
         jj = [j for j, r in enumerate(records) if term in ("GLOBAL", r["covariate"])]
         kk = [*range(p), *(j + p for j in jj)]
         uu = np.concatenate([np.zeros(p), u[jj]])
         chisq = float(uu @ np.linalg.solve(imat[np.ix_(kk, kk)], uu))
-        rows.append({"term": term, "n": len(time), "statistic": chisq, "df": len(jj),
-                     "p_value": stats.chi2.sf(chisq, len(jj)), "method": ZPH_METHOD})
-    return result_frame(rows)
+        rows.append({"term": term, "n": n, "statistic": chisq, "df": len(jj), "method": ZPH_METHOD})
+        log_p.append(chi2_log_p(chisq, len(jj)))
+    return with_log10_p(result_frame(rows), log_p)
 
 
-def _zph_score(x, time, event, codes, coef):
-    """Score u (p) of the gamma block and the 2p x 2p information at (b_hat, 0), Efron ties."""
-    n, p = x.shape
-    # g(t) = 1 - KM(t-) of all customers (strata ignored, as R), centred on its mean over events.
-    ut, inv = np.unique(time, return_inverse=True)
-    deaths = np.bincount(inv, weights=event, minlength=ut.size)
-    at_risk = n - np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=ut.size))[:-1]])
-    km_before = np.concatenate([[1.0], np.cumprod(1 - deaths / at_risk)[:-1]])
-    g_row = 1 - km_before[inv]
-    g_row = g_row - g_row[event].mean()
-    # Groups of (stratum, time), latest time first within a stratum: risk sets are cumulative sums.
-    order = np.lexsort((-time, codes))
-    key = np.stack([codes[order], time[order]])
-    start = np.flatnonzero(np.concatenate([[True], (np.diff(key, axis=1) != 0).any(axis=0)]))
-    gid = np.empty(n, dtype=np.int64)
-    gid[order] = np.cumsum(np.isin(np.arange(n), start)) - 1
-    n_groups = start.size
-    g_codes = codes[order][start]
-    first_of_stratum = np.concatenate([[True], g_codes[1:] != g_codes[:-1]])
-    eta = x @ coef
-    w = np.exp(eta - eta.max())
-    wd = w * event
-
-    def risk_and_death(values):
-        tot = np.bincount(gid, weights=w * values, minlength=n_groups)
-        cum = np.cumsum(tot)
-        base = np.maximum.accumulate(np.where(first_of_stratum, np.arange(n_groups), 0))
-        offset = np.concatenate([[0.0], cum])[base]
-        return cum - offset, np.bincount(gid, weights=wd * values, minlength=n_groups)
-
-    d = np.bincount(gid, weights=event, minlength=n_groups)
-    has = np.repeat(np.arange(n_groups), d.astype(np.int64))  # one entry per death (Efron's r)
-    r = np.arange(has.size) - np.repeat(np.cumsum(d) - d, d.astype(np.int64))
-    frac = r / d[has]
-
-    def efron(values):
-        risk, dead = risk_and_death(values)
-        return risk[has] - frac * dead[has]
-
-    s0 = efron(np.ones(n))
-    s1 = np.column_stack([efron(x[:, j]) for j in range(p)]) / s0[:, None]
-    v = np.empty((has.size, p, p))
-    for i in range(p):
-        for j in range(i, p):
-            v[:, i, j] = v[:, j, i] = efron(x[:, i] * x[:, j]) / s0 - s1[:, i] * s1[:, j]
-    g_group = np.bincount(gid, weights=g_row * event, minlength=n_groups) / np.where(d > 0, d, 1)
-    g = g_group[has]
-    xs = np.column_stack([np.bincount(gid, weights=x[:, j] * event, minlength=n_groups) for j in range(p)])
-    u = (xs * g_group[:, None]).sum(axis=0) - (s1 * g[:, None]).sum(axis=0)
-    blocks = [np.einsum("k,kij->ij", g**m, v) for m in (0, 1, 2)]
-    imat = np.block([[blocks[0], blocks[1]], [blocks[1], blocks[2]]])
-    return u, imat
-
+def _km_transform(fit) -> np.ndarray:
+    """g(t) = 1 - KM(t-) of all customers (strata ignored, as R) at each death group, centred on
+    its mean over deaths (R's ``cox.zph(transform = "km")``)."""
+    times, inverse = np.unique(fit.group_time, return_inverse=True)  # the groups' times: few, or sorted
+    size = np.bincount(inverse, weights=fit.group_size, minlength=times.size)
+    deaths = np.bincount(inverse, weights=fit.group_deaths, minlength=times.size)
+    at_risk = size[::-1].cumsum()[::-1]
+    km_before = np.r_[1.0, np.cumprod(1 - deaths / at_risk)[:-1]]
+    g = 1 - km_before[np.searchsorted(times, fit.sums.time)]
+    return g - (g @ fit.sums.deaths) / fit.sums.deaths.sum()
