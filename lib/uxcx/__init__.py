@@ -40,7 +40,7 @@ _MODULE_EXPORTS = {
     "retention.curves": ["kaplan_meier", "KaplanMeier"],
     "retention.log_rank": ["logrank"],
     "retention.restricted_mean": ["rmst", "rmst_difference", "lifetime_value", "revenue_at_stake"],
-    "retention.proportional_hazards": ["cox", "ph_check"],
+    "retention.proportional_hazards": ["cox", "ph_check", "cox_fit_summary"],
     "retention.churn": ["churn_by_horizon", "hazard_sentences"],
     "retention.sbg": ["sbg_fit", "sbg_project", "sbg_derl"],
     "io.exports": ["split_choices", "parse_timestamps", "detect_export"],
