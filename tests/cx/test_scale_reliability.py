@@ -147,7 +147,8 @@ def test_alpha_of_two_respondents_is_nan_not_one():
     # two respondents: standardised items correlate exactly +1, so the formula gives alpha = 1 and
     # Feldt's interval [1, 1] whatever the items say; the kit refuses and names the group
     d = pd.DataFrame({"g": ["a", "a", "b", "b", "b"], "loyalty_a": [4, 5, 2, 4, 5], "nps": [3, 9, 1, 6, 10]})
-    with pytest.warns(SmallSampleWarning, match=r"fewer than 3 complete responses; their alpha is NaN: g='a' \(n=2\)"):
+    with pytest.warns(SmallSampleWarning, match=r"fewer than 3 complete responses; their alpha is NaN: "
+                                                r"g='a' \(n=2\)"):
         r = cronbach_alpha(d, items=["loyalty_a", "nps"], by="g")
     assert np.isnan(r.loc[0, ["estimate", "ci_low", "ci_high"]].astype(float)).all()
     assert 0 < r.loc[1, "estimate"] < 1 and r.loc[1, "ci_low"] < r.loc[1, "ci_high"]
@@ -155,7 +156,8 @@ def test_alpha_of_two_respondents_is_nan_not_one():
 
 @pytest.mark.parametrize("standardize", [True, False])
 def test_alpha_with_a_constant_item_names_it(standardize):
-    d = pd.DataFrame({"loyalty_a": [4, 4, 4, 4, 4], "loyalty_b": [3, 5, 2, 2, 4], "loyalty_c": [3, 5, 2, 2, 3]})
+    d = pd.DataFrame({"loyalty_a": [4, 4, 4, 4, 4], "loyalty_b": [3, 5, 2, 2, 4],
+                      "loyalty_c": [3, 5, 2, 2, 3]})
     effect = "cannot be standardised, so alpha is NaN" if standardize else "add nothing to the index"
     with pytest.warns(UxcxWarning, match=rf"same answer from every respondent: 'loyalty_a'.*{effect}"):
         r = cronbach_alpha(d, items=list(d), standardize=standardize)

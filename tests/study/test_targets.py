@@ -18,7 +18,8 @@ def test_targets_are_read_and_defaults_fill_the_rest(make_study):
     m = config.measures
     assert (m.target("csat"), m.target("nps")) == (4.0, 30.0)
     # published defaults where the study states none (Sauro 2011, 2012), none for CES
-    assert (m.target("sus"), m.target("seq"), m.target("completion"), m.target("ces")) == (68.0, 5.5, 0.78, None)
+    defaults = (m.target("sus"), m.target("seq"), m.target("completion"), m.target("ces"))
+    assert defaults == (68.0, 5.5, 0.78, None)
 
 
 def test_a_stated_target_overrides_the_default():

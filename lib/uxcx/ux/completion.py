@@ -1,4 +1,4 @@
-"""Task completion: the partial-credit rule, the rate with its interval (Sauro & Lewis), the best point estimate.
+"""Task completion: the partial-credit rule, the rate with its interval (Sauro & Lewis), the best estimate.
 
 The test of a rate against a benchmark is :mod:`uxcx.ux.benchmark_completion`.
 """

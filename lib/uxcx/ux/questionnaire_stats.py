@@ -69,7 +69,8 @@ def item_matrix(data: pd.DataFrame, items, low: int, high: int, scale: str) -> n
 
 
 def t_mean_rows(values: pd.Series, data: pd.DataFrame, keys: list[str], *, confidence_level: float,
-                alternative: str = "two-sided", mu: float | None = None, what: str = "scores") -> pd.DataFrame:
+                alternative: str = "two-sided", mu: float | None = None,
+                what: str = "scores") -> pd.DataFrame:
     """Mean, t interval and (given ``mu``) a one-sample t test per group of ``keys``.
 
     Returns the grouping columns and the schema columns ``n``, ``estimate``,

@@ -24,8 +24,14 @@ from uxcx.ux.norms import (
     sus_norms,
     sus_percentile,
 )
-from uxcx.ux.questionnaire_stats import (ALTERNATIVES, check_confidence, check_option, group_keys, item_matrix,
-                                         score_frame)
+from uxcx.ux.questionnaire_stats import (
+    ALTERNATIVES,
+    check_confidence,
+    check_option,
+    group_keys,
+    item_matrix,
+    score_frame,
+)
 from uxcx.ux.short_questionnaires import seq, umux_lite, umux_lite_score, umux_lite_sus
 
 __all__ = ["SUS_ITEMS", "MISSING_POLICIES", "sus_score", "sus_subscales", "straight_lining", "sus",

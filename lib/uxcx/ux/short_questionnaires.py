@@ -9,7 +9,14 @@ from __future__ import annotations
 import pandas as pd
 
 from uxcx.errors import UxcxError
-from uxcx.ux.questionnaire_stats import ALTERNATIVES, check_confidence, check_option, group_keys, item_matrix, score_frame
+from uxcx.ux.questionnaire_stats import (
+    ALTERNATIVES,
+    check_confidence,
+    check_option,
+    group_keys,
+    item_matrix,
+    score_frame,
+)
 
 __all__ = ["UMUX_LITE_ITEMS", "seq", "umux_lite_score", "umux_lite_sus", "umux_lite"]
 
@@ -101,9 +108,9 @@ def seq(data: pd.DataFrame, *, score: str = "seq", by=None, benchmark: float = S
     check_option("alternative", alternative, ALTERNATIVES)
     keys = group_keys(data, by)
     values = pd.Series(item_matrix(data, [score], 1, 7, "SEQ")[:, 0], index=data.index)
+    method = f"one-sample t test against {benchmark:g}; t interval; d interval by noncentral t"
     return score_frame(values, data, keys, term="seq", confidence_level=level, alternative=alternative,
-                       mu=float(benchmark), what="SEQ ratings",
-                       method=f"one-sample t test against {benchmark:g}; t interval; d interval by noncentral t")
+                       mu=float(benchmark), what="SEQ ratings", method=method)
 
 
 def umux_lite_score(data: pd.DataFrame, *, items=UMUX_LITE_ITEMS) -> pd.Series:
