@@ -70,7 +70,7 @@ def test_compare_by_level_labels_the_test_the_adjusted_p_and_the_effect_size(sur
     assert "Two-sided tests." in t.notes
     # the methods pair one to one with the rows' kind, so each is said once beneath, not in every row
     assert "method" not in t.view.columns
-    assert "test: Mann-Whitney U test; Hodges-Lehmann shift." in t.notes
+    assert "test: Mann-Whitney U test with continuity correction; Hodges-Lehmann shift." in t.notes
 
 
 def test_rmst_interval_keeps_the_digits_its_width_needs(rng):
