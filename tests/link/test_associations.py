@@ -287,7 +287,8 @@ def test_spearman_beyond_the_edgeworth_range_is_positive_where_R_reports_zero():
     # R 4.2: cor.test(1:10, c(1:8, 10, 9), method = "spearman")$p.value is 0 (rho 0.987878787878788)
     r = correlate(d, x="x", y="y", method="spearman").iloc[0]
     assert r["estimate"] == pytest.approx(0.987878787878788, abs=1e-12)
-    assert 0 < r["p_value"] < 1e-6 and np.isfinite(r["log10_p_value"])
+    # the exact two-sided p: identity and the 9 single adjacent swaps have S <= 2, so 2 * 10/10!
+    assert r["p_value"] == pytest.approx(2 * 10 / 3628800, rel=1e-12) and np.isfinite(r["log10_p_value"])
     assert "t approximation p beyond the range of AS 89" in r["method"]
 
 
@@ -334,3 +335,24 @@ def test_log10_p_equals_the_ordinary_p_and_falls_with_the_statistic():
     x, y = g.integers(1, 6, 80).astype(float), g.integers(1, 8, 80).astype(float)
     tau = stats.kendalltau(x, y)
     assert np.exp(kendall_log_p(x, y, tau.statistic, "two-sided")[0]) == pytest.approx(tau.pvalue, rel=1e-10)
+
+
+@pytest.mark.parametrize("n", [7, 9])
+def test_spearman_tail_floor_is_a_lower_bound_exact_below_six(n):
+    from uxcx.link.correlation_p import _log_swaps_share, _spearman_counts
+
+    counts = _spearman_counts(n)  # every ordering of n: S counted over all n! permutations
+    assert counts.sum() == np.prod(np.arange(1, n + 1))
+    share = np.cumsum(counts) / counts.sum()
+    for s in range(0, 40, 2):
+        bound = np.exp(_log_swaps_share(n, s))
+        assert bound <= share[s] * (1 + 1e-12)
+        if s < 6:
+            assert bound == pytest.approx(share[s], rel=1e-12)
+
+
+def test_spearman_perfect_ranking_at_n_10_gives_one_in_ten_factorial():
+    d = pd.DataFrame({"x": np.arange(10.0), "y": np.arange(10.0) ** 2})
+    r = correlate(d, x="x", y="y", method="spearman", alternative="greater").iloc[0]
+    # All 10! orderings: only the identity has S = 0, so the exact one-sided p is 1/10!; R 4.2 gives 0.
+    assert r["p_value"] == pytest.approx(1 / 3628800, rel=1e-12)

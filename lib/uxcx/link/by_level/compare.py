@@ -3,13 +3,16 @@
 The one idea here is choosing and running the test. :func:`compare_by_level` answers
 "do people who completed the task (or whose SUS
 grade is higher) rate us higher?": it looks at the design (two levels or more,
-paired or not) and the outcome (binary, a short rating scale, a continuous score,
-NPS), picks the test the way Qualtrics Stats iQ describes it, and says why. Two-level
-tests reuse :mod:`uxcx.ux.compare` (``compare_ratings``, ``compare_completion``,
-``hedges_g``) and NPS reuses :func:`uxcx.cx.compare_nps`; the k-level tests and the
-effect-size intervals that :mod:`uxcx.ux.compare` lacks live here and in
-:mod:`uxcx.link.level_effects`. Reading the outcome's scale, its normality and the
-per-level rows is :mod:`uxcx.link.by_level.outcome`.
+paired or not) and the outcome (binary, categorical, a short rating scale, a
+continuous score, NPS), picks the test the way Qualtrics Stats iQ describes it, and
+says why. Two-level tests reuse :mod:`uxcx.ux.compare` (``compare_ratings``,
+``compare_completion``, ``hedges_g``) and NPS reuses :func:`uxcx.cx.compare_nps`; the
+tables of counts (Fisher or chi-square by Cochran's rule) are
+:mod:`uxcx.link.by_level.categories`, the k-level tests of scores
+:mod:`uxcx.link.by_level.k_levels`, the effect-size intervals
+:mod:`uxcx.link.level_effects`, and reading the outcome's scale, its normality and the
+per-level rows :mod:`uxcx.link.by_level.outcome`. Every p-value comes with its
+``log10_p_value``, computed in log space.
 """
 
 from __future__ import annotations
