@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sys
+import tempfile
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from uxcx import __version__
 from uxcx.report import pages
+from uxcx.report.execute import execute, kernel_name
 from uxcx.report.staging import Kernels, staged
 
 __all__ = ["save_results", "run_report", "NotebookRun", "default_notebooks", "default_out"]
@@ -206,8 +209,9 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     side = ThreadPoolExecutor(max_workers=1)
     exporter = side.submit(pages.exporters)  # nbconvert's import (about 1 s) while the study loads
     kernels, stopping = Kernels(), threading.Event()
-    with staged(out, [run.name for run in runs], kernels) as stage:
-        loaded = _load(study_path)
+    private = Path(tempfile.mkdtemp(prefix="uxcx-run-"))  # owner-only: the loaded study, for the kernels
+    with _removed(private), staged(out, [run.name for run in runs], kernels) as stage:
+        loaded = _load(study_path, private)
         _write_ledger(loaded, stage)
         for path, run in zip(paths, runs):
             run.reason = _unmet(path, loaded)
@@ -215,7 +219,7 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
                 run.status = "skipped"
                 say(f"{run.name}: skipped: {run.reason}")
         todo = [i for i, run in enumerate(runs) if run.status != "skipped"]
-        kernel = _kernel()
+        kernel = kernel_name()
         # A bar of cells per notebook when one runs at a time in a terminal; with parallel
         # jobs the bars would interleave, so each notebook then gets a start and an end line.
         cells = cell_progress and jobs <= 1
@@ -224,7 +228,7 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
             run = runs[i]
             with lock:
                 say(f"[{i + 1}/{len(paths)}] {run.name}: running")
-            _execute(paths[i], stage, study_path, run, kernel, cells, kernels)
+            execute(paths[i], stage, study_path, run, kernel, cells, kernels, private)
             if stopping.is_set():
                 return run  # interrupted: the kernel was killed, nothing to say about it
             with lock:
@@ -256,6 +260,14 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     return runs
 
 
+@contextmanager
+def _removed(folder: Path):
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _select(paths: list[Path], only) -> list[Path]:
     if not only:
         return paths
@@ -265,81 +277,6 @@ def _select(paths: list[Path], only) -> list[Path]:
         from uxcx.errors import UxcxError
         raise UxcxError(f"no notebook matches {only}; notebooks are {[p.stem for p in paths]}")
     return chosen
-
-
-def _kernel() -> str:
-    """The kit's kernel ``uxcx`` wherever Jupyter finds it (``make`` installs it into the venv),
-    else ``python3``, the running Python's own.
-
-    Looks in Jupyter's kernel folders in Jupyter's order for the spec file rather than asking
-    jupyter_client's KernelSpecManager, which costs 0.3 s on the critical path before the first
-    kernel starts. A ``uxcx`` spec whose interpreter is gone (a deleted venv) does not count.
-    """
-    import shutil
-
-    from jupyter_core.paths import jupyter_path
-
-    for folder in jupyter_path("kernels"):
-        spec = Path(folder) / "uxcx" / "kernel.json"
-        if not spec.is_file():
-            continue
-        try:
-            program = json.loads(spec.read_text(encoding="utf-8"))["argv"][0]
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
-            return "python3"
-        found = Path(program).is_file() if Path(program).is_absolute() else shutil.which(program)
-        return "uxcx" if found else "python3"
-    return "python3"
-
-
-def _execute(path: Path, out: Path, study: Path, run: NotebookRun, kernel: str, cells: bool,
-             kernels: Kernels) -> None:
-    import os
-    import re
-    import tempfile
-
-    import papermill as pm
-    from jupyter_client.manager import AsyncKernelManager
-
-    from uxcx.report import caveats
-
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="uxcx-kernel-") as tmp:
-        record = Path(tmp) / "caveats.json"
-        # The kernel process's own stderr ("[IPKernelApp] WARNING | Kernel is running over TCP
-        # ...", "KeyboardInterrupt caught in kernel." as it is shut down) goes to a file, not
-        # to the console; cell output still reaches the notebook, and a kernel that dies has
-        # its last words added to the error below.
-        with open(Path(tmp) / "kernel.log", "w+b") as log:
-
-            class Kernel(AsyncKernelManager):
-                async def start_kernel(self, **kw):
-                    kw["env"] = {**kw.get("env", os.environ), caveats.RECORD_ENV: str(record)}
-                    kw.setdefault("stderr", log)
-                    started = await super().start_kernel(**kw)
-                    kernels.add(getattr(self.provisioner, "process", None))  # to stop on Ctrl-C
-                    return started
-
-            try:
-                pm.execute_notebook(str(path), str(out / path.name),
-                                    parameters={"study": str(study), "out_dir": str(out)},
-                                    progress_bar=cells, cwd=str(path.parent), kernel_name=kernel,
-                                    kernel_manager_class=Kernel)
-                run.status = "ok"
-                caveats.add_to_results(out / f"{path.stem}.json", record, out / path.name)
-            except pm.PapermillExecutionError as err:
-                # exec_count is the [n] Jupyter shows beside the cell.
-                run.status, run.cell = "failed", err.exec_count
-                run.error = f"{err.ename}: {err.evalue}"
-            except Exception as err:  # a kernel that died or a notebook that cannot be read
-                run.status, run.error = "failed", f"{type(err).__name__}: {err}"
-                log.seek(0)
-                said = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines()
-                        if line.strip() and not re.match(r"\[IPKernelApp\] (WARNING|INFO|DEBUG)|"
-                                                         r"[\d.]+s - |Debugger warning", line.strip())]
-                if said:
-                    run.error += f" (the kernel said: {said[-1][:300]})"
-    run.seconds = time.perf_counter() - start
 
 
 def _finish_json(out: Path, run: NotebookRun) -> None:
@@ -356,15 +293,26 @@ def _finish_json(out: Path, run: NotebookRun) -> None:
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _load(study_path: Path):
-    """The loaded study, or the error that stops it loading (the notebooks show it too)."""
+def _load(study_path: Path, cache_dir: Path):
+    """The loaded study, or the error that stops it loading (the notebooks show it too).
+
+    A loaded study is also left in ``cache_dir`` for the notebooks (:mod:`uxcx.study.cache`),
+    with the warnings its load raised, which the notebooks then show as caveats.
+    """
+    import warnings
+
     from uxcx.errors import UxcxError
+    from uxcx.study.cache import write_cache
     from uxcx.study.load import load_study
 
     try:
-        return load_study(study_path)
+        with warnings.catch_warnings(record=True) as raised:
+            warnings.simplefilter("always")
+            study = load_study(study_path)
     except UxcxError as err:
         return err
+    write_cache(study, cache_dir, raised)
+    return study
 
 
 def _unmet(path: Path, study) -> str:

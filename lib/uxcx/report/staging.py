@@ -87,7 +87,8 @@ def staged(out: Path, notebooks: list[str], kernels: Kernels):
 
 def _publish(stage: Path, out: Path, notebooks: list[str]) -> None:
     for name in notebooks:  # an earlier run's files of these notebooks that this run did not write
-        for old in [*out.glob(f"{name}.*.csv"), *(out / f"{name}.{ext}" for ext in ("json", "html", "ipynb"))]:
+        own = [out / f"{name}.{ext}" for ext in ("json", "html", "ipynb")]
+        for old in [*out.glob(f"{name}.*.csv"), *own]:
             if old.is_file() and not (stage / old.name).exists():
                 old.unlink()
     files = sorted(p for p in stage.rglob("*") if p.is_file())

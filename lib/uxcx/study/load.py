@@ -14,6 +14,7 @@ import pandas as pd
 
 from uxcx.errors import DataError, StudyError
 from uxcx.io.tables import read_table
+from uxcx.study.cache import read_cache
 from uxcx.study.consistency import loaded_problems
 from uxcx.study.ledger import Ledger, LinkCoverage
 from uxcx.study.quality import flags
@@ -96,6 +97,10 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
     >>> s.read == s.kept + s.n_dropped
     True
     """
+    if on_invalid is None:  # inside `uxcx report`: the run's one load, while its inputs are unchanged
+        cached = read_cache(path)
+        if cached is not None:
+            return cached
     config, path = read_study(path)
     mode = on_invalid or config.on_invalid
     if mode not in ("drop", "stop"):
@@ -104,7 +109,8 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
     for name, source in config.sources.items():
         file = path.parent / source.path
         raw = read_table(file, format=source.format, sheet=source.sheet,
-                         text_columns=_key_headers(source))
+                         text_columns=_key_headers(source), folder=path.parent,
+                         max_mb=source.max_file_mb, secrets=[config.analysis.pseudonym_key])
         try:
             frame, account = validate(raw, name, source, segments=config.analysis.segments,
                                       pseudonym_secret=config.analysis.pseudonym_key,
