@@ -213,7 +213,7 @@ def test_zero_width_interval_on_discrete_ratings_is_said():
     #    estimate 4.868e-05, conf.int -6.196e-05 1.744e-05 (all 0 to within uniroot's tolerance)
     a, b = [5] * 30 + [4] * 10 + [3] * 2, [5] * 28 + [4] * 12 + [3] * 3
     share = np.mean(np.subtract.outer(a, b) == 0)
-    said = rf"zero width: {share:.0%} of the 1806 pairwise differences equal 0"
+    said = rf"zero width: {share:.0%} of the 1,806 pairwise differences equal 0"
     with pytest.warns(UxcxWarning, match=said):
         r = rank_sum_test(a, b)
     assert (r["estimate"], r["ci_low"], r["ci_high"]) == (0.0, 0.0, 0.0)

@@ -127,7 +127,7 @@ def test_mann_whitney_on_real_ratings_against_r_and_the_zero_width_note(instruct
     #    -> W = 80982, p = 0.0104594519866, difference in location 3.7e-05, conf.int 5.8e-05 5.5e-05:
     #    R also says 0 (0 to 0), to within uniroot's tolerance
     # R: ... correct=FALSE -> p = 0.0104546780562
-    with pytest.warns(UxcxWarning, match="zero width: 27% of the 145824 pairwise differences equal 0"):
+    with pytest.warns(UxcxWarning, match="zero width: 27% of the 145,824 pairwise differences equal 0"):
         r = compare_ratings(instructor_training, score="ltr", by="when", method="rank",
                             reference="event").iloc[0]
     assert (r["n"], r["statistic"]) == (889, 80982)

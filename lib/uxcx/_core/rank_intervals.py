@@ -115,7 +115,7 @@ def degenerate_note(values: np.ndarray, estimate: float, low: float, high: float
     if not (np.isfinite(low) and low == high):
         return ""
     share = float(np.mean(values == low))
-    text = (f"the Hodges-Lehmann interval{label} has zero width: {share:.0%} of the {len(values)} {what} "
+    text = (f"the Hodges-Lehmann interval{label} has zero width: {share:.0%} of the {len(values):,} {what} "
             f"equal {low:g}, and on a discrete scale both ends fall on that value; it says the typical "
             f"shift is {estimate:g} to within one scale step, not that it is exactly {estimate:g} (read the "
             "rank-biserial r and the difference of means beside it)")
