@@ -200,6 +200,18 @@ def test_options_are_checked():
         compare_ratings(d, score="seq", exact="auto")
     with pytest.raises(ComparisonError, match="mcnemar must be one of 'mid-p', 'exact'; got 'asymptotic'"):
         compare_completion(two_groups([1, 0], [0, 1], "success"), mcnemar="asymptotic")
+    # an option that cannot apply is an error, not silently ignored
+    with pytest.raises(ComparisonError, match="mcnemar='exact' applies to paired comparisons"):
+        compare_completion(two_groups([1, 0], [0, 1], "success"), mcnemar="exact")
+    pairs = paired([1, 2, 3], [2, 2, 5], "seq")
+    with pytest.raises(ComparisonError, match="equal_var=True applies to the unpaired t test"):
+        compare_ratings(pairs, score="seq", paired=True, method="t", equal_var=True)
+    with pytest.raises(ComparisonError, match="equal_var=True applies to the unpaired t test"):
+        compare_times(paired([10, 20, 30], [20, 20, 50], "time_s"), paired=True, equal_var=True)
+    with pytest.raises(ComparisonError, match="correct= and exact= apply to the rank tests"):
+        compare_ratings(d, score="seq", method="t", correct=False)
+    with pytest.raises(ComparisonError, match="equal_var=True applies to the t test"):
+        compare_ratings(d, score="seq", method="rank", equal_var=True)
 
 
 # --- exact McNemar -----------------------------------------------------------------------------

@@ -60,6 +60,19 @@ def _auto(samples: dict[str, np.ndarray]) -> tuple[str, str]:
     return "t", f"auto: n < {AUTO_MIN_N} but Shapiro-Wilk p >= .05"
 
 
+def _check_combination(*, paired, method, equal_var, correct, exact) -> None:
+    """An option that cannot apply to the test asked for is an error, not silently ignored."""
+    if equal_var and paired:
+        raise ComparisonError("equal_var=True applies to the unpaired t test; a paired t test has one "
+                              "variance, that of the differences. Leave equal_var out or set paired=False.")
+    if method == "t" and (not correct or exact is not None):
+        raise ComparisonError("correct= and exact= apply to the rank tests; method='t' has neither. Use "
+                              "method='rank' (or 'auto') or leave them out.")
+    if method == "rank" and equal_var:
+        raise ComparisonError("equal_var=True applies to the t test; method='rank' has no variance "
+                              "assumption. Use method='t' (or 'auto') or leave it out.")
+
+
 def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paired: bool = False,
                     method: str = "auto", subject: str = "participant", task: str | None = None,
                     reference=None, alternative: str = "two-sided", confidence_level: float = 0.95,
@@ -180,6 +193,7 @@ def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paire
         check_choice(name, value, (True, False))
     check_choice("exact", exact, (None, True, False))
     check_choice("alternative", alternative, ALTERNATIVES)
+    _check_combination(paired=paired, method=method, equal_var=equal_var, correct=correct, exact=exact)
     level = check_level(confidence_level)
     frame = comparison_frame(data, score, "score", by=by, subject=subject, task=task, need_subject=paired)
     levels = two_levels(frame[by], by, reference)

@@ -1,9 +1,10 @@
 """Comparisons of two designs as Sauro & Lewis (2016, ch. 5-7) make them.
 
-Completion rates (N-1 two-proportion test; McNemar mid-p within subjects), task
-times (t tests on log time, ratio of geometric means), ratings (t or rank tests
-with effect sizes), multiple-comparison adjustment, the Single Usability Metric
-(:mod:`uxcx.ux.single_metric`) and sample-size planning (:mod:`uxcx.ux.planning`).
+Completion rates (N-1 two-proportion test; McNemar mid-p or exact within subjects),
+task times (Welch, Student or paired t on log time, ratio of geometric means), ratings
+(t or rank tests as R's ``t.test`` and ``wilcox.test``, with effect sizes),
+multiple-comparison adjustment, the Single Usability Metric (:mod:`uxcx.ux.single_metric`)
+and sample-size planning (:mod:`uxcx.ux.planning`).
 
 Every test compares two levels of ``by``; the ``term`` column says which is
 subtracted from which ("Redesign − Current"); ``reference=`` picks the level
@@ -179,6 +180,9 @@ def compare_completion(data: pd.DataFrame, *, success: str = "success", by: str 
     [{'term': 'A − B', 'estimate': 0.417, 'statistic': 2.135, 'p_value': 0.033}]
     """
     check_choice("mcnemar", mcnemar, MCNEMAR_TESTS)
+    if mcnemar != "mid-p" and not paired:
+        raise ComparisonError(f"mcnemar={mcnemar!r} applies to paired comparisons (the same participants on "
+                              "both designs); pass paired=True, or leave it out for the N-1 test.")
     frame, level = _prepare(data, success, "success", by=by, subject=subject, task=task, paired=paired,
                             alternative=alternative, confidence_level=confidence_level,
                             expected=SUCCESS_EXPECTED, allowed=SUCCESS_VALUES)
@@ -321,6 +325,9 @@ def compare_times(data: pd.DataFrame, *, time: str = "time_s", by: str = "design
     >>> r[["term", "estimate", "ci_low", "ci_high", "p_value"]].round(3).to_dict("records")
     [{'term': 'A − B', 'estimate': 0.675, 'ci_low': 0.514, 'ci_high': 0.887, 'p_value': 0.011}]
     """
+    if equal_var and paired:
+        raise ComparisonError("equal_var=True applies to the unpaired t test; a paired t test has one "
+                              "variance, that of the differences. Leave equal_var out or set paired=False.")
     frame, level = _prepare(data, time, "time", by=by, subject=subject, task=task, paired=paired,
                             alternative=alternative, confidence_level=confidence_level,
                             expected="a time in seconds > 0 (times are compared on the log scale)",
