@@ -168,13 +168,18 @@ def show_findings(sentences: list[str]):
 # --- usability ---------------------------------------------------------------------------------
 
 def p_text(p: float) -> str:
-    """A p-value as APA style writes it: ``p < .001``, ``p = .02``.
+    """A p-value as APA style writes it: ``p < .001``, ``p = .02``, ``p > .999``.
 
-    >>> p_text(0.0004), p_text(0.0213), p_text(0.5)
-    ('p < .001', 'p = .021', 'p = .50')
+    A p-value that underflowed (``p_value`` holds the smallest double, see
+    :mod:`uxcx._core.pvalues`) reads "p < .001" like any other tiny one.
+
+    >>> p_text(0.0004), p_text(0.0213), p_text(0.5), p_text(5e-324), p_text(0.99996)
+    ('p < .001', 'p = .021', 'p = .50', 'p < .001', 'p > .999')
     """
     if p < 0.001:
         return "p < .001"
+    if p > 0.999:
+        return "p > .999"
     text = f"{p:.3f}" if p < 0.01 or (p < 0.1 and round(p, 2) != p) else f"{p:.2f}"
     return "p = " + text.lstrip("0")
 
