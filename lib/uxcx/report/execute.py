@@ -77,6 +77,7 @@ def execute(path: Path, out: Path, study: Path, run, kernel: str, cells: bool,
                 pm.execute_notebook(str(path), str(out / path.name),
                                     parameters={"study": str(study), "out_dir": str(out)},
                                     progress_bar=cells, cwd=str(path.parent), kernel_name=kernel,
+                                    request_save_on_cell_execute=False,  # written once, at the end
                                     kernel_manager_class=Kernel)
                 run.status = "ok"
                 caveats.add_to_results(out / f"{path.stem}.json", record, out / path.name)

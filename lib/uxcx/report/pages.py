@@ -15,22 +15,29 @@ from pathlib import Path
 
 from uxcx import __version__
 
-__all__ = ["exporters", "write_pages", "neighbour", "render_page", "skipped_page", "write_index",
+__all__ = ["exporters", "write_pages", "write_page", "neighbour", "render_page", "skipped_page", "write_index",
            "notebook_title"]
 
 
-def write_pages(out: Path, paths: list[Path], runs: list, exporter, *, study_title: str) -> None:
-    """One page per notebook: the executed one rendered, or a page saying why it was skipped."""
+def write_pages(out: Path, paths: list[Path], runs: list, exporter, *, study_title: str, done=()) -> None:
+    """One page per notebook (except those in ``done``): rendered, or saying why it was skipped."""
+    for i, run in enumerate(runs):
+        if run.name not in done:
+            write_page(out, paths, runs, i, exporter, study_title=study_title)
+
+
+def write_page(out: Path, paths: list[Path], runs: list, i: int, exporter, *, study_title: str) -> None:
+    """The page of notebook ``i``: the executed notebook rendered, or a page saying why it was skipped."""
+    path, run = paths[i], runs[i]
     titles = {p.stem: notebook_title(p) for p in paths}
-    for i, (path, run) in enumerate(zip(paths, runs)):
-        if run.status == "skipped":
-            (out / path.name).unlink(missing_ok=True)
-            skipped_page(out / f"{run.name}.html", run, titles[run.name])
-            continue
-        page = {"page_title": titles[run.name], "study_title": study_title,
-                "findings": run.findings if run.status == "ok" else [],
-                "previous": neighbour(runs, titles, i - 1), "next": neighbour(runs, titles, i + 1)}
-        render_page(exporter, out / path.name, out / f"{run.name}.html", failed=run.status != "ok", page=page)
+    if run.status == "skipped":
+        (out / path.name).unlink(missing_ok=True)
+        skipped_page(out / f"{run.name}.html", run, titles[run.name])
+        return
+    page = {"page_title": titles[run.name], "study_title": study_title,
+            "findings": run.findings if run.status == "ok" else [],
+            "previous": neighbour(runs, titles, i - 1), "next": neighbour(runs, titles, i + 1)}
+    render_page(exporter, out / path.name, out / f"{run.name}.html", failed=run.status != "ok", page=page)
 
 
 def exporters():

@@ -208,7 +208,8 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     say(f"uxcx {__version__}: {len(paths)} notebook(s) on study {config.name!r} -> {out}")
     side = ThreadPoolExecutor(max_workers=1)
     exporter = side.submit(pages.exporters)  # nbconvert's import (about 1 s) while the study loads
-    kernels, stopping = Kernels(), threading.Event()
+    kernels, stopping, render = Kernels(), threading.Event(), threading.Lock()
+    title = config.title or config.name
     private = Path(tempfile.mkdtemp(prefix="uxcx-run-"))  # owner-only: the loaded study, for the kernels
     with _removed(private), staged(out, [run.name for run in runs], kernels) as stage:
         loaded = _load(study_path, private)
@@ -231,6 +232,9 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
             execute(paths[i], stage, study_path, run, kernel, cells, kernels, private)
             if stopping.is_set():
                 return run  # interrupted: the kernel was killed, nothing to say about it
+            _finish_json(stage, run)
+            with render:  # the page now, while the other worker's notebook runs
+                pages.write_page(stage, paths, runs, i, exporter.result(), study_title=title)
             with lock:
                 word = "ok" if run.status == "ok" else f"FAILED at cell {run.cell}: {run.error}"
                 say(f"[{i + 1}/{len(paths)}] {run.name}: {word} ({run.seconds:.1f} s)")
@@ -252,8 +256,10 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
             raise
         pool.shutdown()
         for run in runs:
-            _finish_json(stage, run)
-        pages.write_pages(stage, paths, runs, exporter.result(), study_title=config.title or config.name)
+            if run.status == "skipped":
+                _finish_json(stage, run)
+        pages.write_pages(stage, paths, runs, exporter.result(), study_title=title,
+                          done={runs[i].name for i in todo})
         side.shutdown()
         pages.write_index(stage, config, runs, {p.stem: pages.notebook_title(p) for p in paths})
     say(f"report: {out / 'index.html'}")
