@@ -15,8 +15,8 @@ from pathlib import Path
 
 from uxcx import __version__
 
-__all__ = ["exporters", "write_pages", "write_page", "neighbour", "render_page", "skipped_page", "write_index",
-           "notebook_title"]
+__all__ = ["exporters", "write_pages", "write_page", "neighbour", "render_page", "skipped_page",
+           "write_index", "notebook_title"]
 
 
 def write_pages(out: Path, paths: list[Path], runs: list, exporter, *, study_title: str, done=()) -> None:
