@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -27,8 +28,10 @@ from uxcx.io.shared import column_names, fail, replaced, to_utf8
 
 _DELIMITERS = (",", ";", "\t", "|")  # in order of preference on a tie
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes (|)"}
-_SNIFF_BYTES = 1 << 16  # enough for the header and the next few lines
+_SNIFF_BYTES = 1 << 16  # enough for the header and the next few lines of most files
 _SNIFF_RECORDS = 6  # the header and five records
+# A header line longer than this is no export (a wide survey's is a few hundred KB).
+MAX_HEADER_BYTES = 1 << 25
 
 _LEADING_BLANKS = re.compile(rb"(?:[ \t]*(?:\r\n|\n|\r))+")
 _LINE_BREAK = re.compile(rb"\r\n|\n|\r")
@@ -86,6 +89,11 @@ def read_csv(data: bytes, file: str, delimiter: str | None, wanted: set, notes: 
     if not body or body.isspace():
         raise fail(file, "the file is empty (blank lines only)", "a header row and data rows",
                    "check that you exported the right file")
+    first_break = _LINE_BREAK.search(body, 0, MAX_HEADER_BYTES + 2)
+    if first_break is None and len(body) > MAX_HEADER_BYTES:
+        raise fail(file, f"the first line is over {MAX_HEADER_BYTES >> 20} MB long with no line "
+                   "break: no table's header is", "a header line, then one line per row",
+                   "check that this is the data file; save it again as CSV UTF-8")
     header, delimiter, width = _sniff(body, delimiter)
     for _ in range(5):  # title rows above the header ("Checkout study, March")
         title = _title_row(body, header, delimiter)
@@ -113,7 +121,7 @@ def _title_row(body: bytes, header: list[str], delimiter: str):
     which has at least two, and the records below all have that row's width
     (None when the first row is no title).
     """
-    brk = _LINE_BREAK.search(body[:_SNIFF_BYTES])
+    brk = _LINE_BREAK.search(_sample(body))
     if brk is None:
         return None
     rest = body[brk.end():]
@@ -123,13 +131,14 @@ def _title_row(body: bytes, header: list[str], delimiter: str):
     if not rest.strip():
         return None
     below, found, width = _sniff(rest, None)
-    sample = rest[:_SNIFF_BYTES]
+    sample = _sample(rest)
     records = _first_records(sample.decode("utf-8", errors="replace"), found, len(rest) == len(sample))
     if len(records) < 2 or any(len(r) != len(below) for r in records):
         return None  # the rows below do not agree with each other: no table starts there
     filled_below = sum(1 for h in below if h.strip())
     first = body[:brk.start()].decode("utf-8", errors="replace")
-    filled = sum(1 for h in next(csv.reader([first], delimiter=found), [""]) if h.strip())
+    with _long_fields(len(first)):
+        filled = sum(1 for h in next(csv.reader([first], delimiter=found), [""]) if h.strip())
     if filled_below < 2 or filled > filled_below // 2 or '"' in first:
         return None
     return rest, below, found, width, lines
@@ -140,7 +149,8 @@ def _check_cut_short(body: bytes, delimiter: str, n_names: int, rows, file: str)
     if not len(rows) or body.endswith((b"\n", b"\r")):
         return
     last = body[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1:].decode("utf-8", errors="replace")
-    fields = next(csv.reader([last], delimiter=delimiter), [])
+    with _long_fields(len(last)):
+        fields = next(csv.reader([last], delimiter=delimiter), [])
     if 0 < len(fields) < n_names and '"' not in last:
         raise DataError([Problem(
             file, int(rows[-1]), None, last[:80],
@@ -155,8 +165,9 @@ def _check_cut_short(body: bytes, delimiter: str, n_names: int, rows, file: str)
 
 def _sniff(body: bytes, forced: str | None) -> tuple[list[str], str, int]:
     """The header fields, the delimiter and the widest of the first records."""
-    complete = len(body) <= _SNIFF_BYTES
-    text = body[:_SNIFF_BYTES].decode("utf-8", errors="replace")
+    sample = _sample(body)
+    complete = len(body) <= len(sample)
+    text = sample.decode("utf-8", errors="replace")
     if not complete:
         cut = max(text.rfind("\n"), text.rfind("\r"))
         text = text[:cut + 1] if cut > 0 else text
@@ -177,14 +188,43 @@ def _sniff(body: bytes, forced: str | None) -> tuple[list[str], str, int]:
     return records[0], best, max(len(r) for r in records)
 
 
+def _sample(body: bytes) -> bytes:
+    """The start of ``body`` that holds the header and the next records whole.
+
+    64 KB, or up to the line break ending the sixth line when the lines are longer
+    (a survey with thousands of questions has a header of several hundred KB): a cut
+    header would lose every column past the cut.
+    """
+    if len(body) <= _SNIFF_BYTES:
+        return body
+    end, seen = 0, 0
+    for brk in _LINE_BREAK.finditer(body, 0, MAX_HEADER_BYTES * _SNIFF_RECORDS):
+        end, seen = brk.end(), seen + 1
+        if seen == _SNIFF_RECORDS:
+            break
+    return body[:max(_SNIFF_BYTES, end if seen else len(body))]
+
+
+@contextmanager
+def _long_fields(size: int):
+    """Let the csv module read fields up to ``size`` characters (its default stops at 128 KB)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
 def _first_records(text: str, delimiter: str, complete: bool) -> list[list[str]]:
     records = []
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if any(value.strip() for value in record):
-                records.append(record)
-                if len(records) == _SNIFF_RECORDS:
-                    break
+        with _long_fields(len(text)):
+            for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+                if any(value.strip() for value in record):
+                    records.append(record)
+                    if len(records) == _SNIFF_RECORDS:
+                        break
     except csv.Error:
         pass
     if not complete and 1 < len(records) < _SNIFF_RECORDS:
@@ -212,7 +252,8 @@ def _read_fast(body, delimiter, text_names):
                 column_types={name: pa.string() for name in text_names},
                 null_values=_PANDAS_NA, strings_can_be_null=True))
         frame = table.to_pandas(types_mapper=pd.ArrowDtype)
-        frame = frame.astype({name: "string" for name in text_names if name in frame})
+        wanted = {name: "string" for name in text_names if name in frame}
+        frame = frame.astype(wanted) if wanted else frame  # astype({}) copies every column
         # "NA" (North America), "None": text columns keep them; the loader decides by role
         frame = literal_text(frame, body, pa_csv.ParseOptions(delimiter=delimiter,
                                                               ignore_empty_lines=False), _PANDAS_NA)

@@ -86,7 +86,8 @@ def _text_with_gaps(frame) -> list:
     import pandas as pd
     import pyarrow as pa
 
-    names = [c for c in frame.columns if str(c) != "" and list(frame.columns).count(c) == 1]
+    repeated = set(frame.columns[frame.columns.duplicated()])  # one pass: wide files have 10,000 columns
+    names = [c for c in frame.columns if str(c) != "" and c not in repeated]
     out = []
     for name in names:
         dtype = frame[name].dtype

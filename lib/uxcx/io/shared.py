@@ -53,6 +53,20 @@ def column_names(header: list, file: str, header_row: int | None, notes: list[st
     return [name or f"Unnamed: {i}" for i, name in enumerate(names)]
 
 
+def shown_headers(headers, limit: int = 20, width: int = 60) -> str:
+    """Header names as a message lists them: the first ``limit``, each cut to ``width`` characters.
+
+    Escaped (``repr``) so that control characters and quotes show as what they are.
+
+    >>> shown_headers(["id", "x" * 70, "nps"], limit=2, width=10)
+    "'id', 'xxxxxxxxx…' ... (3 in all)"
+    """
+    headers = list(headers)
+    cut = [str(h) if len(str(h)) <= width else str(h)[:width - 1] + "\u2026" for h in headers[:limit]]
+    more = f" ... ({len(headers)} in all)" if len(headers) > limit else ""
+    return ", ".join(repr(h) for h in cut) + more
+
+
 def _letters(i: int) -> str:
     """The spreadsheet letters of a 0-based column position (0 → A, 26 → AA)."""
     out = ""

@@ -16,6 +16,7 @@ they share in :mod:`uxcx.io.shared`.
 from __future__ import annotations
 
 import codecs
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from uxcx.errors import DataError, Problem
 from uxcx.io.delimited import read_csv
 from uxcx.io.exports import EXPORTS, detect_export, shape_export, synthetic_header
 from uxcx.io.shared import fail, to_utf8
+from uxcx.io.source_file import PathProblem, outside_folder, path_problem, read_source
 from uxcx.io.xlsx_parquet_json import read_json, read_parquet, read_xlsx, typed
 
 __all__ = ["RawTable", "read_table", "detect_format"]
@@ -121,17 +123,19 @@ def detect_format(path) -> str:
     """
     file, path = str(path), Path(path)
     ext = path.suffix.lower()
+    problem = path_problem(path)
+    if problem and not (problem.missing and ext in _EXTENSIONS):  # a known extension is enough
+        raise _open_error(file, path, problem)
     try:
         with path.open("rb") as handle:
             head = handle.read(64)
-    except OSError as err:
-        if ext not in _EXTENSIONS or not isinstance(err, FileNotFoundError):
-            raise _open_error(file, path, err) from None
-        head = b""  # a known extension is enough
+    except OSError:
+        head = b""
     return _detect(file, ext, head)[0]
 
 
-def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] = ()) -> RawTable:
+def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] = (),
+               folder=None, max_mb: float | None = None, secrets: Iterable[str] = ()) -> RawTable:
     """Read a researcher's table from CSV/TSV, XLSX, Parquet or JSON.
 
     Parameters
@@ -150,6 +154,14 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
         Header names to keep as text (pandas ``"string"`` dtype), exactly as
         written: ``00123`` stays ``"00123"``. Use it for identifiers. Names not
         in the header are ignored here.
+    folder : path-like, optional
+        The study's folder: a file outside it (links followed) gets a note.
+    max_mb : float, optional
+        The largest file read into memory, in megabytes (default ``UXCX_MAX_FILE_MB``,
+        else 1024; :mod:`uxcx.io.source_file`).
+    secrets : iterable of str, default ()
+        Pseudonym keys besides the environment's and the key file's: a file holding
+        one is refused without being quoted.
 
     Returns
     -------
@@ -162,12 +174,21 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
     DataError
         The file is missing, empty or unreadable, has a column name twice, has
         a row with more fields than the header or an unclosed quote, or
-        ``format`` is not one of the values above. Every problem names the file
+        ``format`` is not one of the values above. A path that is no data file
+        (a named pipe, a device, a system file under ``/proc``, ``/sys`` or
+        ``/dev``, a symbolic link in a loop), a file over the size bound, and
+        content that is no table (a web page, a PDF, an archive, binary data, a
+        file holding the pseudonym key) are refused before anything of the file
+        is parsed or quoted (:mod:`uxcx.io.source_file`). Every problem names the file
         and, where there is one, the row; a header with no data rows is not an
         error (the frame is empty).
 
     Notes
     -----
+    *Compression*: a gzip-compressed file (recognised by its first bytes, whatever its
+    name: ``survey.csv.gz`` or ``survey.csv``) is decompressed in memory, within the
+    size bound, with a note.
+
     *Encoding* (text formats): a UTF-8 byte-order mark gives ``"utf-8-sig"``, a
     UTF-16 one ``"utf-16"``; otherwise valid UTF-8 is ``"utf-8"`` and anything
     else is decoded as ``"cp1252"`` (Windows Western European; ``"latin-1"``
@@ -223,16 +244,19 @@ def read_table(path, *, format="auto", sheet=None, text_columns: Iterable[str] =
             file, None, None, format, "unknown format",
             expected="one of " + ", ".join(repr(f) for f in _FORMATS),
             hint="leave format='auto' to go by the file's extension and content")])
+    notes: list[str] = []
     try:
-        data = path.read_bytes()
+        data = read_source(path, file, max_mb=max_mb, secrets=secrets, notes=notes)
     except OSError as err:
         raise _open_error(file, path, err) from None
     if not data or data.isspace():
         raise fail(file, "the file is empty", "a header row and data rows",
                    "check that you exported the right file and that it finished saving")
-    notes: list[str] = []
+    if folder is not None and outside_folder(path, folder):
+        notes.append("this file lies outside the study file's folder (by its path or a link): "
+                     "check that it is the file you mean")
     if fmt == "auto":
-        fmt, note = _detect(file, path.suffix.lower(), data[:64])
+        fmt, note = _detect(file, _inner_suffix(path), data[:64])
         if note:
             notes.append(note)
     elif fmt == "xlsx" and data.startswith(_OLE_MAGIC):
@@ -307,8 +331,18 @@ def _null_count(column: pd.Series) -> int:
         return int(column.isna().sum())
 
 
-def _open_error(file: str, path: Path, err: OSError) -> DataError:
-    where = path.resolve()
+def _inner_suffix(path: Path) -> str:
+    """The extension, looking through ``.gz`` (``survey.csv.gz`` is a CSV)."""
+    ext = path.suffix.lower()
+    return Path(path.stem).suffix.lower() if ext == ".gz" else ext
+
+
+def _open_error(file: str, path: Path, err: OSError | PathProblem) -> DataError:
+    where = os.path.realpath(path)
+    if isinstance(err, PathProblem):
+        if not err.missing:
+            return fail(file, err.reason, "a data file", err.hint)
+        err = FileNotFoundError()
     if isinstance(err, FileNotFoundError):
         return fail(file, f"file not found: {where}", "an existing file",
                     "check the path and its spelling; relative paths start from "

@@ -17,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from uxcx.io.shared import shown_headers
 from uxcx.io.unicode_text import visible
 from uxcx.study.schema import SOURCES, Role, known_role, role
 
@@ -71,7 +72,7 @@ def map_columns(headers, source: str, config, segments, ids=None,
             problems.append(
                 f"sources.{source}.columns: column {header!r} is not in {config.path}"
                 + (f"; did you mean {near[0]!r}?" if near else "")
-                + f" The file's headers are: {', '.join(repr(h) for h in headers)}")
+                + f" The file's headers are: {shown_headers(headers)}")
     wanted = set(segments) | set(SOURCES[source].required) | set(items)
     for header in headers:
         name = _snake(header)
@@ -88,7 +89,7 @@ def map_columns(headers, source: str, config, segments, ids=None,
         seen[name] = header
     missing = [r for r in SOURCES[source].required if r not in seen and r not in _ROW_IDS]
     if missing:
-        shown = ", ".join(repr(str(h)[:60]) for h in headers[:20]) + (" ..." if len(headers) > 20 else "")
+        shown = shown_headers(headers)
         one = (" The file was read as one column: check that its fields are separated by commas, "
                "semicolons, tabs or pipes." if len(headers) == 1 else "")
         problems.append(f"sources.{source}: no column is mapped to {', '.join(missing)} "

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from uxcx.io.secrets import KEY_ENV, KEY_FILE_ENV, key_file
 from uxcx.study.personal import Finding, looks_personal, personal_columns, personal_findings
 from uxcx.study.safe_csv import safe_table, write_csv
 
@@ -29,8 +30,6 @@ __all__ = ["personal_columns", "personal_findings", "Finding", "looks_personal",
            "pseudonym_key", "key_file", "safe_table",
            "write_csv", "KEY_ENV", "KEY_FILE_ENV"]
 
-KEY_ENV = "UXCX_PSEUDONYM_KEY"
-KEY_FILE_ENV = "UXCX_PSEUDONYM_KEY_FILE"  # where this user's key file is (default ~/.config/uxcx/)
 _PREFIX = "anon-"
 _DIGITS = 12  # hex digits of the HMAC kept: 48 bits, collisions unlikely below ~10^6 ids
 _PROCESS_KEY = os.urandom(32)  # the last resort: when no key file can be read or made
@@ -65,24 +64,6 @@ def pseudonym_key(study_key: str | bytes | None = None) -> bytes:
     if not key:
         return _user_key()
     return key.encode("utf-8") if isinstance(key, str) else bytes(key)
-
-
-def key_file() -> Path:
-    """Where this user's pseudonym key is kept.
-
-    ``UXCX_PSEUDONYM_KEY_FILE`` when set, else ``uxcx/pseudonym.key`` under
-    ``XDG_CONFIG_HOME``, else ``~/.config/uxcx/pseudonym.key``.
-
-    Examples
-    --------
-    >>> key_file().suffix
-    '.key'
-    """
-    named = os.environ.get(KEY_FILE_ENV)
-    if named:
-        return Path(named).expanduser()
-    config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(config).expanduser() / "uxcx" / "pseudonym.key"
 
 
 def _user_key() -> bytes:

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from uxcx._core.checks import P_ADJUST_METHODS
 from uxcx._core.targets import DEFAULT_TARGETS, TARGET_RANGES
 from uxcx.errors import StudyError
-from uxcx.study.reading_options import ReadingOptions
+from uxcx.io.secrets import known_secrets, redact
+from uxcx.io.source_file import DEFAULT_MAX_MB, path_problem
 from uxcx.study.privacy_options import Privacy
+from uxcx.study.reading_options import ReadingOptions
+from uxcx.study.study_checks import check_files, check_links, study_key
+from uxcx.study.study_yaml import parse_study_yaml
+from uxcx.study.value_maps import answer_map
 
 __all__ = ["StudyFile", "SourceConfig", "Analysis", "Measures", "Item", "read_study"]
 
@@ -36,7 +41,8 @@ Format = Literal["auto", "csv", "tsv", "xlsx", "parquet", "json", "qualtrics", "
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # a number where text is expected is the text written (title: 2024, a header 1998)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 
 class SourceConfig(_Strict, ReadingOptions):
@@ -80,6 +86,30 @@ class SourceConfig(_Strict, ReadingOptions):
     wide_pattern: str | None = Field(
         None, description="wide-tasks: regular expression with groups (?P<task>) and "
         "(?P<measure>) for the task columns; default matches 'T1 success', 'Task 2 time'")
+    max_file_mb: float = Field(
+        DEFAULT_MAX_MB, gt=0, description="the largest file read into memory, in megabytes; "
+        "raise it for a larger export")
+
+    @field_validator("values", "labels")
+    @classmethod
+    def _one_value_per_answer(cls, maps: dict, info) -> dict:
+        return {role: (answer_map(role, mapping)
+                       if isinstance(mapping, dict) else mapping) for role, mapping in maps.items()}
+
+    @field_validator("sus_by_position", mode="before")
+    @classmethod
+    def _yes_no(cls, value):
+        words = {"yes": True, "y": True, "on": True, "no": False, "n": False, "off": False}
+        return words.get(value.strip().lower(), value) if isinstance(value, str) else value
+
+    @field_validator("ranges")
+    @classmethod
+    def _ranges_ordered(cls, ranges: dict) -> dict:
+        bad = [f"{role}: [{low:g}, {high:g}]" for role, (low, high) in ranges.items()
+               if math.isnan(low) or math.isnan(high) or low >= high]
+        if bad:
+            raise ValueError(f"each range is [lowest, highest] with lowest below highest, got {bad}")
+        return ranges
 
     @field_validator("labels")
     @classmethod
@@ -117,17 +147,34 @@ class Analysis(_Strict):
     confidence_level: float = Field(0.95, gt=0, lt=1)
     alpha: float = Field(0.05, gt=0, lt=1)
     p_adjust: Literal[P_ADJUST_METHODS] = "holm"
-    seed: int = 20261123
+    seed: int = Field(20261123, ge=0, lt=2**63, description="seed of every random step: a whole "
+                      "number from 0 (numpy's generators take no negative seed)")
     segments: list[str] = Field(default_factory=list)
     partial_success: Literal[0, 0.5, 1] = 0.5
     time_unit: Literal["days", "months"] = "months"
     observed_until: date | None = Field(
         None, description="end of observation for customers still active; default the latest date seen")
-    horizons: list[float] = Field(default_factory=lambda: [3, 6, 12],
+    horizons: list[float] = Field(default_factory=lambda: [3, 6, 12], min_length=1,
                                   description="retention horizons, in time_unit")
     pseudonym_key: str | None = Field(
-        None, description="secret for the keyed hash of ids in exported tables; the environment "
-                          "variable UXCX_PSEUDONYM_KEY takes precedence; never written to any output")
+        None, repr=False, exclude=True,
+        description="secret for the keyed hash of ids in exported tables; the environment "
+                    "variable UXCX_PSEUDONYM_KEY takes precedence; never written to any output")
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _whole_seed(cls, seed):
+        if isinstance(seed, bool):
+            raise ValueError("the seed is a whole number such as 20261123, not yes/no")
+        return seed
+
+    @field_validator("horizons")
+    @classmethod
+    def _positive_horizons(cls, horizons: list[float]) -> list[float]:
+        bad = [h for h in horizons if not (math.isfinite(h) and h > 0)]
+        if bad:
+            raise ValueError(f"horizons are times after the start, above 0, in time_unit; got {bad}")
+        return sorted(set(horizons))
 
 
 SourceName = Literal["usability", "questionnaire", "survey", "customers"]
@@ -141,6 +188,15 @@ class Item(_Strict):
                                       "usefulness); cx: a customer outcome (satisfaction, loyalty)")
     label: str | None = Field(None, max_length=80, description="how the report names it")
     higher_is_better: bool = True
+
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, bounds: tuple[float, float]) -> tuple[float, float]:
+        low, high = bounds
+        if not (math.isfinite(low) and math.isfinite(high) and low < high):
+            raise ValueError(f"range is [lowest, highest] answer with lowest below highest, got "
+                             f"[{low:g}, {high:g}]")
+        return bounds
 
 
 class Drivers(_Strict):
@@ -243,50 +299,23 @@ def read_study(path) -> tuple[StudyFile, Path]:
     Returns the validated settings and the study file's absolute path.
     Raises :class:`~uxcx.errors.StudyError` listing every problem.
     """
-    path = Path(path).expanduser().resolve()
-    if not path.is_file():
-        raise StudyError(f"no such file: {path}", path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise StudyError(f"not readable as YAML: {err}", path) from None
+    path = Path(os.path.realpath(Path(path).expanduser()))  # realpath: a link loop is no crash
+    problem = path_problem(path)
+    if problem:
+        raise StudyError(f"no such file: {path}" if problem.missing
+                         else f"{problem.reason}: {problem.hint}", path)
+    raw = parse_study_yaml(path)
     if not isinstance(raw, dict):
         raise StudyError("expected a mapping of keys (name:, sources:, ...) at the top", path)
+    secrets = known_secrets([study_key(raw)])
     try:
         config = StudyFile.model_validate(raw)
     except ValidationError as err:
-        raise StudyError([_explain(e, raw) for e in err.errors()], path) from None
-    problems = _check_files(config, path.parent) + _check_links(config)
+        raise StudyError([redact(_explain(e, raw), secrets) for e in err.errors()], path) from None
+    problems = check_files(config, path.parent) + check_links(config)
     if problems:
-        raise StudyError(problems, path)
+        raise StudyError([redact(p, secrets) for p in problems], path)
     return config, path
-
-
-def _check_files(config: StudyFile, folder: Path) -> list[str]:
-    out = []
-    for name, source in config.sources.items():
-        file = (folder / source.path).resolve()
-        if not file.is_file():
-            present = [p.name for p in file.parent.glob("*")] if file.parent.is_dir() else []
-            near = difflib.get_close_matches(Path(source.path).name, present)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            out.append(f"sources.{name}.path: no such file {source.path!r} "
-                       f"(looked for {file}){hint}")
-    return out
-
-
-def _check_links(config: StudyFile) -> list[str]:
-    out = []
-    for i, pair in enumerate(config.links):
-        for side in pair:
-            source, _, role = side.partition(".")
-            where = f"links[{i}]: {side!r}"
-            if not role:
-                out.append(f"{where} should be source.role, e.g. survey.customer")
-            elif source not in config.sources:
-                out.append(f"{where} names source {source!r}, which the study does not have "
-                           f"(it has {', '.join(config.sources)})")
-    return out
 
 
 def _explain(error: dict, raw: dict) -> str:
@@ -307,7 +336,16 @@ def _explain(error: dict, raw: dict) -> str:
         return f"sources: unknown source {key!r}{hint} Sources are {', '.join(SOURCE_NAMES)}."
     if error["type"] == "missing":
         return f"{loc}: required key is missing"
-    return f"{loc}: {error['msg']} (got {error.get('input')!r})"
+    got = "" if "pseudonym_key" in loc else f" (got {_short(error.get('input'))})"  # a secret
+    return f"{loc}: {error['msg'].removeprefix('Value error, ')}{got}"
+
+
+def _short(value) -> str:
+    """A value as a message quotes it: at most 80 characters (a huge alias expansion is no message)."""
+    if isinstance(value, (dict, list, tuple, set)) and len(value) > 20:
+        return f"a {type(value).__name__} of {len(value)} entries"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
