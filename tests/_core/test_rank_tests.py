@@ -226,3 +226,13 @@ def test_zero_width_interval_on_discrete_ratings_is_said():
         r = rank_sum_test([5, 5, 4, 5, 4, 5, 5, 4], [5, 4, 5, 5, 4, 5, 4, 5])
     assert (r["ci_low"], r["ci_high"]) == pytest.approx((-0.999941947269, 0.999941947269), abs=R_TOL)
     assert "zero width" not in r["method"]
+
+
+def test_exact_beyond_the_counting_limits_falls_back_to_normal_with_a_warning():
+    rng = np.random.default_rng(5)
+    with pytest.warns(UxcxWarning, match="exact Mann-Whitney distribution for 400 and 400 values is beyond"):
+        r = rank_sum_test(rng.normal(size=400), rng.normal(size=400), exact=True)
+    assert "exact" not in r["method"]
+    with pytest.warns(UxcxWarning, match="exact signed-rank distribution of 1001 differences is beyond"):
+        r = signed_rank_test(rng.normal(size=1001), exact=True)
+    assert "exact" not in r["method"] and np.isfinite(r["log10_p_value"])

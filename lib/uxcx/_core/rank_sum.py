@@ -26,10 +26,12 @@ from uxcx._core.rank_intervals import (
 )
 from uxcx.errors import UxcxWarning
 
-__all__ = ["rank_sum_test", "EXACT_MAX_N"]
+__all__ = ["rank_sum_test", "EXACT_MAX_N", "EXACT_CELLS"]
 
 #: R's rule: exact when each sample has fewer than this many observations (and no ties).
 EXACT_MAX_N = 50
+#: The largest counting table (subset sizes x rank sums) built for ``exact=True`` (40 MB).
+EXACT_CELLS = 5_000_000
 
 
 def _variance(m: int, n: int, ties: float) -> float:
@@ -137,6 +139,11 @@ def rank_sum_test(a, b, *, alternative: str = "two-sided", confidence_level: flo
     u = float(ranks[:m].sum() - m * (m + 1) / 2)
     ties = len(np.unique(ranks)) < m + n
     want_exact = (m < EXACT_MAX_N and n < EXACT_MAX_N) if exact is None else bool(exact)
+    if want_exact and (m + 1) * (m * n + m * (m + 1) // 2 + 1) > EXACT_CELLS:
+        warnings.warn(f"An exact Mann-Whitney distribution for {m} and {n} values{label} is beyond the kit's "
+                      "limit; the normal approximation, accurate at this size, is used.", UxcxWarning,
+                      stacklevel=4)
+        want_exact = False
     if want_exact and ties and exact:
         warnings.warn(f"An exact Mann-Whitney p-value{label} is impossible with ties; the normal "
                       "approximation is used, as R does.", UxcxWarning, stacklevel=4)

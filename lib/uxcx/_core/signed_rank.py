@@ -26,10 +26,12 @@ from uxcx._core.rank_intervals import (
 )
 from uxcx.errors import UxcxWarning
 
-__all__ = ["signed_rank_test", "EXACT_MAX_N"]
+__all__ = ["signed_rank_test", "EXACT_MAX_N", "EXACT_LIMIT"]
 
 #: R's rule: exact when fewer than this many nonzero differences (and no ties or zeros).
 EXACT_MAX_N = 50
+#: Counts of 2^n sign patterns stay within double range up to here (2^1000 < 1.8e308).
+EXACT_LIMIT = 1000
 
 
 def _z(x: np.ndarray, d: float, correct: bool) -> float:
@@ -155,6 +157,11 @@ def signed_rank_test(diff, *, alternative: str = "two-sided", confidence_level: 
     v = float(ranks[x > 0].sum())
     ties = len(np.unique(ranks)) < n
     want_exact = n < EXACT_MAX_N if exact is None else bool(exact)
+    if want_exact and n > EXACT_LIMIT:
+        warnings.warn(f"An exact signed-rank distribution of {n} differences{label} is beyond the kit's "
+                      f"limit ({EXACT_LIMIT}); the normal approximation, accurate at this size, is used.",
+                      UxcxWarning, stacklevel=4)
+        want_exact = False
     if want_exact and (ties or zeros) and exact:
         warnings.warn(f"An exact signed-rank p-value{label} is impossible with "
                       f"{'ties' if ties else 'zero differences'}; the normal approximation is used, "
