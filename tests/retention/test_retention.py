@@ -133,7 +133,9 @@ def test_km_medians_telco_by_contract_against_R(realdata):
     lr = logrank(data, duration="Tenure", by="Contract")
     _approx(lr["statistic"], [2352.87253825934], rel=1e-10)
     assert lr.loc[0, "p_value"] == np.finfo(float).smallest_subnormal
-    assert "log10(p) = -510.9" in lr.loc[0, "method"]
+    assert lr.loc[0, "log10_p_value"] == pytest.approx(-510.919779994, rel=1e-10)
+    assert "p < 1e-300" in lr.loc[0, "method"]
+    assert list(lr.columns).index("log10_p_value") == list(lr.columns).index("p_value") + 1
     _approx(lr.attrs["observed_expected"]["expected"], [708.445595508, 470.727826096, 689.826578396])
     # R: survdiff(Surv(Tenure, status) ~ Contract + strata(InternetService), data = d)$chisq
     _approx(logrank(data, duration="Tenure", by="Contract", strata="InternetService")["statistic"],
@@ -163,6 +165,8 @@ def test_logrank_tiny_p_is_reported_not_zero():
     r = logrank(d, duration="t", event="e", by="g")
     _approx(r["statistic"], [617.072797558], rel=1e-10)
     assert r.loc[0, "p_value"] == pytest.approx(3.23903346865e-136, rel=1e-8)
+    assert r.loc[0, "log10_p_value"] == pytest.approx(np.log10(3.23903346865e-136), rel=1e-10)
+    assert "1e-300" not in r.loc[0, "method"]
 
 
 @settings(max_examples=40, deadline=None)

@@ -11,12 +11,14 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from uxcx._core.checks import check_level, require, source_name
+from uxcx._core.pvalues import norm_log_p
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.retention.curves import survival_columns
+from uxcx.retention.p_values import with_log10_p
 from uxcx.retention.proportional_hazards import COX_METHOD, design  # noqa: F401 (doctest)
 
 __all__ = ["churn_by_horizon", "hazard_sentences"]
@@ -48,7 +50,8 @@ def churn_by_horizon(data: pd.DataFrame, *, duration: str = "duration", event: s
         The result schema, one row per term (no intercept row): ``term``, ``n``
         (customers in the model), ``estimate`` the odds ratio exp(b), ``std_error``
         of b, ``ci_low``/``ci_high`` exp(b -/+ z se), ``confidence_level``,
-        ``method``, ``statistic`` (Wald z), ``p_value`` (two-sided), ``alternative``;
+        ``method``, ``statistic`` (Wald z), ``p_value`` (two-sided), ``log10_p_value``
+        (its log10, computed in log space), ``alternative``;
         the other schema columns NaN. Extra columns: ``coef`` (b, log odds ratio),
         ``events`` (customers churned by the horizon), ``excluded`` (customers
         censored before the horizon, left out), ``horizon``, ``covariate``,
@@ -104,22 +107,30 @@ def churn_by_horizon(data: pd.DataFrame, *, duration: str = "duration", event: s
     if np.any(np.ptp(x, axis=0) == 0):
         bad = [r["term"] for r, c in zip(records, np.ptp(x, axis=0) == 0) if c]
         raise UxcxError(f"{bad} take a single value among the customers observed to {horizon:g}; drop them")
+    separated = False
     for rec, col in zip(records, x.T):
         if rec["level"] == rec["level"] and y[col == 1].sum() in (0, (col == 1).sum()):
+            separated = True
             share = "none" if y[col == 1].sum() == 0 else "all"
             warnings.warn(f"{rec['covariate']} = {rec['level']!r}: {share} of its customers churned by "
                           f"{horizon:g}, so its odds ratio is infinite or 0 and the estimate reported is "
                           "not usable; merge the level or drop it", UxcxWarning, stacklevel=2)
-    fit = sm.Logit(y, sm.add_constant(x, has_constant="add")).fit(disp=0, method="newton", maxiter=100)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = sm.Logit(y, sm.add_constant(x, has_constant="add")).fit(disp=0, method="newton", maxiter=100)
+    if caught and not separated:  # separation was already said in the kit's words
+        warnings.warn(f"The logistic fit of churn by {horizon:g} did not settle (statsmodels: "
+                      f"{caught[0].message}); read its estimates with care", UxcxWarning, stacklevel=2)
     coef, se = fit.params[1:], fit.bse[1:]
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = float(special.ndtri(0.5 + level / 2))
     with np.errstate(over="ignore"):  # a level without events: inf, already warned about
         hr, low, high = np.exp(coef), np.exp(coef - z * se), np.exp(coef + z * se)
     out = result_frame(pd.DataFrame({
         "term": [r["term"] for r in records], "n": int(known.sum()), "estimate": hr,
         "std_error": se, "ci_low": low, "ci_high": high,
         "confidence_level": level, "method": f"Logistic regression of churn by {horizon:g} (Wald interval)",
-        "statistic": coef / se, "p_value": 2 * stats.norm.sf(np.abs(coef / se)), "alternative": "two-sided"}))
+        "statistic": coef / se, "alternative": "two-sided"}))
+    out = with_log10_p(out, [norm_log_p(v) for v in coef / se])
     out["coef"], out["events"], out["excluded"], out["horizon"] = coef, int(y.sum()), excluded, horizon
     for key in ("covariate", "level", "reference"):
         out[key] = [r[key] for r in records]

@@ -64,7 +64,8 @@ def pair_counts(values: np.ndarray, dead: np.ndarray, bits: int) -> tuple[np.nda
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
     """Dense ranks 0..k-1 of the values, and k (non-negative integers below 4n: by counting, no sort)."""
-    if values.dtype.kind in "iu" and values.size and values.min() >= 0 and values.max() < 4 * values.size + 64:
+    small = values.dtype.kind in "iu" and values.size and values.min() >= 0
+    if small and values.max() < 4 * values.size + 64:
         present = np.bincount(values) > 0
         rank = np.cumsum(present) - 1
         return rank[values].astype(np.int64), int(present.sum())
@@ -135,7 +136,8 @@ def concordance(time: np.ndarray, status: np.ndarray, risk: np.ndarray, strata: 
 
     Examples
     --------
-    >>> t = np.array([9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161, 5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45.])
+    >>> t = np.array([9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161,
+    ...               5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45.])
     >>> e = np.array([1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1.])
     >>> c = concordance(t, e, np.r_[np.zeros(11), np.ones(12)], np.zeros(23, dtype=int))
     >>> round(c["concordance"], 6), round(c["std_error"], 6)  # R: 0.619048 (se = 0.063185)

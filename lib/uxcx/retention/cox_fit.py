@@ -180,7 +180,8 @@ class _Sorted:
         self.tied_from, self.tied_to = bounds[self.with_deaths], bounds[self.with_deaths + 1]
 
     def risk(self, w: np.ndarray) -> np.ndarray:
-        """Risk-set sums of ``w z`` (groups with deaths x m): rows from the top of the stratum to the group's end."""
+        """Risk-set sums of ``w z`` (groups with deaths x m): the rows from the top of the stratum
+        to the group's last."""
         run = _running_sums(self.zt, w, self.buffer)
         g = self.with_deaths
         return (run[:, self.bounds[g + 1]] - run[:, self.stratum_top[g]]).T
@@ -222,7 +223,8 @@ def _solve(info: np.ndarray, u: np.ndarray, names) -> np.ndarray:
         chol = np.linalg.cholesky(info)
     except np.linalg.LinAlgError:
         chol = None
-    if chol is None or not np.all(np.isfinite(chol)) or np.min(np.diag(chol)) <= 1e-12 * np.max(np.diag(chol)):
+    diag = np.diag(chol) if chol is not None else np.zeros(1)
+    if chol is None or not np.all(np.isfinite(chol)) or diag.min() <= 1e-12 * diag.max():
         raise UxcxError("the covariates are collinear (one is a combination of the others, e.g. two columns "
                         f"that always agree), so the Cox model cannot separate their effects: {list(names)}. "
                         "Drop one of them")
@@ -295,7 +297,7 @@ def fit_cox(x: np.ndarray, time: np.ndarray, status: np.ndarray, codes: np.ndarr
     best, new, halving, converged, it = loglik0, beta + step, 0, False, 0
     if at is not None:
         max_iter, beta, converged = 0, np.asarray(at, dtype=float), True
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (``it`` is reported after the loop)
         lik, u, info, sums, eta = s.evaluate(new)
         finite = np.isfinite(lik) and np.all(np.isfinite(u)) and np.all(np.isfinite(info))
         if finite and abs(1 - best / lik) <= eps:
@@ -316,4 +318,5 @@ def fit_cox(x: np.ndarray, time: np.ndarray, status: np.ndarray, codes: np.ndarr
     exit_class[s.order] = 2 * (s.n_groups - 1 - s.gid) + (1 - s.dead)
     return CoxFit(coef=beta, var=(var + var.T) / 2, loglik_null=loglik0, loglik=best, score_test=score_test,
                   score=u, iterations=it, converged=converged, ties=ties, sums=sums, linear_predictor=lp,
-                  group_time=s.time, group_size=np.diff(s.bounds), group_deaths=s.deaths, exit_class=exit_class)
+                  group_time=s.time, group_size=np.diff(s.bounds), group_deaths=s.deaths,
+                  exit_class=exit_class)

@@ -1,4 +1,4 @@
-"""A Cox model's fit as R's ``summary(coxph)`` reports it: log-likelihoods, the three global tests, concordance.
+"""A Cox model's fit as R's ``summary(coxph)`` reports it: log-likelihoods, three global tests, concordance.
 
 :func:`uxcx.cox` stores the records in ``attrs["model_fit"]`` (records, not a frame:
 pandas compares attrs when frames are concatenated); :func:`cox_fit_summary` reads
@@ -42,9 +42,10 @@ def model_fit_records(fit, time, status, codes, level: float) -> dict:
               "method": f"{name}: {_TESTS[name]}, chi-squared on {df} df (as R summary.coxph)"}
              for name, stat in tests.items()]
     c, se = conc["concordance"], conc["std_error"]
+    pairs = conc["concordant"] + conc["discordant"] + conc["tied_risk"]
     rows.append({"term": "concordance", "n": n, "estimate": c, "std_error": se, "ci_low": c - z * se,
                  "ci_high": c + z * se, "confidence_level": level,
-                 "method": (f"Harrell's C over {conc['concordant'] + conc['discordant'] + conc['tied_risk']:,.0f} "
+                 "method": (f"Harrell's C over {pairs:,.0f} "
                             "comparable pairs, ties on the risk score counted half; infinitesimal-jackknife "
                             "standard error and normal interval (as R survival concordance)")})
     frame = result_frame(rows)

@@ -2,48 +2,29 @@
 
 :func:`logrank` compares the Kaplan-Meier curves of :func:`uxcx.retention.curves.kaplan_meier`
 (optionally within strata), pinned in the tests to R's ``survdiff`` (survival
-package); :func:`chi2_logsf` gives its p-value in log space, so a strong
-difference in a large customer table still gets its true, tiny p.
+package); its p-value is computed in log space (:func:`uxcx._core.pvalues.chi2_log_p`,
+also importable here as :func:`chi2_logsf`), so a strong difference in a large
+customer table still gets its true, tiny p in ``log10_p_value``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from uxcx._core.checks import by_columns
 from uxcx._core.common import group_ids
+from uxcx._core.pvalues import chi2_log_p
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError
 from uxcx.retention.curves import survival_columns
+from uxcx.retention.p_values import with_log10_p
 
 __all__ = ["logrank", "chi2_logsf"]
 
-
-def chi2_logsf(x: float, df: int) -> float:
-    """log P(X > x) for X ~ chi-squared(df), accurate far below the floating-point range.
-
-    For an integer df the upper tail has a closed form (Abramowitz & Stegun 26.4.4-5):
-    ``e^(-x/2) sum_i (x/2)^i / i!`` for even df, plus ``erfc(sqrt(x/2))`` and half-integer
-    powers for odd df; summed here in log space (``logsumexp``, ``log_ndtr``).
-
-    >>> from scipy import stats
-    >>> round(chi2_logsf(3.0, 1), 12) == round(float(stats.chi2.logsf(3.0, 1)), 12)
-    True
-    """
-    x, df = float(x), int(df)
-    if x <= 0:
-        return 0.0
-    half = x / 2
-    if df % 2 == 0:
-        i = np.arange(df // 2)
-        terms = i * np.log(half) - special.gammaln(i + 1) - half
-    else:
-        i = np.arange((df - 1) // 2)
-        terms = np.r_[np.log(2) + special.log_ndtr(-np.sqrt(x)),
-                      (i + 0.5) * np.log(half) - special.gammaln(i + 1.5) - half]
-    return float(special.logsumexp(terms))
+#: log P(X > x) for X ~ chi-squared(df): the kit's :func:`uxcx._core.pvalues.chi2_log_p`, under the
+#: name this module gave it first.
+chi2_logsf = chi2_log_p
 
 
 def logrank(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", by,
@@ -67,7 +48,8 @@ def logrank(data: pd.DataFrame, *, duration: str = "duration", event: str = "eve
     DataFrame
         Result schema, one row: ``term`` ("log-rank test by plan"), ``n``,
         ``statistic`` (chi-squared), ``df`` (segments with expected churn > 0,
-        minus 1), ``p_value``, ``method``; other columns NaN. Observed and expected
+        minus 1), ``p_value``, ``log10_p_value`` (right after it), ``method``; other
+        columns NaN. Observed and expected
         churn per segment are in ``attrs["observed_expected"]`` (a dict of lists).
 
     Notes
@@ -80,10 +62,10 @@ def logrank(data: pd.DataFrame, *, duration: str = "duration", event: str = "eve
     no expected churn. It weights all times equally and is most powerful when
     hazards are proportional.
 
-    The p-value is computed in log space (:func:`chi2_logsf`), so a large
-    statistic gives its true tiny p (statsmodels' ``survdiff`` returns 0.0 below
-    about 1e-16). When even that is below the smallest positive double (~5e-324),
-    ``p_value`` holds that bound and ``method`` gives ``log10(p)``.
+    The p-value is computed in log space (:func:`uxcx._core.pvalues.chi2_log_p`), so a
+    large statistic gives its true tiny p (statsmodels' ``survdiff`` returns 0.0 below
+    about 1e-16): ``log10_p_value`` is always finite, and when p is below 1e-300
+    ``p_value`` holds the smallest positive double and ``method`` says so.
 
     References
     ----------
@@ -136,19 +118,15 @@ def logrank(data: pd.DataFrame, *, duration: str = "duration", event: str = "eve
     u = (observed - expected)[keep][1:]
     v = var[np.ix_(keep, keep)][1:, 1:]
     chi = float(u @ np.linalg.lstsq(v, u, rcond=None)[0]) if df >= 1 else np.nan
-    log_p = chi2_logsf(chi, df) if df >= 1 else np.nan
-    p = float(np.exp(log_p))
+    log_p = chi2_log_p(chi, df) if df >= 1 else np.nan
     method = "log-rank test (Mantel-Haenszel)"
     if strata_cols:
         method += f", stratified by {', '.join(strata_cols)}"
-    if df >= 1 and p == 0.0:
-        p = float(np.finfo(float).smallest_subnormal)
-        method += (f"; p below the floating-point range: log10(p) = {log_p / np.log(10):.1f}, "
-                   f"p_value holds the bound {p:.0e}")
     if df < 1:
         method += "; fewer than two segments with expected churn: no test"
     out = result_frame([{"term": f"log-rank test by {', '.join(by_cols)}", "n": len(times), "statistic": chi,
-                         "df": df if df >= 1 else np.nan, "p_value": p, "method": method}])
+                         "df": df if df >= 1 else np.nan, "method": method}])
+    out = with_log10_p(out, [log_p])
     table = keys.copy() if by_cols else pd.DataFrame(index=range(n_groups))
     # records, not a frame: pandas compares attrs when frames are concatenated, and frames there raise
     out.attrs["observed_expected"] = table.assign(n=np.bincount(gid, minlength=n_groups), observed=observed,

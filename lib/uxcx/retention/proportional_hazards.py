@@ -141,7 +141,7 @@ def _fit(X, time, status, codes, ties):
                               at=_lifelines(X, time, status, codes))
         return fit, method + (f" (fitted by lifelines: Newton-Raphson had not converged in "
                               f"{cox_fit.MAX_ITER} steps)")
-    warnings.warn(f"The Cox fit did not converge in {cox_fit.MAX_ITER} Newton steps (as R's coxph would warn); "
+    warnings.warn(f"The Cox fit did not converge in {cox_fit.MAX_ITER} Newton steps (R's coxph warns too); "
                   "the estimates are those of the last step. A coefficient may be infinite (a level with no "
                   "churn, or a covariate that separates churners perfectly)", UxcxWarning, stacklevel=3)
     return fit, method + f"; not converged in {cox_fit.MAX_ITER} steps"
@@ -339,7 +339,8 @@ def _zph_table(fit, records, n: int) -> pd.DataFrame:
     sums = fit.sums
     g = _km_transform(fit)
     u = sums.score(g)
-    imat = np.block([[sums.information(), sums.information(g)], [sums.information(g), sums.information(g * g)]])
+    cross = sums.information(g)
+    imat = np.block([[sums.information(), cross], [cross, sums.information(g * g)]])
     p = u.size
     terms = list(dict.fromkeys(r["covariate"] for r in records))
     rows, log_p = [], []

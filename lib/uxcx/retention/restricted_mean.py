@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from uxcx._core.checks import (
     ALTERNATIVES,
@@ -21,21 +22,21 @@ from uxcx._core.checks import (
     by_columns,
     check_level,
     check_option,
-    numeric,
-    require,
 )
 from uxcx._core.common import group_ids
-from uxcx._core.compare import adjust_p, p_from_z, term, z_crit
+from uxcx._core.compare import adjust_p, term
+from uxcx._core.pvalues import norm_log_p
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.retention.curves import km_table, survival_columns
+from uxcx.retention.p_values import with_log10_p
 
-__all__ = ["rmst", "rmst_difference", "lifetime_value", "revenue_at_stake"]
+__all__ = ["rmst", "rmst_difference"]
 
-_METHOD = "Kaplan-Meier RMST, Greenwood-type variance (as R print.survfit rmean)"
+METHOD = "Kaplan-Meier RMST, Greenwood-type variance (as R print.survfit rmean)"
 
 
-def _tau(tau) -> float:
+def tau_value(tau) -> float:
     try:
         value = float(tau)
     except (TypeError, ValueError):
@@ -45,7 +46,7 @@ def _tau(tau) -> float:
     return value
 
 
-def _rmst_groups(data, duration, event, by_cols, tau):
+def rmst_groups(data, duration, event, by_cols, tau):
     """RMST, its standard error and n per segment; warns where tau lies beyond the follow-up."""
     times, events = survival_columns(data, duration, event, by_cols)
     gid, keys = group_ids(data, by_cols)
@@ -78,14 +79,14 @@ def _rmst_groups(data, duration, event, by_cols, tau):
     return keys, mean, se, np.bincount(gid, minlength=n_groups)
 
 
-def _label(tau, data):
+def horizon_label(tau, data):
     unit = data.attrs.get("time_unit")
     return f"{tau:g} {unit}" if unit else f"time {tau:g}"
 
 
-def _with_interval(frame: pd.DataFrame, estimate, std_error, level: float) -> pd.DataFrame:
+def with_interval(frame: pd.DataFrame, estimate, std_error, level: float) -> pd.DataFrame:
     """``frame`` with the estimate, its standard error and the normal interval ``estimate ± z se``."""
-    z = z_crit(level)
+    z = float(special.ndtri(0.5 + level / 2))
     return frame.assign(estimate=estimate, std_error=std_error, ci_low=estimate - z * std_error,
                         ci_high=estimate + z * std_error, confidence_level=level)
 
@@ -145,23 +146,23 @@ def rmst(data: pd.DataFrame, *, duration: str = "duration", event: str = "event"
     (24.602, 2.313)
     """
     level = check_level(confidence_level)
-    tau = _tau(tau)
+    tau = tau_value(tau)
     by_cols = by_columns(by)
-    keys, mean, se, n = _rmst_groups(data, duration, event, by_cols, tau)
-    frame = keys.assign(term=f"RMST to {_label(tau, data)}", n=n, method=_METHOD)
-    return result_frame(_with_interval(frame, mean, se, level), groups=by_cols)
+    keys, mean, se, n = rmst_groups(data, duration, event, by_cols, tau)
+    frame = keys.assign(term=f"RMST to {horizon_label(tau, data)}", n=n, method=METHOD)
+    return result_frame(with_interval(frame, mean, se, level), groups=by_cols)
 
 
 def _levels(keys, by_cols):
     return [" / ".join(map(str, row)) for row in keys[by_cols].itertuples(index=False)]
 
 
-def _segments(data, duration, event, by, tau, reference, caller: str, *, default):
+def segments(data, duration, event, by, tau, reference, caller: str, *, default):
     """RMST per segment and the reference segment's position (``default``: 0, or "longest" RMST)."""
     by_cols = by_columns(by)
     if not by_cols:
         raise UxcxError(f"{caller} needs by=: the segment column(s) to compare")
-    keys, mean, se, n = _rmst_groups(data, duration, event, by_cols, tau)
+    keys, mean, se, n = rmst_groups(data, duration, event, by_cols, tau)
     labels = _levels(keys, by_cols)
     if len(labels) < 2:
         raise UxcxError(f"{caller} needs at least two segments in {by_cols}; the data have {len(labels)}")
@@ -174,7 +175,7 @@ def _segments(data, duration, event, by, tau, reference, caller: str, *, default
     return by_cols, keys, mean, se, n, labels, ref
 
 
-def _against_reference(keys, labels, ref, what: str) -> tuple[np.ndarray, pd.DataFrame]:
+def against_reference(keys, labels, ref, what: str) -> tuple[np.ndarray, pd.DataFrame]:
     """The segments other than the reference: their positions, and a frame of their keys with
     ``term`` ("<what>: segment − reference")."""
     others = np.array([j for j in range(len(labels)) if j != ref])
@@ -214,7 +215,8 @@ def rmst_difference(data: pd.DataFrame, *, duration: str = "duration", event: st
         segment compared), ``term`` ("RMST to 12 months: Pro − Basic"), ``n``
         (customers in both), ``estimate`` (difference in time units),
         ``std_error``, ``ci_low``, ``ci_high``, ``confidence_level``, ``method``,
-        ``statistic`` (z), ``p_value``, ``alternative``, ``p_adjusted``,
+        ``statistic`` (z), ``p_value``, ``log10_p_value`` (computed in log space, so
+        never 0), ``alternative``, ``p_adjusted``,
         ``p_adjust_method``, ``effect_size`` (RMST ratio, segment / reference),
         ``effect_size_type`` ("RMST ratio").
 
@@ -248,160 +250,25 @@ def rmst_difference(data: pd.DataFrame, *, duration: str = "duration", event: st
     level = check_level(confidence_level)
     check_option("alternative", alternative, ALTERNATIVES)
     check_option("p_adjust", p_adjust, P_ADJUST_METHODS)
-    tau = _tau(tau)
-    by_cols, keys, mean, se, n, labels, ref = _segments(data, duration, event, by, tau, reference,
+    tau = tau_value(tau)
+    by_cols, keys, mean, se, n, labels, ref = segments(data, duration, event, by, tau, reference,
                                                         "rmst_difference", default=0)
-    seg, frame = _against_reference(keys, labels, ref, f"RMST to {_label(tau, data)}")
+    seg, frame = against_reference(keys, labels, ref, f"RMST to {horizon_label(tau, data)}")
     diff, s = mean[seg] - mean[ref], np.hypot(se[seg], se[ref])
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = np.where(s > 0, diff / s, np.nan)
-    frame = frame.assign(n=n[seg] + n[ref], method=_METHOD + "; normal z test", statistic=stat,
-                         p_value=[p_from_z(x, alternative) if x == x else np.nan for x in stat],
+    frame = frame.assign(n=n[seg] + n[ref], method=METHOD + "; normal z test", statistic=stat,
                          alternative=alternative, effect_size=mean[seg] / mean[ref],
                          effect_size_type="RMST ratio")
-    return adjust_p(result_frame(_with_interval(frame, diff, s, level), groups=by_cols), method=p_adjust)
+    out = result_frame(with_interval(frame, diff, s, level), groups=by_cols)
+    out = with_log10_p(out, [norm_log_p(x, alternative) for x in stat])
+    return adjust_p(out, method=p_adjust)
 
 
-def _revenue(data, revenue, gid, n_groups):
-    require(data, [revenue])
-    values = numeric(data, revenue, expected="a revenue per period >= 0", minimum=0)
-    frame = pd.DataFrame({"g": gid, "v": values.to_numpy()})
-    agg = frame.groupby("g")["v"].agg(["mean", "std", "count"]).reindex(range(n_groups))
-    missing = int(values.isna().sum())
-    if missing:
-        warnings.warn(f"{missing} customer(s) have no {revenue!r}; the mean revenue of their segment uses "
-                      f"the others", UxcxWarning, stacklevel=3)
-    se = agg["std"].fillna(0).to_numpy() / np.sqrt(agg["count"].clip(lower=1).to_numpy())
-    return agg["mean"].to_numpy(), se
+def __getattr__(name: str):
+    """Lifetime value and revenue at stake live in :mod:`uxcx.retention.lifetime_value`; served here too."""
+    if name in ("lifetime_value", "revenue_at_stake"):
+        from uxcx.retention import lifetime_value
 
-
-def lifetime_value(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", by=None, tau,
-                   revenue: str = "revenue", confidence_level: float = 0.95) -> pd.DataFrame:
-    """Customer lifetime value to horizon ``tau``: revenue per period × RMST, per segment.
-
-    Parameters
-    ----------
-    data : DataFrame
-        One row per customer, with a ``duration``, an ``event`` and a revenue column.
-    duration, event : str
-        Columns: time as a customer and 1 = churned, 0 = censored.
-    by : str or list of str, optional
-        Segment column(s).
-    tau : float
-        The horizon, in the duration's unit (revenue is per one such unit).
-    revenue : str
-        Revenue per customer per time unit (e.g. monthly revenue).
-    confidence_level : float
-        Level of the normal interval.
-
-    Returns
-    -------
-    DataFrame
-        Result schema, one row per segment: segment columns, ``term`` ("lifetime
-        value to 12 months"), ``n``, ``estimate`` (revenue per customer within tau),
-        ``std_error``, ``ci_low``, ``ci_high``, ``confidence_level``, ``method``.
-
-    Notes
-    -----
-    ``LTV = R × RMST(tau)`` with ``R`` the segment's mean revenue per period: the
-    expected revenue of a customer over the first tau periods, undiscounted.
-    Its standard error by the delta method, treating ``R`` and the RMST as
-    independent: ``sqrt(RMST^2 se_R^2 + R^2 se_RMST^2)``, ``se_R = sd / sqrt(n)``.
-    A simple, transparent value for comparing segments, not a forecast: it
-    ignores discounting, and revenue that changes with tenure.
-
-    References
-    ----------
-    Gupta, S., Hanssens, D., Hardie, B., et al. (2006). Modeling customer
-    lifetime value. *Journal of Service Research*, 9(2), 139-155.
-
-    Royston, P., & Parmar, M. K. B. (2013). Restricted mean survival time: an
-    alternative to the hazard ratio for the design and analysis of randomized
-    trials with a time-to-event outcome. *BMC Medical Research Methodology*, 13, 152.
-
-    Examples
-    --------
-    >>> d = pd.DataFrame({"duration": [2, 4, 6, 8, 10], "event": [1, 1, 1, 1, 0],
-    ...                   "revenue": [10.0, 10.0, 10.0, 10.0, 10.0]})
-    >>> float(lifetime_value(d, tau=10).loc[0, "estimate"])
-    60.0
-    """
-    level = check_level(confidence_level)
-    tau = _tau(tau)
-    by_cols = by_columns(by)
-    keys, mean, se, n = _rmst_groups(data, duration, event, by_cols, tau)
-    rev, rev_se = _revenue(data, revenue, group_ids(data, by_cols)[0], len(keys))
-    value = rev * mean
-    value_se = np.sqrt(mean**2 * rev_se**2 + rev**2 * se**2)
-    frame = keys.assign(term=f"lifetime value to {_label(tau, data)}", n=n,
-                        method=f"mean {revenue} × RMST; delta-method interval ({_METHOD})")
-    return result_frame(_with_interval(frame, value, value_se, level), groups=by_cols)
-
-
-def revenue_at_stake(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", by, tau,
-                     revenue: str = "revenue", reference=None,
-                     confidence_level: float = 0.95) -> pd.DataFrame:
-    """Revenue lost within ``tau`` because a segment leaves sooner than the best one (a UX gap in money).
-
-    Parameters
-    ----------
-    data : DataFrame
-        One row per customer, with a ``duration``, an ``event`` and a revenue column.
-    duration, event : str
-        Columns: time as a customer and 1 = churned, 0 = censored.
-    by : str or list of str
-        Segment column(s), e.g. a SUS grade or a design.
-    tau : float
-        The horizon, in the duration's unit.
-    revenue : str
-        Revenue per customer per time unit.
-    reference : optional
-        The segment the others are measured against (its label). Default: the
-        segment with the longest RMST (the best experience).
-    confidence_level : float
-        Level of the normal interval.
-
-    Returns
-    -------
-    DataFrame
-        Result schema, one row per other segment: segment columns, ``term``
-        ("revenue at stake to 12 months: C − A"), ``n`` (customers in the
-        segment), ``estimate``, ``std_error``, ``ci_low``, ``ci_high``,
-        ``confidence_level``, ``method``.
-
-    Notes
-    -----
-    ``(RMST_ref - RMST_j) × R_j × n_j``: the months the segment's customers
-    would stay on top within tau if they stayed as long as the reference's,
-    times their mean revenue per month, times how many they are. Delta-method
-    standard error ``sqrt((R_j n_j)^2 (se_ref^2 + se_j^2) + (gap n_j)^2 se_R^2)``.
-    Read it as an upper bound of what closing the gap could earn: segments may
-    differ in more than their experience.
-
-    References
-    ----------
-    Royston, P., & Parmar, M. K. B. (2013). Restricted mean survival time: an
-    alternative to the hazard ratio for the design and analysis of randomized
-    trials with a time-to-event outcome. *BMC Medical Research Methodology*, 13, 152.
-
-    Examples
-    --------
-    >>> d = pd.DataFrame({"duration": [2, 4, 6, 8, 10, 3, 6, 9, 12, 12],
-    ...                   "event": [1, 1, 1, 1, 1, 1, 1, 1, 0, 0],
-    ...                   "grade": ["C"] * 5 + ["A"] * 5, "revenue": [10.0] * 10})
-    >>> r = revenue_at_stake(d, by="grade", tau=10)
-    >>> r["grade"].tolist(), round(float(r.loc[0, "estimate"]), 2)
-    (['C'], 80.0)
-    """
-    level = check_level(confidence_level)
-    tau = _tau(tau)
-    by_cols, keys, mean, se, n, labels, ref = _segments(data, duration, event, by, tau, reference,
-                                                        "revenue_at_stake", default="longest")
-    rev, rev_se = _revenue(data, revenue, group_ids(data, by_cols)[0], len(keys))
-    seg, frame = _against_reference(keys, labels, ref, f"revenue at stake to {_label(tau, data)}")
-    gap = mean[ref] - mean[seg]
-    value = gap * rev[seg] * n[seg]
-    s = np.sqrt((rev[seg] * n[seg]) ** 2 * (se[ref] ** 2 + se[seg] ** 2)
-                + (gap * n[seg]) ** 2 * rev_se[seg] ** 2)
-    frame = frame.assign(n=n[seg], method=f"RMST gap × mean {revenue} × customers; delta-method interval")
-    return result_frame(_with_interval(frame, value, s, level), groups=by_cols)
+        return getattr(lifetime_value, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
