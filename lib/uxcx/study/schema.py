@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pandera.pandas as pa
-
 __all__ = ["Role", "SourceSpec", "SOURCES", "role", "score_range", "known_role", "frame_schema", "KINDS"]
 
 KINDS = ("key", "category", "text", "binary", "score", "count", "duration", "date", "money", "number")
@@ -168,7 +166,7 @@ OUT_OF_RANGE, NOT_WHOLE, MISSING_KEY, DUPLICATE = (
     "out of range", "not a whole number", "missing key", "duplicate key")
 
 
-def frame_schema(source: str, roles: dict[str, Role]) -> pa.DataFrameSchema:
+def frame_schema(source: str, roles: dict[str, Role]):
     """The pandera schema that checks a source after its values are read.
 
     Parameters
@@ -184,6 +182,8 @@ def frame_schema(source: str, roles: dict[str, Role]) -> pa.DataFrameSchema:
         Ranges and whole numbers per numeric role, non-missing required keys,
         and uniqueness of the source's key (the first occurrence is kept).
     """
+    import pandera.pandas as pa  # imported here: a notebook reading a loaded study never needs it
+
     spec = SOURCES[source]
     columns = {}
     for name, r in roles.items():
