@@ -202,7 +202,8 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, str]:
     A trailing time-zone tag (``GMT+1``, ``UTC``) is removed and named in the
     note; times stay as written (local). The first format of the list below
     that reads every value is used: month/day/year before day/month/year (as
-    Google Forms writes for US English) unless a day above 12 settles it.
+    Google Forms writes for US English) unless a day above 12 settles it; where
+    no value settles it, the note says which order was assumed.
 
     Examples
     --------
@@ -211,6 +212,8 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, str]:
     ([20, 21], 'timestamps read as %d/%m/%Y %H:%M:%S')
     >>> parse_timestamps(pd.Series(["2025/11/20 1:05:09 PM GMT+1"]))[0].dt.hour.tolist()
     [13]
+    >>> parse_timestamps(pd.Series(["03/04/2025 10:00:00"]))[1]  # doctest: +ELLIPSIS
+    'timestamps read as %m/%d/%Y %H:%M:%S; no day is above 12, so month first is assumed ...'
     """
     text = values.astype("string").str.strip()
     zones = text.str.extract(_GMT)[0].dropna().unique().tolist()
@@ -223,8 +226,24 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, str]:
         if bool(parsed[present].notna().all()) and present.any():
             zone = f" (time zone {', '.join('GMT' + z for z in zones)} removed; times are local)" \
                 if zones else ""
-            return parsed.astype("datetime64[ns]"), f"timestamps read as {fmt}{zone}"
+            return parsed.astype("datetime64[ns]"), f"timestamps read as {fmt}{zone}{_order(text, fmt)}"
     return values, "timestamps left as text (no common format reads them all)"
+
+
+def _order(text: pd.Series, fmt: str) -> str:
+    """Where the other order of day and month reads every value too, say which was assumed."""
+    swapped = {"%m/%d": "%d/%m", "%d/%m": "%m/%d"}
+    head = next((k for k in swapped if fmt.startswith(k)), None)
+    if head is None:
+        return ""
+    other = swapped[head] + fmt[len(head):]
+    present = text.notna() & text.ne("")
+    again = pd.to_datetime(text, format=other, errors="coerce")
+    if not bool(again[present].notna().all()):
+        return ""
+    first = "month" if head == "%m/%d" else "day"
+    return (f"; no day is above 12, so {first} first is assumed (as Google Forms writes for "
+            f"{'US English' if first == 'month' else 'most other languages'}); check a date you know")
 
 
 def split_choices(values: pd.Series, *, options=None, sep: str = ", ", prefix: str = "") -> pd.DataFrame:

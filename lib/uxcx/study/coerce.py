@@ -95,7 +95,7 @@ def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
                                                   for m in reading.missing])
         declared = declared.fillna(False).astype(bool) & ~blank
         if declared.any():
-            blank = blank | declared
+            blank, series = blank | declared, series.where(~declared)
             repairs["texts listed under missing: read as missing"] = declared
     if value_map:
         series, mapped = _apply_map(series.where(~blank), value_map)

@@ -80,9 +80,9 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     from uxcx.io.exports import legacy_ids
     from uxcx.io.labels import check_labels, label_map
     from uxcx.study.coerce import coerce
+    from uxcx.study.export_options import apply_options
     from uxcx.study.plausible import plausibility
     from uxcx.study.reading_options import reading_for
-    from uxcx.study.export_options import apply_options
 
     items = dict(items or {})
     raw, removed = apply_options(raw, source, config)
