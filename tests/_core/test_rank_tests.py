@@ -236,3 +236,38 @@ def test_exact_beyond_the_counting_limits_falls_back_to_normal_with_a_warning():
     with pytest.warns(UxcxWarning, match="exact signed-rank distribution of 1001 differences is beyond"):
         r = signed_rank_test(rng.normal(size=1001), exact=True)
     assert "exact" not in r["method"] and np.isfinite(r["log10_p_value"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 7), min_size=5, max_size=60),
+       st.lists(st.integers(1, 7), min_size=5, max_size=60),
+       st.sampled_from(["two-sided", "greater", "less"]), st.booleans())
+def test_normal_branch_p_is_scipys_and_log10_is_its_log(a, b, alternative, correct):
+    # tied ratings: both tests take R's normal branch, which scipy's asymptotic methods share
+    if np.ptp(a + b) == 0:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UxcxWarning)
+        r = rank_sum_test(a, b, alternative=alternative, correct=correct)
+    ref = stats.mannwhitneyu(a, b, alternative=alternative, use_continuity=correct,
+                             method="asymptotic").pvalue
+    assert r["p_value"] == pytest.approx(ref, rel=1e-9, abs=1e-15)
+    assert r["log10_p_value"] == pytest.approx(math.log10(ref), rel=1e-9, abs=1e-12)
+    d = np.array(a[:len(b)], float) - np.array(b[:len(a)], float)
+    if np.count_nonzero(d) < 2 or len(np.unique(np.abs(d[d != 0]))) == np.count_nonzero(d) == len(d):
+        return  # the exact branch (no ties, no zeros) is checked against scipy's exact above
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UxcxWarning)
+        s = signed_rank_test(d, alternative=alternative, correct=correct)
+    ref = stats.wilcoxon(d, alternative=alternative, correction=correct, method="approx").pvalue
+    assert s["p_value"] == pytest.approx(ref, rel=1e-9, abs=1e-15)
+    assert s["log10_p_value"] == pytest.approx(math.log10(ref), rel=1e-9, abs=1e-12)
+
+
+def test_log10_p_falls_as_the_shift_grows_past_the_double_range():
+    rng = np.random.default_rng(6)
+    base = rng.normal(size=1500)
+    logs = [rank_sum_test(base + shift, base)["log10_p_value"] for shift in (0.05, 0.2, 1, 10)]
+    assert all(np.diff(logs) < 0) and logs[-1] < -300  # complete separation: z = sqrt(3mn/(N+1))
+    paired_logs = [signed_rank_test(rng.normal(shift, 1, 2000))["log10_p_value"] for shift in (0.02, 0.2, 5)]
+    assert all(np.diff(paired_logs) < 0) and paired_logs[-1] < -300
