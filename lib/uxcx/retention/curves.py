@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from uxcx._core.checks import by_columns, cell_problem, check_level, check_option, require, source_name
 from uxcx._core.common import group_ids
@@ -245,7 +245,7 @@ def kaplan_meier(data: pd.DataFrame, *, duration: str = "duration", event: str =
     by_cols = by_columns(by)
     times, events = survival_columns(data, duration, event, by_cols)
     gid, keys = group_ids(data, by_cols)
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(special.ndtri(0.5 + level / 2))
     tab = km_table(times, events, gid)
     low, high = _ci(tab["survival"], tab["greenwood"], z, ci_method)
     group = tab["group"].astype(np.int64)
