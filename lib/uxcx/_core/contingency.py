@@ -76,7 +76,8 @@ def table_test(observed, *, method: str = "auto", correct: bool = True, alternat
     ``method="auto"`` applies Cochran's (1954) rule: Fisher's exact test when any expected
     count is below 5 (or a one-sided alternative is asked of a 2 × 2 table), else the
     chi-square test (Yates-corrected on a 2 × 2 table when ``correct``). An r × c table
-    with more than :data:`uxcx._core.fisher.MAX_TABLES` tables of its margins is
+    whose enumeration would hold more than :data:`uxcx._core.fisher.MAX_TABLES` partial
+    tables at a step is
     chi-square-tested instead, and ``method`` says so. A 2 × 2 Fisher test gives the
     conditional MLE odds ratio and its exact interval as ``estimate``, ``ci_low``,
     ``ci_high``.
@@ -113,15 +114,16 @@ def table_test(observed, *, method: str = "auto", correct: bool = True, alternat
         log_p, name = res["log_p"], "Fisher's exact test, conditional MLE odds ratio with exact interval"
     elif method == "fisher":
         try:
-            log_p, tables = fisher_rxc(observed.astype(np.int64))
-            out["test"], name = "fisher", f"Fisher's exact test ({tables:,} tables enumerated)"
+            log_p, _ = fisher_rxc(observed.astype(np.int64))
+            out["test"], name = "fisher", "Fisher's exact test of the r × c table"
         except TooManyTables:
-            method, why = "chi-square", (f"{why}; but an exact test would need more than {MAX_TABLES:,} "
-                                         "tables, so the chi-square p-value is given and is approximate")
+            too_many = f"more than {MAX_TABLES:,} partial tables"
+            method, why = "chi-square", (f"{why}; but an exact test would need {too_many}, so the chi-square "
+                                         "p-value is given and is approximate")
             shape = f"{observed.shape[0]} × {observed.shape[1]}"
-            warnings.warn(f"Fisher's exact test of this {shape} table would "
-                          f"need more than {MAX_TABLES:,} tables; the chi-square p-value is given and is "
-                          "approximate (merge small levels).", UxcxWarning, stacklevel=3)
+            warnings.warn(f"Fisher's exact test of this {shape} table would need {too_many}; the chi-square "
+                          "p-value is given and is approximate (merge small levels).", UxcxWarning,
+                          stacklevel=3)
     if method == "chi-square":
         res = chisq_test(observed, correct)
         out.update(statistic=res["statistic"], df=float(res["df"]), test="chi-square")
@@ -185,7 +187,8 @@ def contingency_test(data: pd.DataFrame, *, x: str, y: str, method: str = "auto"
     conditional maximum-likelihood estimate with its exact interval (Cornfield 1956),
     both as R's ``fisher.test`` (:func:`uxcx._core.fisher.fisher_2x2`); for r × c it
     enumerates the tables with the same margins (Freeman & Halton 1951;
-    :func:`uxcx._core.fisher.fisher_rxc`), up to 2,000,000 of them. Fisher's test is
+    :func:`uxcx._core.fisher.fisher_rxc`, pruned as the network algorithm prunes; beyond
+    2,000,000 partial tables at a step it gives the chi-square test with a warning). Fisher's test is
     conservative in small samples (Campbell 2007), never anticonservative.
     Cramér's V = sqrt(X²/(n (min(r, c) - 1))) from the uncorrected statistic.
 

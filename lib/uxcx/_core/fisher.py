@@ -21,12 +21,12 @@ __all__ = ["MAX_TABLES", "REL_ERR", "TooManyTables", "fisher_2x2", "fisher_rxc"]
 
 #: R's tolerance for "as probable as the observed table": d <= d_obs * (1 + 1e-7).
 REL_ERR = 1 + 1e-7
-#: The most tables :func:`fisher_rxc` enumerates (about 100 MB of work arrays at 5 rows).
+#: The most distinct partial tables :func:`fisher_rxc` holds at a step (about 100 MB of work arrays).
 MAX_TABLES = 2_000_000
 
 
 class TooManyTables(ValueError):
-    """The r × c table has more tables with its margins than :data:`MAX_TABLES`."""
+    """The r × c table's enumeration would hold more than :data:`MAX_TABLES` partial tables at a step."""
 
 
 class _Conditional:
@@ -170,19 +170,27 @@ def fisher_2x2(table, alternative: str = "two-sided", confidence_level: float = 
 
 
 def fisher_rxc(table) -> tuple[float, int]:
-    """Fisher's exact test of an r × c table: ``(log_p, tables)`` by enumerating every table.
+    """Fisher's exact test of an r × c table: ``(log_p, tables)``, enumerating the tables with its margins.
 
     The p-value is the probability, under independence with both margins fixed, of the
-    tables no more probable than the observed one (Freeman & Halton 1951), as R's
-    ``fisher.test`` gives it for tables larger than 2 × 2 (there by the network algorithm
-    of Mehta & Patel 1983). The tables are enumerated cell by cell, every partial table
-    of a step at once, with the log-probability
-    ``sum log(row!) + sum log(col!) - log(n!) - sum log(cell!)``. ``tables`` counts them.
+    tables no more probable than the observed one (times 1 + 1e-7; Freeman & Halton
+    1951), as R's ``fisher.test`` gives it for tables larger than 2 × 2 (there by the
+    network algorithm of Mehta & Patel 1983). A table's log-probability is
+    ``sum log(row!) + sum log(col!) - log(n!) - sum log(cell!)``. The tables are built
+    column by column and, within a column, cell by cell, every partial table of a step
+    at once. As in the network algorithm, after every cell the partial tables whose
+    completions all count (each at most as probable as the observed table) are summed in
+    closed form, ``N'! C(S, left) / (prod R! prod C!)`` of what is left (Vandermonde's
+    identity), and those whose completions are all more probable are dropped. The bounds
+    on a completion's ``sum log(cell!)`` spread each open row or column total evenly over
+    its open cells (the least, log x! being convex) or put it in one cell (the most,
+    log(a + b)! >= log a! + log b!). ``tables`` counts the partial tables built, a measure
+    of the work.
 
     Raises
     ------
     TooManyTables
-        When more than :data:`MAX_TABLES` tables share the margins.
+        When a step would hold more than :data:`MAX_TABLES` partial tables.
 
     References
     ----------
@@ -195,33 +203,73 @@ def fisher_rxc(table) -> tuple[float, int]:
     Examples
     --------
     >>> log_p, tables = fisher_rxc([[2, 0, 1], [0, 3, 1]])
-    >>> round(math.exp(log_p), 6), tables
-    (0.142857, 8)
+    >>> round(math.exp(log_p), 6)
+    0.142857
     """
     table = np.asarray(table, dtype=np.int64)
     if table.shape[0] > table.shape[1]:
         table = table.T  # fewer cells per column: fewer partial tables
+    # small columns first (few ways to fill them), the largest last (it is what is left)
+    table = table[:, np.argsort(table.sum(0), kind="stable")]
     rows, cols = table.sum(1), table.sum(0)
     log_fact = special.gammaln(np.arange(table.sum() + 1) + 1.0)
-    remaining = rows[None, :].copy()
-    spent = np.zeros(1)
-    for total in cols[:-1]:
+    constant = log_fact[rows].sum() + log_fact[cols].sum() - log_fact[table.sum()]
+    # a table counts when its sum of log(cell!) reaches the observed one's, less R's tolerance
+    threshold = log_fact[table].sum() - math.log(REL_ERR)
+    remaining, spent = rows[None, :].copy(), np.zeros(1)
+    summed, enumerated = [], 1
+    for j, total in enumerate(cols[:-1]):
+        later = cols[j + 1:]
         left = np.full(len(remaining), total)
-        for i in range(len(rows) - 1):
-            low = np.maximum(0, left - remaining[:, i + 1:].sum(1))
-            high = np.minimum(remaining[:, i], left)
-            counts = high - low + 1
+        for i in range(len(rows)):
+            if i < len(rows) - 1:
+                low = np.maximum(0, left - remaining[:, i + 1:].sum(1))
+                counts = np.minimum(remaining[:, i], left) - low + 1
+            else:  # the column's last cell takes what is left
+                low, counts = left, np.ones(len(left), dtype=np.int64)
             size = int(counts.sum())
             if size > MAX_TABLES:
-                raise TooManyTables(f"more than {MAX_TABLES:,} tables share these margins")
+                raise TooManyTables(f"more than {MAX_TABLES:,} partial tables share these margins")
             parent = np.repeat(np.arange(len(remaining)), counts)
             value = low[parent] + np.arange(size) - np.repeat(np.cumsum(counts) - counts, counts)
             remaining, left, spent = remaining[parent], left[parent] - value, spent[parent] + log_fact[value]
             remaining[:, i] -= value
-        remaining[:, -1] -= left
-        spent = spent + log_fact[left]
+            enumerated += size
+            keep, mass = _settle(remaining, left, spent, i, later, log_fact, threshold)
+            summed.append(constant - spent[~keep & np.isfinite(mass)] + mass[~keep & np.isfinite(mass)])
+            remaining, left, spent = remaining[keep], left[keep], spent[keep]
     spent = spent + log_fact[remaining].sum(1)  # the last column is what the rows have left
-    constant = log_fact[rows].sum() + log_fact[cols].sum() - log_fact[table.sum()]
-    observed = constant - log_fact[table].sum()
-    log_prob = constant - spent
-    return log_sum_p(log_prob[log_prob <= observed + math.log(REL_ERR)]), len(log_prob)
+    summed.append((constant - spent)[spent >= threshold])
+    return log_sum_p(np.concatenate(summed)), enumerated
+
+
+def _settle(remaining, left, spent, i, later, log_fact, threshold):
+    """Which partial tables to keep building, and the log-mass of those whose completions all count.
+
+    After cell (i, j), a partial table still has ``left`` to put in rows below i of column j
+    and the later columns to fill. When even its least ``sum log(cell!)`` reaches the
+    threshold, every completion counts, and the completions' summed ``prod 1/cell!`` is
+    ``N'! C(S, left) / (prod R! prod C_later!)`` (Vandermonde's identity over the column's
+    rest; N' the later columns' total, S the rows below i); when even its most falls short,
+    none counts. Returns ``keep`` and the log-mass (-inf where none counts, NaN where kept).
+    """
+    k, r = len(later), remaining.shape[1]
+    below = np.arange(r) > i
+    cells = k + below  # cells still open in each row: the later columns, and column j below i
+    q, extra = np.divmod(remaining, cells)
+    by_rows = (extra * log_fact[q + 1] + (cells - extra) * log_fact[q]).sum(1)
+    qc, extra_c = np.divmod(later, r)
+    by_cols = float((extra_c * log_fact[qc + 1] + (r - extra_c) * log_fact[qc]).sum())
+    open_rows = r - 1 - i
+    if open_rows:
+        ql, extra_l = np.divmod(left, open_rows)
+        by_cols = by_cols + extra_l * log_fact[ql + 1] + (open_rows - extra_l) * log_fact[ql]
+    least = np.maximum(by_rows, by_cols)
+    most = np.minimum(log_fact[remaining].sum(1), log_fact[left] + log_fact[later].sum())
+    every = spent + least >= threshold
+    none = spent + most < threshold
+    rows_below = remaining[:, below].sum(1)
+    log_choose = log_fact[rows_below] - log_fact[left] - log_fact[rows_below - left]
+    mass = np.where(every, log_fact[later.sum()] + log_choose - log_fact[remaining].sum(1)
+                    - log_fact[later].sum(), np.where(none, -np.inf, np.nan))
+    return ~(every | none), mass

@@ -126,9 +126,9 @@ def compare_by_level(data: pd.DataFrame, *, outcome: str, level: str, subject: s
     independence is below 5 the chi-square (and N-1) approximation is not trusted and
     Fisher's exact test runs instead (:func:`uxcx._core.contingency.table_test`, as R's
     ``fisher.test``); ``method`` and ``reason`` say which test ran and why. An r × c
-    table with more than 2,000,000 tables of its margins keeps the chi-square test, with
-    a warning. The chi-square test of a categorical 2 × 2 table is Yates-corrected, as R's
-    ``chisq.test``.
+    table whose exact test would need more than 2,000,000 partial tables at a step keeps
+    the chi-square test, with a warning. The chi-square test of a categorical 2 × 2 table
+    is Yates-corrected, as R's ``chisq.test``.
 
     "Normal" means: every group has at least 15 observations (the central limit
     theorem makes the mean close to normal), or Shapiro & Wilk (1965) p >= ``alpha``
