@@ -74,48 +74,61 @@ def total_rows(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
     for column in columns:  # the last rows only: a label is looked for nowhere else
         text = table[column].iloc[-_LOOKED:].astype("string").str.strip()
         named[-len(text):] |= text.str.fullmatch(TOTAL_LABELS).fillna(False).to_numpy(dtype=bool)
-    numbers = _numbers(table)
-    end = len(table)
-    for at in range(len(table) - 1, max(len(table) - _LOOKED, 0) - 1, -1):  # five rows at most
-        if not (named[at] or _sums_up(numbers, at, end)):
+    start = max(len(table) - _LOOKED, 0)
+    tail, body = _numbers(table, start)
+    for at in range(len(table) - 1, start - 1, -1):  # five rows at most, from the bottom up
+        if not (named[at] or _sums_up(tail, body, at - start, at)):
             break
         out[at] = True
-        end = at
     return out
 
 
-def _numbers(table: pd.DataFrame) -> np.ndarray:
-    """The table's numbers as floats (NaN where a cell holds no number)."""
-    columns = []
+def _as_numbers(column: pd.Series) -> pd.Series:
+    """A column's numbers as floats (NaN where a cell holds no number; yes/no is no number)."""
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return pd.Series(np.nan, index=column.index)
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return column.astype("float64")
+    return pd.to_numeric(column.astype(object), errors="coerce").astype("float64")
+
+
+def _numbers(table: pd.DataFrame, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """The last rows' numbers (rows ``start`` on), and per column the sum, count and largest
+    absolute value of the rows above them.
+
+    Only columns with a number in the last rows are read whole, once.
+    """
+    tails, body = [], []
     for name in table.columns:
         column = table[name]
-        if pd.api.types.is_bool_dtype(column.dtype):
-            columns.append(np.full(len(column), np.nan))
+        tail = _as_numbers(column.iloc[start:]).to_numpy(dtype=float, na_value=np.nan)
+        if np.isnan(tail).all():
             continue
-        values = pd.to_numeric(column, errors="coerce") if column.dtype == object else column
-        if not pd.api.types.is_numeric_dtype(values.dtype):
-            values = pd.Series(np.nan, index=column.index)
-        columns.append(values.astype("float64").to_numpy(na_value=np.nan))
-    return np.column_stack(columns) if columns else np.empty((len(table), 0))
+        above = _as_numbers(column.iloc[:start])
+        tails.append(tail)
+        body.append((above.sum(), above.count(), above.abs().max() if above.count() else 0.0))
+    if not tails:
+        return np.empty((len(table) - start, 0)), np.empty((3, 0))
+    return np.column_stack(tails), np.array(body, dtype=float).T
 
 
-def _sums_up(numbers: np.ndarray, at: int, end: int) -> bool:
-    """Whether row ``at`` holds the sums or means of the rows above it (rows at..end-1 excluded)."""
-    if at < _BELOW:
+def _sums_up(tail: np.ndarray, body: np.ndarray, at: int, row_number: int) -> bool:
+    """Whether tail row ``at`` holds the sums or means of every row above it."""
+    if row_number < _BELOW or not tail.shape[1]:
         return False
-    row, above = numbers[at], numbers[:at]
+    row, before = tail[at], tail[:at]
     filled = ~np.isnan(row)
     if filled.sum() < 2:
         return False
-    total = np.nansum(above, axis=0)
-    count = (~np.isnan(above)).sum(axis=0)
+    total = body[0] + np.nansum(before, axis=0)
+    count = body[1] + (~np.isnan(before)).sum(axis=0)
+    largest = np.fmax(body[2], np.nanmax(np.abs(before), axis=0, initial=0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / count
-    # a sum is larger than any one value above it (two values or more of one sign)
-    largest = np.nanmax(np.abs(np.where(np.isnan(above), 0, above)), axis=0)
-    is_sum = (np.abs(row - total) <= 1e-6 * np.maximum(np.abs(total), 1)) & (np.abs(total) > largest)
-    whole_mean = np.abs(mean - np.round(mean)) <= 0.05
-    is_mean = (np.abs(row - mean) <= 0.05) & ~whole_mean
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        # a sum is larger than any one value above it (two values or more of one sign)
+        is_sum = (np.abs(row - total) <= 1e-6 * np.maximum(np.abs(total), 1)) & (np.abs(total) > largest)
+        whole_mean = np.abs(mean - np.round(mean)) <= 0.05
+        is_mean = (np.abs(row - mean) <= 0.05) & ~whole_mean
     many = count >= _BELOW
     return bool(((is_sum | is_mean) & many)[filled].all())
 
