@@ -107,3 +107,62 @@ def test_value_map_patterns():
     assert config.value_map("sus_7") == {"Agree": 4}
     assert config.value_map("csat") == {"Good": 4}
     assert config.value_map("nps") is None
+
+
+# --- every setting a notebook needs is checked by `uxcx validate` (issue 15) -------------
+
+@pytest.mark.parametrize("analysis, where", [
+    ({"seed": -1}, "analysis.seed"),                 # numpy: "expected non-negative integer"
+    ({"seed": True}, "analysis.seed"),
+    ({"seed": 1.5}, "analysis.seed"),
+    ({"seed": 2**64}, "analysis.seed"),
+    ({"horizons": []}, "analysis.horizons"),
+    ({"horizons": [0, 6]}, "analysis.horizons"),
+    ({"horizons": [-3]}, "analysis.horizons"),
+    ({"horizons": [float("inf")]}, "analysis.horizons"),
+    ({"confidence_level": float("nan")}, "analysis.confidence_level"),
+    ({"alpha": 1}, "analysis.alpha"),
+    ({"observed_until": "2024-02-30"}, "analysis.observed_until"),
+])
+def test_settings_a_notebook_would_fail_on_are_refused_by_validate(make_study, capsys, analysis, where):
+    from uxcx.report.cli import main
+
+    path = make_study({"s.csv": "Response,NPS\nR1,9\n"},
+                      {"survey": {"path": "s.csv", "columns": {"Response": "respondent"}}},
+                      analysis=analysis)
+    with pytest.raises(StudyError) as err:
+        read_study(path)
+    assert where in str(err.value)
+    assert main(["validate", str(path)]) == 1
+    assert where in capsys.readouterr().err
+
+
+def test_seeds_that_validate_seed_the_generator(make_study):
+    from uxcx._core.bootstrap import generator
+
+    for seed in (0, 2**63 - 1):
+        path = make_study({"s.csv": "Response\nR1\n"},
+                          {"survey": {"path": "s.csv", "columns": {"Response": "respondent"}}},
+                          analysis={"seed": seed, "horizons": [12, 3, 6, 3]})
+        config, _ = read_study(path)
+        assert generator(config.analysis.seed).integers(10) in range(10)
+        assert config.analysis.horizons == [3, 6, 12]  # in order, once each
+
+
+@pytest.mark.parametrize("extra, where", [
+    ({"ranges": {"nps": [10, 0]}}, "sources.survey.ranges"),
+    ({"ranges": {"nps": [float("nan"), 10]}}, "sources.survey.ranges"),
+    ({"max_file_mb": 0}, "sources.survey.max_file_mb"),
+])
+def test_source_settings_out_of_order_are_refused(make_study, extra, where):
+    path = make_study({"s.csv": CSV}, {"survey": {"path": "s.csv", **extra}})
+    with pytest.raises(StudyError, match=where):
+        read_study(path)
+
+
+@pytest.mark.parametrize("bounds", [[5, 1], [3, 3], [1, float("inf")]])
+def test_an_item_range_must_run_from_low_to_high(make_study, bounds):
+    path = make_study({"s.csv": CSV}, {"survey": {"path": "s.csv"}},
+                      measures={"items": {"item_x": {"range": bounds, "side": "ux"}}})
+    with pytest.raises(StudyError, match="measures.items.item_x.range"):
+        read_study(path)

@@ -158,7 +158,7 @@ def _yaml_problem(err: yaml.YAMLError) -> str:
 
 
 def _key_path(path: tuple) -> str:
-    return " > ".join(path) if path else "the top level of the file"
+    return "under " + " > ".join(path) if path else "at the top level of the file"
 
 
 def _repeated_keys(root) -> list[str]:
@@ -188,7 +188,7 @@ def _repeated_keys(root) -> list[str]:
 
 def _repeated(key: str, path: tuple, first: int, again: int) -> str:
     shown = key if len(key) <= 60 else key[:57] + "..."
-    where = f"line {again}: the key {shown!r} is written a second time under {_key_path(path)} " \
+    where = f"line {again}: the key {shown!r} is written a second time {_key_path(path)} " \
             f"(first on line {first})"
     if path and path[-1] == "columns":
         return (f"{where}: a header maps to one role, and YAML would keep only the last. "
