@@ -25,6 +25,7 @@ _MODULE_EXPORTS = {
     "ux.benchmark_mean": ["mean_benchmark"],
     "ux.medians": ["median_score"],
     "cx.nps_benchmark": ["nps_benchmark"],
+    "cx.targets": ["target_tests"],
     "cx.scale_reliability": ["scale_index", "cronbach_alpha", "mcdonald_omega", "item_total", "reliability"],
     "ux.compare": ["compare_completion", "compare_times", "compare_ratings", "hedges_g", "adjust_p",
                 "sum_score", "sample_size_margin", "sample_size_two_proportions", "sample_size_discovery",

@@ -10,7 +10,7 @@ import pytest
 
 import uxcx
 from uxcx.report.findings import p_text
-from uxcx.report.findings_benchmark import benchmark_findings, benchmark_verdict
+from uxcx.report.findings_benchmark import benchmark_findings, benchmark_verdict, target_findings
 
 SUS_ITEMS = [f"sus_{i}" for i in range(1, 11)]
 
@@ -74,3 +74,17 @@ def test_a_row_without_a_test_says_why():
 @pytest.mark.parametrize(("p", "text"), [(5e-324, "p < .001"), (0.99996, "p > .999"), (0.0213, "p = .021")])
 def test_p_text(p, text):
     assert p_text(p) == text
+
+
+def test_target_findings_name_each_measure():
+    d = pd.DataFrame({"nps": [10, 9, 9, 7, 3] * 8, "csat": [5, 4, 4, 3, 5] * 8,
+                      "trust": [6, 5, 7, 6, 4] * 8})
+    r = uxcx.target_tests(d, {"nps": 20, "csat": 4.0, "trust": 5})
+    nps, csat, trust = target_findings(r, labels={"trust": "trust in the shop"})
+    assert nps.startswith("The NPS of +40.0 (n = 40; 95% lower bound +")
+    # by hand: p_P, p_D = 24.75/43, 8.75/43; se = sqrt((p_P + p_D - (p_P - p_D)^2) / 43);
+    # z = (p_P - p_D - .2) / se = 1.41, p = 1 - Phi(z) = .079
+    assert nps.endswith("is not shown to be above the study's target of 20 "
+                        "(adjusted-Wald z = 1.41, p = .079, one-sided).")
+    assert csat.startswith("The mean satisfaction (CSAT, 1-5) of 4.20 (n = 40; 95% lower bound")
+    assert trust.startswith("The mean trust in the shop of 5.60")

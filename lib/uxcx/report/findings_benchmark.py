@@ -13,9 +13,12 @@ import pandas as pd
 
 from uxcx.report.findings import number, p_text, pd_notna
 
-__all__ = ["benchmark_findings", "benchmark_verdict"]
+__all__ = ["benchmark_findings", "benchmark_verdict", "target_findings", "TARGET_WORDS"]
 
 _SIDE = {"greater": "above", "less": "below"}
+#: How a sentence names each CX measure tested against a target, and its decimals and sign.
+TARGET_WORDS = {"nps": ("NPS", 1, True), "csat": ("mean satisfaction (CSAT, 1-5)", 2, False),
+                "ces": ("mean effort (CES, 1-7, 7 = very easy)", 2, False)}
 
 
 def benchmark_verdict(estimate: float, benchmark: float, p: float, alternative: str, alpha: float) -> str:
@@ -99,4 +102,19 @@ def benchmark_findings(result: pd.DataFrame, *, what: str, benchmark_name: str =
                                     alpha)
         out.append(f"{lead} (n = {row['n']:,.0f}; {_interval(row, digits, sign)}) {verdict} {goal} "
                    f"({_statistic(row)}, {p_text(row['p_value'])}{sided}).")
+    return out
+
+
+def target_findings(result: pd.DataFrame, *, labels: dict | None = None, by: str | None = None,
+                    alpha: float = 0.05) -> list[str]:
+    """Sentences for :func:`uxcx.target_tests`: each measure against the study's target.
+
+    ``labels`` names measures outside :data:`TARGET_WORDS` (a study's display labels).
+    """
+    out = []
+    for measure, rows in result.groupby("measure", sort=False):
+        what, digits, sign = TARGET_WORDS.get(measure, (f"mean {(labels or {}).get(measure, measure)}", 2,
+                                                        False))
+        out += benchmark_findings(rows, what=what, benchmark_name="the study's target", by=by,
+                                  digits=digits, sign=sign, alpha=alpha)
     return out
