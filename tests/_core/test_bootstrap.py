@@ -93,9 +93,9 @@ def test_a_caller_draws_its_chunks_within_the_budget(monkeypatch):
     d = pd.DataFrame({"x": x, "m": m, "y": 0.4 * m + 0.1 * x + g.normal(size=20_000)})
     seen = []
 
-    def spy(n, size, rng):
+    def spy(n, size, rng, out=None):
         seen.append(size)
-        return resample_counts(n, size, rng)
+        return resample_counts(n, size, rng, out=out)
 
     monkeypatch.setattr(mediate_boot, "resample_counts", spy)
     chunked = mediation(d, x="x", m="m", y="y", n_boot=600, seed=4, ci_method="percentile")

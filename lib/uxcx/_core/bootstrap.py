@@ -75,7 +75,7 @@ def chunks(total: int, per_item: int, budget: int = BUDGET) -> Iterator[int]:
         yield min(step, int(total) - start)
 
 
-def resample_counts(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+def resample_counts(n: int, size: int, rng: np.random.Generator, out: np.ndarray | None = None) -> np.ndarray:
     """How often each of ``n`` rows is drawn in each of ``size`` case resamples.
 
     Parameters
@@ -87,6 +87,9 @@ def resample_counts(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
     rng : numpy.random.Generator
         From :func:`generator`; ``size * n`` bounded integers are drawn from it, in
         resample order.
+    out : ndarray of float, shape (at least size, n), optional
+        A buffer to count into (its first ``size`` rows are overwritten and returned), so
+        that a caller drawing chunk after chunk reuses one block of memory.
 
     Returns
     -------
@@ -99,10 +102,13 @@ def resample_counts(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
     -----
     The n row indices of a resample are drawn uniformly, exactly as
     :func:`resample_indices` draws them (the same seed gives the same resamples either
-    way), and counted. Counting runs over blocks of resamples small enough that the
-    draws and their counts stay in the CPU cache, written straight into the float
-    result: about twice as fast as one ``bincount`` over the whole chunk and a cast,
-    and several times faster than ``rng.multinomial`` over n cells.
+    way), and counted. Counting runs one resample at a time (several at once when n is
+    small), so the draws and their counts stay in the CPU cache, and each count vector
+    is written straight into the float result. Measured at n = 20,000 (CPU time per row
+    and resample, 2 busy cores): 7.7 ns, of which 4.4 ns are numpy's bounded-integer
+    draws; 12.9 ns when the draws were 32-bit and offset to count several resamples in
+    one ``bincount``, and more again for one ``bincount`` over a whole chunk and a cast;
+    ``rng.multinomial`` over n cells and ``np.add.at`` into floats are slower still.
 
     References
     ----------
@@ -114,16 +120,26 @@ def resample_counts(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
     >>> counts.shape, counts.sum(axis=1).tolist()
     ((3, 4), [4.0, 4.0, 4.0])
     """
-    out = np.empty((size, n))
+    counts = np.empty((size, n)) if out is None else _buffer(out, size, n)
     block = max(1, _CACHE_CELLS // max(n, 1))
-    dtype = np.int32 if block * n < 2**31 else np.int64
-    offsets = (np.arange(block, dtype=dtype) * n)[:, None]
-    for start in range(0, size, block):  # blocks of resamples, not rows: each block is vectorised
+    if block == 1:
+        for b in range(size):  # one resample at a time: its n draws and counts fit in the cache
+            counts[b] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+        return counts
+    offsets = (np.arange(block) * n)[:, None]
+    for start in range(0, size, block):  # blocks of small resamples, each block vectorised
         b = min(block, size - start)
-        idx = rng.integers(0, n, size=(b, n), dtype=dtype)
+        idx = rng.integers(0, n, size=(b, n))
         idx += offsets[:b]
-        out[start:start + b] = np.bincount(idx.ravel(), minlength=b * n).reshape(b, n)
-    return out
+        counts[start:start + b] = np.bincount(idx.ravel(), minlength=b * n).reshape(b, n)
+    return counts
+
+
+def _buffer(out: np.ndarray, size: int, n: int) -> np.ndarray:
+    if out.dtype != np.float64 or out.ndim != 2 or out.shape[0] < size or out.shape[1] != n:
+        raise ValueError(f"out must be a float64 array of at least ({size}, {n}); got {out.dtype} "
+                         f"{out.shape}")
+    return out[:size]
 
 
 def resample_indices(n: int, size: int, rng: np.random.Generator) -> np.ndarray:

@@ -10,14 +10,13 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from uxcx._core.bootstrap import generator
 from uxcx._core.checks import by_columns, check_level, check_option, numeric, require, source_name
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.link import mediate_boot as boot
+from uxcx.link.mediate_paths import fit_path, path_row, sobel_row
 
 __all__ = ["mediation", "CI_METHODS"]
 
@@ -77,9 +76,12 @@ def mediation(data: pd.DataFrame, *, x: str, m: str, y: str, covariates=None, n_
         deviation otherwise); ``ci_low``, ``ci_high``: t interval (OLS) or Wald z interval
         (logistic) for the paths, bootstrap interval for the effects and the proportion;
         ``confidence_level``; ``method`` names model, test and interval; ``statistic``,
-        ``df``, ``p_value``, ``alternative``: t (OLS) or z (logistic) test of a path, the
-        Sobel z test of a linear indirect effect, NaN where only the bootstrap interval
-        speaks; ``p_adjusted``, ``p_adjust_method``, ``effect_size``, ``effect_size_type``:
+        ``df``, ``p_value``, ``log10_p_value``, ``alternative``: t (OLS) or z (logistic) test
+        of a path, the Sobel z test of a linear indirect effect, NaN where only the bootstrap
+        interval speaks; the p-value is computed in log space (:mod:`uxcx._core.pvalues`), so
+        it never reads 0: below the floating-point range ``p_value`` holds the smallest
+        positive double and ``method`` says "p < 1e-300"; ``p_adjusted``, ``p_adjust_method``,
+        ``effect_size``, ``effect_size_type``:
         NaN. Two extra columns, ``mc_error_low`` and ``mc_error_high``, give the Monte-Carlo
         standard error of each bootstrap bound (NaN for the other rows).
 
@@ -101,7 +103,9 @@ def mediation(data: pd.DataFrame, *, x: str, m: str, y: str, covariates=None, n_
     -----
     Model 4 of Hayes (2022), after Baron & Kenny (1986): ``m = i1 + a x + e1``,
     ``y = i2 + c' x + b m + e2`` and ``y = i3 + c x + e3`` (covariates in each), fitted by
-    OLS; ``c = c' + a b`` exactly, and the indirect effect is ``a b``. The Sobel (1982) test
+    OLS (one least-squares solve each, with the classical standard errors and t tests of R's
+    ``lm`` and ``statsmodels.OLS``); ``c = c' + a b`` exactly, and the indirect effect is
+    ``a b``. The Sobel (1982) test
     uses ``z = a b / sqrt(a^2 se_b^2 + b^2 se_a^2)``; it assumes a normal ``a b``, which is
     rarely true, so the bootstrap interval (Preacher & Hayes 2004, 2008) is the one to
     report; the p-value is there for readers who ask.
@@ -118,12 +122,14 @@ def mediation(data: pd.DataFrame, *, x: str, m: str, y: str, covariates=None, n_
     equations linear these equal a b, c' and c.
 
     Bootstrap: ``n_boot`` nonparametric resamples of the rows, drawn as multinomial count
-    vectors in chunks; linear equations come from the weighted cross-products of one
-    matrix product, logistic ones from batched Newton-Raphson (weights = counts, at most
-    25 steps, tolerance 1e-10; a resample that does not converge is dropped with a
-    warning). Percentile interval: the alpha/2 and 1 - alpha/2 quantiles. BCa (Efron 1987):
-    levels ``Phi(z0 + (z0 + z)/(1 - acc (z0 + z)))`` with ``z0`` from the share of
-    resamples below the estimate and the acceleration ``acc`` from the jackknife (exact
+    vectors in chunks (:func:`uxcx._core.bootstrap.resample_counts`, counted one resample
+    at a time into one reused float buffer, so memory stays flat as n grows); linear
+    equations come from the weighted cross-products of one matrix product, logistic ones
+    from batched Newton-Raphson (weights = counts, at most 25 steps, tolerance 1e-10; a
+    resample that does not converge is dropped with a warning). Percentile interval: the
+    alpha/2 and 1 - alpha/2 quantiles. BCa (Efron 1987): levels
+    ``Phi(z0 + (z0 + z)/(1 - acc (z0 + z)))`` with ``z0`` from the share of resamples below
+    the estimate and the acceleration ``acc`` from the jackknife (exact
     downdated OLS; for logistic equations a one-step Newton leave-one-out, linearised).
     The Monte-Carlo error of a bound at quantile level q is half the distance between the
     bootstrap quantiles at ``q -/+ sqrt(q (1 - q) / B)``: the order statistics one binomial
@@ -256,56 +262,21 @@ def _design(values: pd.DataFrame, x, m, y, covs, contrast):
     return design, kinds
 
 
-def _fit(design, predictors, response, binary, what):
-    X, v = design.cols[:, predictors], design.cols[:, response]
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise UxcxError(f"the predictors of {what} are perfectly collinear (one is a combination of the "
-                        f"others); drop the redundant covariate.")
-    if not binary:
-        return sm.OLS(v, X).fit()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            res = sm.Logit(v, X).fit(disp=0, maxiter=100)
-        except Exception as exc:  # statsmodels raises several kinds on separation
-            res, err = None, exc
-        else:
-            err = None
-    ok = res is not None and res.mle_retvals.get("converged", False) and np.all(np.abs(res.params) < 30)
-    if not ok:
-        raise UxcxError(f"the logistic regression for {what} does not converge: the 0/1 column is "
-                        f"perfectly (or almost) predicted by the others (perfect separation"
-                        f"{'; ' + str(err) if err else ''}). Use a continuous version of that measure "
-                        f"or drop the predictor that separates it.")
-    return res
-
-
 def _point_fits(design, kinds, names):
     x, m, y = names[:3]
-    med = _fit(design, design.med_cols, 2, kinds["m"], f"m={m!r}")
-    out = _fit(design, design.out_cols, 3, kinds["y"], f"y={y!r}")
-    total = None
-    if design.linear:
-        total = sm.OLS(design.cols[:, 3], design.cols[:, design.med_cols]).fit()
+    cols = design.cols
+    med = fit_path(cols[:, design.med_cols], cols[:, 2], kinds["m"], f"m={m!r}")
+    out = fit_path(cols[:, design.out_cols], cols[:, 3], kinds["y"], f"y={y!r}")
+    total = fit_path(cols[:, design.med_cols], cols[:, 3], False, f"y={y!r}") if design.linear else None
     return med, out, total
-
-
-def _path(fit, j, level, binary, text, n):
-    low, high = np.asarray(fit.conf_int(alpha=1 - level))[j]
-    return {"n": n, "estimate": fit.params[j], "std_error": fit.bse[j], "ci_low": low, "ci_high": high,
-            "confidence_level": level, "statistic": fit.tvalues[j],
-            "df": np.nan if binary else fit.df_resid, "p_value": fit.pvalues[j],
-            "alternative": "two-sided",
-            "method": (f"logistic regression, {text}: log-odds, Wald z test and interval" if binary
-                       else f"OLS, {text}: t test and interval")}
 
 
 def _rows(design, kinds, med_fit, out_fit, total_fit, estimate, level, bootstrap, ci_name):
     low, high, mc_low, mc_high, sd = bootstrap
     n = design.n
     cov = " + covariates" if design.k_cov else ""
-    rows = [{"term": "a", **_path(med_fit, 1, level, kinds["m"], f"m ~ x{cov}", n)},
-            {"term": "b", **_path(out_fit, 2, level, kinds["y"], f"y ~ x + m{cov}", n)}]
+    rows = [{"term": "a", **path_row(med_fit, 1, level, f"m ~ x{cov}", n)},
+            {"term": "b", **path_row(out_fit, 2, level, f"y ~ x + m{cov}", n)}]
 
     def booted(term, j, method):
         return {"term": term, "n": n, "estimate": estimate[j], "std_error": sd[j], "ci_low": low[j],
@@ -318,14 +289,11 @@ def _rows(design, kinds, med_fit, out_fit, total_fit, estimate, level, bootstrap
     if kinds["y"]:
         rows.append(booted("direct", 1, f"average direct effect {potential}"))
     else:
-        rows.append({"term": "direct", **_path(out_fit, 1, level, False, f"y ~ x + m{cov} (c')", n)})
+        rows.append({"term": "direct", **path_row(out_fit, 1, level, f"y ~ x + m{cov} (c')", n)})
     if design.linear:
-        rows.append({"term": "total", **_path(total_fit, 1, level, False, f"y ~ x{cov} (c)", n)})
-        a, b, se_a, se_b = med_fit.params[1], out_fit.params[2], med_fit.bse[1], out_fit.bse[2]
-        se = np.sqrt(a**2 * se_b**2 + b**2 * se_a**2)
-        z = a * b / se
-        rows.append({**booted("indirect", 0, f"a*b; Sobel test; {ci_name}"), "std_error": se,
-                     "statistic": z, "p_value": 2 * stats.norm.sf(abs(z)), "alternative": "two-sided"})
+        rows.append({"term": "total", **path_row(total_fit, 1, level, f"y ~ x{cov} (c)", n)})
+        indirect = booted("indirect", 0, f"a*b; Sobel test; {ci_name}")
+        rows.append({**indirect, **sobel_row(med_fit, out_fit, indirect["method"])})
         total_low, total_high = rows[3]["ci_low"], rows[3]["ci_high"]
     else:
         rows.append(booted("total", 2, f"total effect = ACME + ADE {potential}"))

@@ -15,7 +15,7 @@ engine's memory budget, so memory stays flat as n grows.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from uxcx._core.bootstrap import chunks, resample_counts
 
@@ -172,9 +172,11 @@ def fit(design: Design, weights, start=None):
 def bootstrap(design: Design, n_boot: int, rng: np.random.Generator, start=None):
     """Effects of ``n_boot`` resamples (n_boot x 4), drawn chunk by chunk."""
     out = np.empty((n_boot, 4))
+    sizes = list(chunks(n_boot, design.per_resample))
+    buffer = np.empty((max(sizes, default=0), design.n))  # one block of memory for every chunk's counts
     done = 0
-    for size in chunks(n_boot, design.per_resample):  # chunks of resamples, each handled in one batch
-        weights = resample_counts(design.n, size, rng)
+    for size in sizes:  # chunks of resamples, each handled in one batch
+        weights = resample_counts(design.n, size, rng, out=buffer)
         with np.errstate(all="ignore"):
             med, outc = fit(design, weights, start)
             out[done:done + size] = effects(design, weights, med, outc)
@@ -254,11 +256,11 @@ def intervals(boot, estimate, jack, level: float, method: str):
         levels = np.array([alpha, 1 - alpha])
         if method == "bca":
             with np.errstate(all="ignore"):
-                z0 = stats.norm.ppf(np.mean(values < estimate[j]))
+                z0 = special.ndtri(np.mean(values < estimate[j]))
                 d = np.nanmean(jack[:, j]) - jack[:, j]
                 accel = np.nansum(d**3) / (6 * np.nansum(d**2) ** 1.5)
-                z = stats.norm.ppf(levels)
-                levels = stats.norm.cdf(z0 + (z0 + z) / (1 - accel * (z0 + z)))
+                z = special.ndtri(levels)
+                levels = special.ndtr(z0 + (z0 + z) / (1 - accel * (z0 + z)))
             if not np.isfinite(levels).all():
                 continue
         bounds = np.quantile(values, levels)
