@@ -710,3 +710,52 @@ def test_json_with_byte_order_mark(tmp_path):
     table = read_table(write(tmp_path, "r.json", json.dumps(RECORDS).encode("utf-8-sig")))
     assert table.encoding == "utf-8-sig"
     assert table.frame["respondent"].tolist() == ["007", "008", "009"]
+
+
+# --- header lines over 64 KB (issue 15): every column kept, or a clear stop ----------------
+
+def _wide(tmp_path, n_columns: int, name_length: int = 20, rows: int = 3) -> tuple:
+    names = [f"q{i:05d}_" + "x" * (name_length - 7) for i in range(n_columns)]
+    lines = [",".join(names)]
+    lines += [",".join(str((r + i) % 5 + 1) for i in range(n_columns)) for r in range(rows)]
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, names
+
+
+@pytest.mark.parametrize("n_columns, name_length", [(4000, 20), (700, 200), (3, 70_000)])
+def test_a_header_over_64_kb_keeps_every_column(tmp_path, n_columns, name_length):
+    # 80 KB, 140 KB and 210 KB headers; before, every column past 64 KB was lost and the
+    # last name cut short (and a field over 128 KB stopped the csv module's sniffing)
+    path, names = _wide(tmp_path, n_columns, name_length)
+    assert len(names[0]) * n_columns > 1 << 16
+    table = read_table(path)
+    assert list(table.frame.columns) == names
+    assert table.frame.iloc[2].tolist() == [(2 + i) % 5 + 1 for i in range(n_columns)]
+    assert table.rows.tolist() == [2, 3, 4]
+
+
+def test_a_long_header_with_a_title_row_and_semicolons(tmp_path):
+    names = [f"question {i} " + "y" * 30 for i in range(3000)]
+    text = "Checkout study, March\n" + ";".join(names) + "\n" + ";".join("1" * 3000) + "\n"
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read_table(path)
+    assert table.delimiter == ";" and list(table.frame.columns) == names and table.rows.tolist() == [3]
+
+
+def test_a_last_row_with_a_field_over_128_kb_cut_short_is_still_reported(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("id,comment,nps\n1,ok,9\n2," + "z" * 200_000, encoding="utf-8")  # no line break
+    with pytest.raises(DataError, match="ends in the middle of this row"):
+        read_table(path)
+
+
+def test_a_first_line_too_long_for_any_header_stops_clearly(tmp_path, monkeypatch):
+    from uxcx.io import delimited
+
+    monkeypatch.setattr(delimited, "MAX_HEADER_BYTES", 1 << 18)
+    path = tmp_path / "one_line.csv"
+    path.write_text("a," * 200_000, encoding="utf-8")  # 400 KB, no line break
+    with pytest.raises(DataError, match="the first line is over 0.25 MB long with no line break"):
+        read_table(path)

@@ -86,7 +86,7 @@ sources:
 measures:
   items:
     item_fast: {range: [1, 5], side: ux, higher_is_better: no}
-""", {"q.csv": "participant," + ",".join(f"Q{i}" for i in range(1, 11)) + "\nP1," + ",".join("3" * 10) + "\n"})
+""", {"q.csv": "participant," + ",".join(f"Q{i}" for i in range(1, 11)) + "\nP1" + ",3" * 10 + "\n"})
     config, _ = read_study(path)
     assert config.title == "Yes"  # text, as written (YAML 1.1 made it True, and a type error)
     assert config.sources["questionnaire"].sus_by_position is True
@@ -156,7 +156,8 @@ def test_a_repeated_answer_and_a_repeated_nested_key_are_each_reported(tmp_path)
     with pytest.raises(StudyError) as err:
         read_study(path)
     assert len(err.value.messages) == 2
-    assert "key 'Yes' is written a second time under sources > usability > values > abandoned" in str(err.value)
+    assert ("key 'Yes' is written a second time under sources > usability > values > abandoned"
+            in str(err.value))
     assert "key 'path' is written a second time" in str(err.value)
 
 

@@ -91,7 +91,7 @@ def read_csv(data: bytes, file: str, delimiter: str | None, wanted: set, notes: 
                    "check that you exported the right file")
     first_break = _LINE_BREAK.search(body, 0, MAX_HEADER_BYTES + 2)
     if first_break is None and len(body) > MAX_HEADER_BYTES:
-        raise fail(file, f"the first line is over {MAX_HEADER_BYTES >> 20} MB long with no line "
+        raise fail(file, f"the first line is over {MAX_HEADER_BYTES / (1 << 20):g} MB long with no line "
                    "break: no table's header is", "a header line, then one line per row",
                    "check that this is the data file; save it again as CSV UTF-8")
     header, delimiter, width = _sniff(body, delimiter)
