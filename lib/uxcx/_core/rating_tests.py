@@ -131,7 +131,10 @@ def compare_ratings(data: pd.DataFrame, *, score: str, by: str = "design", paire
         when the true p is below the floating-point range), ``log10_p_value`` (computed in
         log space), ``alternative``, ``p_adjusted``,
         ``p_adjust_method``, ``effect_size`` and ``effect_size_type`` (Hedges' g /
-        g_z for t; rank-biserial r for rank tests), ``confidence_level``, ``method``.
+        g_z for t; rank-biserial r for rank tests), ``confidence_level`` (rank tests: the
+        level reached, with a warning, when so few distinct values cannot reach the one asked
+        for, as R reports it), ``method`` (the test as R names it, zero differences dropped,
+        and a note when the Hodges-Lehmann interval has zero width).
 
     Notes
     -----
