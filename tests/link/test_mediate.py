@@ -273,3 +273,56 @@ def test_proportion_mediated_flagged_when_not_meaningful(rng):
     with pytest.warns(UxcxWarning, match="proportion mediated is not meaningful"):
         r = mediation(df, x="x", m="m", y="y", n_boot=200, seed=1)
     assert "not meaningful" in _row(r, "proportion_mediated")["method"]
+
+
+def test_real_data_paths_and_underflowing_p_values_equal_R(realdata):
+    raw = pd.read_csv(realdata / "churn" / "ibm_telco" / "WA_Fn-UseC_-Telco-Customer-Churn.csv")
+    d = pd.DataFrame({"tenure": raw["Tenure"], "total": pd.to_numeric(raw["TotalCharges"], errors="coerce"),
+                      "monthly": raw["MonthlyCharges"]})
+    with pytest.warns(UxcxWarning, match="11 of 7043 rows"):  # TotalCharges is blank for 11 customers
+        r = mediation(d, x="tenure", m="total", y="monthly", n_boot=200, seed=1).set_index("term")
+    # R 4.2: t <- read.csv(".../WA_Fn-UseC_-Telco-Customer-Churn.csv")
+    #   t$total <- as.numeric(t$TotalCharges); d <- na.omit(t[c("Tenure", "total", "MonthlyCharges")])
+    #   ma <- lm(total ~ Tenure, d); mb <- lm(MonthlyCharges ~ Tenure + total, d)
+    #   mc <- lm(MonthlyCharges ~ Tenure, d); s <- coef(summary(m))[j, ]  # estimate, se, t, then
+    #   (log(2) + pt(-abs(s[3]), df.residual(m), log.p = TRUE)) / log(10)
+    expected = {"a": (76.270620044640637, 0.621043968050104, 122.810338669109186, -1751.284226277378593),
+                "b": (0.0186691775095716, 1.56338182958732e-04, 119.415341513210, -1693.33055060228),
+                "direct": (-1.1213227376773365, 0.0144379371046525, -77.665024411001454, -947.52881091249594),
+                "total": (0.3025870067011527, 0.0141665885868073, 21.3592005476137281, -97.3990465529550420)}
+    for term, values in expected.items():
+        np.testing.assert_allclose(r.loc[term, ["estimate", "std_error", "statistic", "log10_p_value"]]
+                                   .astype(float), values, rtol=1e-10)
+        assert r.loc[term, "df"] == 7030 - (term in ("b", "direct"))
+    #   a*b, Sobel se, z = ab / se, (log(2) + pnorm(-abs(z), log.p = TRUE)) / log(10)
+    np.testing.assert_allclose(r.loc["indirect", ["estimate", "std_error", "statistic", "log10_p_value"]]
+                               .astype(float), [1.423909744378489, 0.016631646567211, 85.614478315436429,
+                                                -1593.684959535387179], rtol=1e-10)
+    # R: confint(ma)["Tenure", ]; confint(mb)["total", ]
+    np.testing.assert_allclose(r.loc["a", ["ci_low", "ci_high"]].astype(float),
+                               [75.0531866278868, 77.4880534613945], rtol=1e-12)
+    np.testing.assert_allclose(r.loc["b", ["ci_low", "ci_high"]].astype(float),
+                               [0.0183627075288568, 0.0189756474902865], rtol=1e-12)
+    tested = r["p_value"].notna()
+    assert (r.loc[tested, "p_value"] > 0).all() and tested.sum() == 5
+    assert (r.loc[["a", "b", "direct", "indirect"], "method"].str.contains("p < 1e-300")).all()
+    assert "p < 1e-300" not in r.loc["total", "method"]  # 1e-97 is representable
+    assert list(r.columns).index("log10_p_value") == list(r.columns).index("p_value") + 1
+
+
+def test_log10_p_value_is_the_ordinary_p_where_representable(rng):
+    df = _linear_frame(rng, n=80)
+    r = mediation(df, x="x", m="m", y="y", n_boot=200, seed=1).set_index("term")
+    tested = r["p_value"].notna()
+    np.testing.assert_allclose(10 ** r.loc[tested, "log10_p_value"], r.loc[tested, "p_value"], rtol=1e-10)
+    assert r.loc[~tested, "log10_p_value"].isna().all()  # no test, no p: the bootstrap rows
+
+
+def test_linear_mediation_imports_neither_statsmodels_nor_scipy_stats():
+    code = ("import sys, numpy as np, pandas as pd; import uxcx; g = np.random.default_rng(1); "
+            "x = g.normal(size=300); m = x + g.normal(size=300); d = pd.DataFrame({'x': x, 'm': m, "
+            "'y': m + g.normal(size=300)}); uxcx.mediation(d, x='x', m='m', y='y', n_boot=200, seed=1); "
+            "print(sorted(k for k in ('statsmodels', 'scipy.stats') if k in sys.modules))")
+    done = __import__("subprocess").run([__import__("sys").executable, "-c", code], capture_output=True,
+                                        text=True, check=True)
+    assert done.stdout.strip() == "[]"
