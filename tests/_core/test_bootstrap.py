@@ -35,6 +35,19 @@ def test_counts_are_the_counted_index_draws_of_the_same_seed(n, size):
     np.testing.assert_array_equal(resample_counts(n, size, generator(11)), expected)
 
 
+def test_counts_into_a_reused_buffer_equal_fresh_counts():
+    buffer = np.full((10, 40_000), -1.0)
+    rng = generator(3)
+    first = resample_counts(40_000, 4, rng, out=buffer)
+    assert np.shares_memory(first, buffer) and first.shape == (4, 40_000)
+    second = resample_counts(40_000, 10, rng, out=buffer)  # the next chunk overwrites the buffer
+    np.testing.assert_array_equal(second, resample_counts(40_000, 14, generator(3))[4:])
+    small = resample_counts(30, 7, generator(3), out=np.empty((9, 30)))
+    np.testing.assert_array_equal(small, resample_counts(30, 7, generator(3)))
+    with pytest.raises(ValueError, match="at least"):
+        resample_counts(30, 10, generator(3), out=np.empty((9, 30)))
+
+
 def test_same_seed_same_counts_other_seed_other_counts():
     same = resample_counts(30, 200, generator(7))
     np.testing.assert_array_equal(same, resample_counts(30, 200, generator(7)))
