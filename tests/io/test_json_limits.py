@@ -79,3 +79,12 @@ def test_a_file_over_the_size_limit_says_what_to_use(tmp_path, monkeypatch):
     with pytest.raises(DataError, match="more than the 0 MB") as info:
         read_table(path)
     assert "CSV or Parquet" in info.value.problems[0].hint
+
+
+def test_records_with_a_new_field_each_are_refused_before_a_table_is_made(tmp_path, monkeypatch):
+    monkeypatch.setattr(records, "MAX_JSON_COLUMNS", 100)
+    path = write(tmp_path, json.dumps([{f"respondent_{i}": 1} for i in range(101)]))
+    with pytest.raises(DataError, match="101 different field names, more than the 100 columns"):
+        read_table(path)
+    path = write(tmp_path, json.dumps([{f"q{i % 100}": 1} for i in range(1_000)]))
+    assert read_table(path).frame.shape == (1_000, 100)

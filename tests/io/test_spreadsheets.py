@@ -204,3 +204,23 @@ def test_a_sheet_of_only_spaces_is_empty(tmp_path):
     sheet["C3"] = "   "
     with pytest.raises(DataError, match="is empty"):
         read_table(save(tmp_path, book))
+
+
+def test_a_workbook_of_hidden_sheets_only_is_read_with_a_note(tmp_path):
+    import zipfile
+
+    book = new_book()
+    sheet_of(book, "a", [["id"], ["x"]])
+    sheet_of(book, "b", [["id"], ["y"]], "hidden")
+    path = save(tmp_path, book, "made.xlsx")
+    # openpyxl will not write a workbook without a visible sheet; other programs do
+    out = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'sheetId="1" state="visible"', b'sheetId="1" state="hidden"')
+                assert data.count(b'state="hidden"') == 2
+            target.writestr(item, data)
+    table = read_table(out)
+    assert table.frame["id"].tolist() == ["x"] and notes_with(table, "every sheet of the workbook is hidden")

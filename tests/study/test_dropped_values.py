@@ -137,3 +137,7 @@ def test_a_misspelt_privacy_option_is_a_study_error(tmp_path):
     with pytest.raises(StudyError, match=r"privacy\.show_dropped_value: unknown key; did you mean "
                                          r"'show_dropped_values'"):
         _study(tmp_path, ["9"], privacy={"show_dropped_value": True})
+
+
+def test_excel_error_values_are_shown_as_written():
+    assert plausible(["#DIV/0!", "#N/A", "#REF!", "#VALUE!"]) == [True] * 4

@@ -18,7 +18,7 @@ import pandas as pd
 from uxcx.errors import DataError, Problem
 from uxcx.io.shared import column_names, fail, to_utf8
 
-__all__ = ["read_json", "json_depth", "MAX_JSON_BYTES", "MAX_JSON_DEPTH"]
+__all__ = ["read_json", "json_depth", "MAX_JSON_BYTES", "MAX_JSON_DEPTH", "MAX_JSON_COLUMNS"]
 
 # A table's records nest a level or two ({"rows": [{"id": .., "answers": {..}}]}); exports of
 # survey tools nest up to about ten. Deeper nesting is no table (and Python's parser stops
@@ -26,6 +26,8 @@ __all__ = ["read_json", "json_depth", "MAX_JSON_BYTES", "MAX_JSON_DEPTH"]
 MAX_JSON_DEPTH = 64
 # Parsed JSON takes about ten times its size in memory; bigger tables belong in CSV or Parquet.
 MAX_JSON_BYTES = 256 * 2**20
+# Excel's own limit; records whose keys all differ would otherwise make a table of n × n cells.
+MAX_JSON_COLUMNS = 16_384
 
 _JSON_EXPECTED = "a list of records ([{...}, ...]) or one record per line (JSON Lines)"
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)  # \" and \\ inside strings say nothing of nesting
@@ -108,6 +110,13 @@ def read_json(data: bytes, file: str, notes: list[str]) -> tuple[pd.DataFrame, n
         raise DataError([Problem(file, i, None, None, "this record is not an object",
                                  expected=_JSON_EXPECTED, hint="write each record as {\"column\": value}")
                          for i in bad])
+    keys = set().union(*map(dict.keys, records))
+    if len(keys) > MAX_JSON_COLUMNS:
+        raise fail(file, f"the records hold {len(keys):,} different field names, more than the "
+                         f"{MAX_JSON_COLUMNS:,} columns the kit reads",
+                   "records that share their field names (the columns of one table)",
+                   "the file may hold answers as field names (one key per respondent): export "
+                   "the table as records of the same fields, or as CSV")
     frame = pd.DataFrame(records, dtype=object)
     if frame.shape[1] == 0:
         raise fail(file, "the file holds no records", _JSON_EXPECTED,

@@ -83,11 +83,17 @@ def _choose_sheet(sheets: list, sheet, file: str, notes: list[str]):
             notes.append(f"read sheet {chosen.title!r} as the study names it, although it is "
                          f"{_state(chosen)} in the workbook")
         return chosen
+    if not sheets:
+        raise fail(file, "the workbook holds no worksheet (only charts)", "a sheet of data",
+                   "save the sheet that holds the table in the workbook, or export it as CSV")
     visible = [s for s in sheets if s.sheet_state == "visible"]
     chosen = visible[0] if visible else sheets[0]
     skipped = [s for s in sheets[:sheets.index(chosen)] if s.sheet_state != "visible"]
     others = [s.title for s in visible if s is not chosen]
-    if skipped:
+    if not visible:
+        notes.append(f"read sheet {chosen.title!r}, the first one, although every sheet of the "
+                     "workbook is hidden")
+    elif skipped:
         notes.append(f"read sheet {chosen.title!r}, the first visible one; skipped "
                      + ", ".join(f"{s.title!r} ({_state(s)})" for s in skipped)
                      + ": name a sheet under sheet: to read another")

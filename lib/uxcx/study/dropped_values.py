@@ -46,6 +46,8 @@ _SHARED = 3  # a value in this many dropped rows of one column is a missing labe
 _NUMBER = re.compile(r"[-+−]?[\d.,'\s\u00a0]{0,40}\d[\d.,'\s\u00a0]{0,40}%?")
 _DATE_LIKE = re.compile(r"[\d\s./:\-T+Z]{1,40}")
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_EXCEL_ERROR = re.compile(r"#(?:DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|FIELD!|"
+                          r"BLOCKED!|CONNECT!|UNKNOWN!|BUSY!|GETTING_DATA)", re.IGNORECASE)
 
 
 def plausible_answers(values: pd.Series, expected: pd.Series, columns: pd.Series) -> np.ndarray:
@@ -69,7 +71,7 @@ def plausible_answers(values: pd.Series, expected: pd.Series, columns: pd.Series
     -----
     A value is a plausible answer when it is blank, or at most 40 characters long and one of:
 
-    * at most three characters ("x", "?", "abc", "n/a");
+    * at most three characters ("x", "?", "abc", "n/a"), or an Excel error ("#DIV/0!");
     * a number of at most six digits before its decimal point ("11", "-3", "4.5", "1,250.00");
     * made of answer words (scale labels, missing markers, number words, time units, months;
       :data:`ANSWER_WORDS`) and at most six digits ("Very likely", "10 - Extremely likely",
@@ -109,7 +111,8 @@ def plausible_answers(values: pd.Series, expected: pd.Series, columns: pd.Series
     shared = text.groupby([column, text]).transform("size").to_numpy() >= _SHARED
     shared &= digits <= _DIGITS
     tiny = text.str.len().to_numpy() <= 3
-    return blank | (short & (tiny | number | worded | date_like | shared))
+    excel = text.str.fullmatch(_EXCEL_ERROR).to_numpy(dtype=bool)
+    return blank | (short & (tiny | number | worded | date_like | shared | excel))
 
 
 def value_shape(values: pd.Series) -> pd.Series:
