@@ -336,7 +336,8 @@ def _explain(error: dict, raw: dict) -> str:
         return f"sources: unknown source {key!r}{hint} Sources are {', '.join(SOURCE_NAMES)}."
     if error["type"] == "missing":
         return f"{loc}: required key is missing"
-    got = "" if "pseudonym_key" in loc else f" (got {_short(error.get('input'))})"  # a secret
+    secret = "pseudonym_key" in loc or loc == "analysis"  # the input may be the key
+    got = "" if secret else f" (got {_short(error.get('input'))})"
     return f"{loc}: {error['msg'].removeprefix('Value error, ')}{got}"
 
 
