@@ -54,8 +54,9 @@ CAPTIONED = ("confidence_level", "alternative", "p_adjust_method", "effect_size_
 #: Columns of the schema holding numbers.
 NUMBERS = ("n", "estimate", "std_error", "ci_low", "ci_high", "confidence_level", "statistic", "df",
            "p_value", "p_adjusted", "effect_size")
-#: Columns only an analyst reads: kept in the CSV, left out of the reader view.
-TECHNICAL = ("mc_error_low", "mc_error_high", "coef")
+#: Columns only an analyst reads: kept in the CSV, left out of the reader view (a p below the
+#: floating-point range reads "< .001", and its method note gives log10 p).
+TECHNICAL = ("mc_error_low", "mc_error_high", "coef", "log10_p_value")
 
 
 @dataclass(eq=False)
