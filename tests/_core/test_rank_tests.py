@@ -271,3 +271,24 @@ def test_log10_p_falls_as_the_shift_grows_past_the_double_range():
     assert all(np.diff(logs) < 0) and logs[-1] < -300  # complete separation: z = sqrt(3mn/(N+1))
     paired_logs = [signed_rank_test(rng.normal(shift, 1, 2000))["log10_p_value"] for shift in (0.02, 0.2, 5)]
     assert all(np.diff(paired_logs) < 0) and paired_logs[-1] < -300
+
+
+# Small tied ratings, where R's interval starts at an end or its level must drop.
+# R: wilcox.test(a, b, conf.int=TRUE) (rank sum) or wilcox.test(a, b, paired=TRUE, conf.int=TRUE)
+#    -> p, conf.int, attr(conf.int, "conf.level")
+@pytest.mark.parametrize("a, b, paired_test, p, low, high, level", [
+    ([2, 1], [3, 4, 4], False, 0.1386406338, -3, -1, 0.95),
+    ([2, 4, 3, 5], [3, 2, 1, 1], False, 0.1059110903, -0.9999432316, 4, 0.95),
+    ([1, 5, 3, 3], [3, 4], False, 0.8057327908, -3, 2, 0.95),
+    ([4, 3, 1, 5, 3, 3, 2, 1, 5], [4, 4, 3, 5, 3, 3, 3, 2, 1], True, 0.5827019821, -1.500063709, 1.500033273,
+     0.9),
+    ([1, 5, 5, 2, 4, 1, 4], [4, 2, 1, 5, 3, 5, 4], True, 0.9153452831, -3.499947561, 3.000054329, 0.9),
+    ([4, 3], [3, 5], True, 1, -2, 1, 0.5),
+])
+def test_small_tied_ratings_against_r(a, b, paired_test, p, low, high, level):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UxcxWarning)
+        r = (signed_rank_test(np.subtract(a, b).astype(float)) if paired_test else rank_sum_test(a, b))
+    assert r["p_value"] == pytest.approx(p, abs=1e-9)
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((low, high), abs=R_TOL)
+    assert r["confidence_level"] == pytest.approx(level)

@@ -111,12 +111,18 @@ def rank_sum_test(a, b, *, alternative: str = "two-sided", confidence_level: flo
     correction as in :func:`uxcx._core.signed_rank.signed_rank_test`. The exact interval runs from
     the q-th smallest to the q-th largest difference, q = ``qwilcox(alpha/2, m, n)`` (at least 1);
     the normal one inverts z(d) of ``a - d`` against ``b``, whose steps are the differences, so
-    its bounds are differences, found exactly where R's ``uniroot`` gets within 1e-4.
+    its bounds are differences, found exactly where R's ``uniroot`` gets within 1e-4. R's
+    normal-case estimate is ``uniroot``'s root of the uncorrected z(d); where that is 0 all
+    the way between the two middle differences R returns the point it stops at, the kit
+    the median of the differences (Hodges & Lehmann 1963), which lies in that stretch.
 
     References
     ----------
     Mann, H. B., & Whitney, D. R. (1947). On a test of whether one of two random variables is
     stochastically larger than the other. *Annals of Mathematical Statistics*, 18(1), 50-60.
+
+    Hodges, J. L., & Lehmann, E. L. (1963). Estimates of location based on rank tests.
+    *Annals of Mathematical Statistics*, 34(2), 598-611.
 
     Hollander, M., Wolfe, D. A., & Chicken, E. (2014). *Nonparametric Statistical Methods*
     (3rd ed.), sections 4.1-4.3. Wiley.

@@ -119,8 +119,10 @@ def signed_rank_test(diff, *, alternative: str = "two-sided", confidence_level: 
     q-th largest Walsh average, q = ``qsignrank(alpha/2, n)`` (at least 1); the normal one
     inverts z(d) of the differences shifted by d, whose steps are the Walsh averages, so the
     bounds are Walsh averages; R's ``uniroot`` finds the same jumps to within 1e-4. R's
-    normal-case estimate is the root of the uncorrected z(d), which is the median of the
-    Walsh averages up to that tolerance.
+    normal-case estimate is the root of the uncorrected z(d): the median of the Walsh
+    averages up to that tolerance, except where z(d) is 0 all the way between the two
+    middle averages, where R returns whichever point ``uniroot`` stops at and the kit
+    their midpoint, the median (Hollander, Wolfe & Chicken's estimator).
 
     References
     ----------
