@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from uxcx._core.targets import DEFAULT_TARGETS
+
 __all__ = ["targets_for", "target_name", "untargeted_reason"]
 
 
@@ -30,15 +32,18 @@ def targets_for(study, frame: pd.DataFrame | None, measures) -> dict[str, float]
 
 
 def target_name(study, measure: str) -> str:
-    """How a sentence names the benchmark: "the study's target" when stated, else "the industry average".
+    """How a sentence names the benchmark: "the industry average" when it is the published default
+    (stated or not), else "the study's target".
 
     >>> from uxcx.study.study_file import StudyFile
     >>> class S:
-    ...     config = StudyFile(name="s", sources={}, measures={"targets": {"csat": 4.0}})
-    >>> target_name(S(), "csat"), target_name(S(), "sus")
-    ("the study's target", 'the industry average')
+    ...     config = StudyFile(name="s", sources={}, measures={"targets": {"csat": 4.0, "seq": 5.5}})
+    >>> target_name(S(), "csat"), target_name(S(), "sus"), target_name(S(), "seq")
+    ("the study's target", 'the industry average', 'the industry average')
     """
-    return "the study's target" if measure in study.config.measures.targets else "the industry average"
+    default = DEFAULT_TARGETS.get(measure)
+    published = default is not None and study.config.measures.target(measure) == default
+    return "the industry average" if published else "the study's target"
 
 
 def untargeted_reason(study, frame: pd.DataFrame | None, measures, source: str) -> str:
