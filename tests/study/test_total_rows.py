@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import uxcx
-from uxcx.study.total_rows import TOTAL_ROW, total_rows
+from uxcx.study.total_rows import TOTAL_ROW, note_rows, total_rows
 
 
 def flags(frame: dict, labels=("id",)) -> list[bool]:
@@ -88,3 +88,25 @@ def test_an_autosum_row_with_a_summed_numeric_id_is_no_customer(tmp_path):
     s = _load(tmp_path, "s.csv", text.encode())
     assert s["survey"].index.tolist() == [2, 3, 4]
     assert s.ledger.sources["survey"].reasons == {TOTAL_ROW: 1}
+
+
+# --- note rows ----------------------------------------------------------------------------
+
+def test_a_line_of_text_under_the_data_is_a_note_row_and_a_lone_id_is_not():
+    table = pd.DataFrame({"id": ["P1", "P2", "P3", "P12", "Total", "Exported from Qualtrics on 3 May",
+                                 "* scores rounded"], "nps": [9, 7, 8, None, 24, None, None]})
+    assert note_rows(table).tolist() == [False] * 5 + [True, True]
+    assert total_rows(table, ["id"]).tolist() == [False] * 4 + [True, False, False]
+    # a respondent who answered nothing, and a sentence among the data, stay
+    table = pd.DataFrame({"id": ["P1", "see the notes below please", "P3"], "nps": [9, None, 8]})
+    assert not note_rows(table).any()
+    assert not note_rows(pd.DataFrame({"comment": ["a b c", "d e f"]})).any()  # one column
+
+
+def test_note_rows_are_dropped_with_their_reason_and_masked_in_the_ledger(tmp_path):
+    text = ("id,nps\nR1,9\nR2,7\nR3,8\n,\nSource: Jane Smith's panel export\n")
+    s = _load(tmp_path, "s.csv", text.encode())
+    account = s.ledger.sources["survey"]
+    assert account.kept == 3 and account.reasons == {"blank row": 1, "note row": 1}
+    shown = {d["row"]: d["value"] for d in account.as_dict()["dropped_rows"]}
+    assert shown[6].startswith("(withheld: text of 33 characters")  # no name leaves the kit

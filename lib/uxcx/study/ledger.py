@@ -55,6 +55,8 @@ REASONS: dict[str, str] = {
     "total row": "The row sums up the rows above it: its id or label reads 'Total', 'Sum' or "
     "'Average', or its numbers are the columns' sums or means. It is no participant, respondent "
     "or customer. Nothing to fix; it is left out (delete it from the file to drop this entry).",
+    "note row": "A line of text under the data (a note, a source, an export stamp) in a row of its "
+    "own. Nothing to fix; it is left out (delete it from the file to drop this entry).",
 }
 
 

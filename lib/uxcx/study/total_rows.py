@@ -3,7 +3,8 @@
 A spreadsheet often ends with a row of totals or averages under the data. Kept, it is one more
 participant or customer, with the largest scores of all. :func:`drop_total_rows` finds such
 rows among the last rows of a source and moves them to the ledger's dropped rows with the
-reason ``"total row"``; :func:`total_rows` says which they are.
+reason ``"total row"``; :func:`total_rows` says which they are. A line of text under the data
+(a note, a source line, an export stamp) is dropped alike as ``"note row"`` (:func:`note_rows`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["total_rows", "drop_total_rows", "label_columns", "TOTAL_ROW", "TOTAL_LABELS"]
+__all__ = ["total_rows", "note_rows", "drop_total_rows", "label_columns", "TOTAL_ROW", "NOTE_ROW",
+           "TOTAL_LABELS"]
 
 TOTAL_ROW = "total row"
+NOTE_ROW = "note row"
 _LOOKED = 5  # rows at the bottom of the table that are looked at
 _BELOW = 3  # rows above a total needed to tell a sum or mean from an answer
 
@@ -66,21 +69,69 @@ def total_rows(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
     >>> total_rows(table, ["id"]).tolist()
     [False, False, False, True]
     """
-    out = np.zeros(len(table), dtype=bool)
+    return _trailing(table, labels) == 1
+
+
+def note_rows(table: pd.DataFrame, labels: list[str] = ()) -> np.ndarray:
+    """Which of the last rows are a line of text under the data, not data.
+
+    Among the last five rows (from the bottom up, with the total rows of :func:`total_rows`),
+    a row is a note when its one filled cell holds text of three words or more, or text that
+    starts with ``*``, ``†``, ``©``, "Note" or "Source", in a table of two columns or more. An
+    id, the one cell of a participant who answered nothing, is a single word and stays.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"id": ["P1", "P2", "P12", "Source: panel export, May 2025"],
+    ...                       "nps": [9, 7, None, None]})
+    >>> note_rows(table).tolist()
+    [False, False, False, True]
+    """
+    return _trailing(table, list(labels)) == 2
+
+
+def _trailing(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
+    """For each row: 1 for a total row, 2 for a note row, 0 for data (the last rows only)."""
+    out = np.zeros(len(table), dtype=np.int8)
     if not len(table):
         return out
-    columns = list(dict.fromkeys([table.columns[0], *[c for c in labels if c in table.columns]]))
-    named = np.zeros(len(table), dtype=bool)
-    for column in columns:  # the last rows only: a label is looked for nowhere else
-        text = table[column].iloc[-_LOOKED:].astype("string").str.strip()
-        named[-len(text):] |= text.str.fullmatch(TOTAL_LABELS).fillna(False).to_numpy(dtype=bool)
     start = max(len(table) - _LOOKED, 0)
+    named = np.zeros(len(table), dtype=bool)
+    columns = list(dict.fromkeys([table.columns[0], *[c for c in labels if c in table.columns]]))
+    for column in columns:  # the last rows only: a label is looked for nowhere else
+        text = table[column].iloc[start:].astype("string").str.strip()
+        named[start:] |= text.str.fullmatch(TOTAL_LABELS).fillna(False).to_numpy(dtype=bool)
+    noted = np.zeros(len(table), dtype=bool)
+    noted[start:] = _notes(table.iloc[start:])
     tail, body = _numbers(table, start)
     for at in range(len(table) - 1, start - 1, -1):  # five rows at most, from the bottom up
-        if not (named[at] or _sums_up(tail, body, at - start, at)):
+        if noted[at]:
+            out[at] = 2
+        elif named[at] or _sums_up(tail, body, at - start, at):
+            out[at] = 1
+        else:
             break
-        out[at] = True
     return out
+
+
+def _first_filled(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's first filled cell (None for an empty row); for the few rows at the bottom."""
+    filled = rows.notna().to_numpy()
+    return np.array([row[f][0] if f.any() else None  # five rows at most
+                     for row, f in zip(rows.to_numpy(dtype=object), filled, strict=True)] or [],
+                    dtype=object)
+
+
+def _notes(rows: pd.DataFrame) -> np.ndarray:
+    """Rows whose one filled cell is a line of text (three words, or a note's mark)."""
+    if rows.shape[1] < 2:
+        return np.zeros(len(rows), dtype=bool)
+    one = rows.notna().to_numpy().sum(axis=1) == 1
+    cell = pd.Series(np.where(one, _first_filled(rows), None), dtype=object)
+    text = cell.where(cell.map(lambda v: isinstance(v, str)), None).astype("string").str.strip()
+    words = text.str.split().str.len()
+    marked = text.str.contains(r"^(?:[*†©]|note\b|notes\b|source\b)", case=False, regex=True)
+    return (one & ((words >= 3) | marked).fillna(False).to_numpy(dtype=bool))
 
 
 def _as_numbers(column: pd.Series) -> pd.Series:
@@ -161,13 +212,21 @@ def drop_total_rows(table: pd.DataFrame, rows: pd.Index, removed: pd.DataFrame, 
     rows taken out so far (row, column, value, reason, expected, hint). The read count does not
     change: a total row is read, then dropped with the reason ``"total row"``.
     """
-    total = total_rows(table, labels)
+    kind = _trailing(table, labels)
+    total = kind > 0
     if not total.any():
         return table, rows, removed
+    reason = np.where(kind[total] == 1, TOTAL_ROW, NOTE_ROW)
+    first = table.columns[0]
+    notes = _first_filled(table[total])
     found = pd.DataFrame({
-        "row": np.asarray(rows)[total], "column": None, "value": _labels(table[total], labels),
-        "reason": TOTAL_ROW, "expected": "a data row",
-        "hint": "the row sums up the rows above it (a total, sum or average) and is left out; "
-                "delete it from the file to keep this note away"})
+        "row": np.asarray(rows)[total], "column": None,
+        "value": np.where(kind[total] == 1, _labels(table[total], labels), notes),
+        "reason": reason, "expected": "a data row",
+        "hint": np.where(kind[total] == 1,
+                         "the row sums up the rows above it (a total, sum or average) and is left "
+                         "out; delete it from the file to keep this note away",
+                         "a line of text under the data (a note or a source) is left out; "
+                         f"delete it from the file, or move it out of column {first!r}")})
     removed = pd.concat([removed, found], ignore_index=True) if len(removed) else found
     return table[~total], rows[~total], removed
