@@ -26,6 +26,8 @@ import math
 import numpy as np
 from scipy import special
 
+from uxcx._core.checks import ALTERNATIVES, check_option
+
 __all__ = ["SMALLEST_P", "finish_p", "underflow_note", "norm_log_p", "t_log_p", "chi2_log_p",
            "f_log_p", "beta_log_sf", "log_sum_p"]
 
@@ -36,8 +38,7 @@ UNDERFLOW = 1e-280
 
 
 def _check_alternative(alternative: str) -> None:
-    if alternative not in ("two-sided", "greater", "less"):
-        raise ValueError(f"alternative must be 'two-sided', 'greater' or 'less', not {alternative!r}")
+    check_option("alternative", alternative, ALTERNATIVES)
 
 
 def finish_p(log_p) -> tuple[float, float]:
