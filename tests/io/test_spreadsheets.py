@@ -224,3 +224,31 @@ def test_a_workbook_of_hidden_sheets_only_is_read_with_a_note(tmp_path):
             target.writestr(item, data)
     table = read_table(out)
     assert table.frame["id"].tolist() == ["x"] and notes_with(table, "every sheet of the workbook is hidden")
+
+
+def test_a_stray_cell_far_above_or_left_of_the_table_does_not_become_the_header(tmp_path):
+    book = new_book()
+    sheet = book.create_sheet("S")
+    sheet["A1"] = "Quarterly export"  # a title 2,000 rows above the table
+    sheet["A3000"] = "left over"  # and a cell far left of it
+    for r, row in enumerate([["id", "nps"], ["a", 9], ["b", 7]], start=2001):
+        for c, value in enumerate(row, start=200):
+            sheet.cell(row=r, column=c, value=value)
+    table = read_table(save(tmp_path, book))
+    assert list(table.frame.columns) == ["id", "nps"] and table.frame["nps"].tolist() == [9, 7]
+    assert table.rows.tolist() == [2002, 2003]
+    note = notes_with(table, "far from the table")[0]
+    assert "A1, A3000" in note and not notes_with(table, "rows above it are empty")
+    assert notes_with(table, "starts in column GR")
+
+
+def test_a_table_with_a_margin_starts_at_its_first_column(tmp_path):
+    book = new_book()
+    sheet = book.create_sheet("S")
+    for r, row in enumerate([["id", "nps"], ["a", 9]], start=3):
+        for c, value in enumerate(row, start=3):
+            sheet.cell(row=r, column=c, value=value)
+    sheet.merge_cells("C4:D4")  # a merged label away from column A, filled in place
+    table = read_table(save(tmp_path, book))
+    assert list(table.frame.columns) == ["id", "nps"] and table.frame.iloc[0].tolist() == ["a", "a"]
+    assert notes_with(table, "header is in row 3") and notes_with(table, "starts in column C")

@@ -9,10 +9,11 @@ table were left out. Rules, in order:
 
 * **Sheet**: the one the study names (by name, or 0-based position among all sheets), else the
   first *visible* sheet: a hidden or very hidden sheet is often an old copy.
-* **Extent**: the table starts at its first filled row (the header) and ends before the first
-  run of more than :data:`GAP_ROWS` empty rows; its columns end before a run of more than
-  :data:`GAP_COLUMNS` empty columns. Cells beyond are not read; the note gives their
-  addresses. Cells holding only spaces never stretch the table.
+* **Extent**: the table is the block of rows holding most cells, blocks being separated by
+  more than :data:`GAP_ROWS` empty rows, and within it the block of columns holding most
+  cells (separated by more than :data:`GAP_COLUMNS` empty columns); its first row is the
+  header. Cells outside (a stray value far below, above or beside the data) are not read;
+  the note gives their addresses. Cells holding only spaces never stretch the table.
 * **Merged cells**: a merged range in the header gives its name to each column it covers
   (``Task 1``, ``Task 1 (2)``, ...); a merged range among the data is filled from its top-left
   cell when that holds text, a date or yes/no (a label shared by the rows: a design, segment,
@@ -162,10 +163,17 @@ def _cells(book, sheet) -> tuple[tuple, list[str], set]:
              ~np.asarray(blank, dtype=bool)), merged, parser.unread)
 
 
-def _extent(at: np.ndarray, gap: int) -> int:
-    """The last of the sorted positions ``at`` before a run of more than ``gap`` empty ones."""
-    jumps = np.flatnonzero(np.diff(at) > gap + 1)
-    return int(at[jumps[0]] if len(jumps) else at[-1])
+def _block(at: np.ndarray, weight: np.ndarray, gap: int) -> tuple[int, int]:
+    """The first and last of the sorted positions ``at`` of the block holding most cells.
+
+    Blocks are separated by runs of more than ``gap`` empty positions; ``weight`` counts the
+    cells at each position. A stray cell far above, below or beside the table is a block of
+    its own, and a small one.
+    """
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(at) > gap + 1) + 1])
+    ends = np.concatenate([starts[1:], [len(at)]]) - 1
+    best = int(np.argmax(np.add.reduceat(weight, starts)))
+    return int(at[starts[best]]), int(at[ends[best]])
 
 
 def _table(cells, merged, formulas, file, title, notes) -> tuple[pd.DataFrame, np.ndarray]:
@@ -173,32 +181,38 @@ def _table(cells, merged, formulas, file, title, notes) -> tuple[pd.DataFrame, n
     if not filled.any():
         raise fail(file, f"the sheet {title!r} is empty", "a header row and data rows",
                    "check the sheet, or pick another one with sheet=")
-    used_rows = np.unique(rows[filled])
-    top, bottom = int(used_rows[0]), _extent(used_rows, GAP_ROWS)
-    inside = filled & (rows <= bottom)
-    used_columns = np.unique(columns[inside])
-    right = _extent(used_columns, GAP_COLUMNS)
-    _stray(rows, columns, filled, bottom, right, notes)
-    if top > 1:
+    top, bottom = _block(*np.unique(rows[filled], return_counts=True), GAP_ROWS)
+    inside = filled & (rows >= top) & (rows <= bottom)
+    left, right = _block(*np.unique(columns[inside], return_counts=True), GAP_COLUMNS)
+    box = (top, bottom, left, right)
+    stray_above = _stray(rows, columns, filled, box, notes)
+    if top > 1 and not stray_above:
         notes.append(f"the header is in row {top} of sheet {title!r}; rows above it are empty")
-    height, width = bottom - top + 1, right
+    if left > 1:
+        notes.append(f"the table starts in column {_letters(left)} of sheet {title!r}; columns "
+                     "left of it are empty")
+    height, width = bottom - top + 1, right - left + 1
     if height * width > MAX_CELLS:
         raise fail(file, f"the table of sheet {title!r} spans {height:,} rows × {width:,} columns, "
                          f"more than the {MAX_CELLS:,} cells the kit reads from a workbook",
                    "a table of at most 50 million cells",
                    "save the sheet as CSV, or delete the cells far from the table")
-    keep = (rows >= top) & (rows <= bottom) & (columns <= right)
+    kept = np.flatnonzero((rows >= top) & (rows <= bottom) & (columns >= left) & (columns <= right))
     grid = np.full((height, width), None, dtype=object)
-    kept = np.flatnonzero(keep)
-    grid[rows[kept] - top, columns[kept] - 1] = _objects([values[i] for i in kept])
-    _merge(grid, merged, top, notes)
-    header = list(grid[0])
-    header = _header_merges(header, merged, top, right, notes)
+    grid[rows[kept] - top, columns[kept] - left] = _objects([values[i] for i in kept])
+    _merge(grid, merged, top, left, notes)
+    header = _header_merges(list(grid[0]), merged, box, notes)
     frame = pd.DataFrame(grid[1:], columns=range(width), dtype=object)
     names = column_names(header, file, top, notes)
     frame.columns = names
-    _formula_note(formulas, top, bottom, right, names, notes)
+    _formula_note(formulas, box, names, notes)
     return frame, np.arange(len(frame), dtype=np.int64) + (top + 1)
+
+
+def _letters(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(int(column))
 
 
 def _objects(values: list) -> np.ndarray:
@@ -208,9 +222,7 @@ def _objects(values: list) -> np.ndarray:
 
 
 def _address(row: int, column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(int(column))}{int(row)}"
+    return f"{_letters(column)}{int(row)}"
 
 
 def _listed(addresses: list[str], total: int) -> str:
@@ -218,21 +230,26 @@ def _listed(addresses: list[str], total: int) -> str:
     return shown + (f" ... ({total:,} cells)" if total > _SHOWN else "")
 
 
-def _stray(rows, columns, filled, bottom, right, notes) -> None:
-    """Notes on the cells left out: far below or right of the table, or holding only spaces."""
-    outside = (rows > bottom) | (columns > right)
+def _stray(rows, columns, filled, box, notes) -> bool:
+    """Notes on the cells left out: far from the table, or holding only spaces beyond it.
+
+    Returns whether filled cells lie above the table.
+    """
+    top, bottom, left, right = box
+    outside = (rows < top) | (rows > bottom) | (columns < left) | (columns > right)
     far = np.flatnonzero(outside & filled)
     if len(far):
         order = far[np.lexsort((columns[far], rows[far]))]
         notes.append(
-            f"{len(far):,} cell(s) far from the table not read (after more than {GAP_ROWS:,} "
-            f"empty rows or {GAP_COLUMNS} empty columns): "
+            f"{len(far):,} cell(s) far from the table not read (more than {GAP_ROWS:,} empty "
+            f"rows or {GAP_COLUMNS} empty columns away): "
             + _listed([_address(rows[i], columns[i]) for i in order[:_SHOWN]], len(far))
             + "; delete them, or move the data next to the table")
     spaces = np.flatnonzero(outside & ~filled)
     if len(spaces):
         notes.append("cell(s) holding only spaces beyond the table ignored: "
                      + _listed([_address(rows[i], columns[i]) for i in spaces[:_SHOWN]], len(spaces)))
+    return bool((rows[far] < top).any())
 
 
 # --- merged ranges and formulas ---------------------------------------------------------
@@ -251,14 +268,14 @@ def _is_label(value) -> bool:
         isinstance(value, str) and not value.strip())
 
 
-def _merge(grid: np.ndarray, merged: list[str], top: int, notes: list[str]) -> None:
+def _merge(grid: np.ndarray, merged: list[str], top: int, first: int, notes: list[str]) -> None:
     """Fill merged ranges among the data rows from their top-left cell (labels only)."""
     height, width = grid.shape
     filled, left = defaultdict(list), defaultdict(list)
     for ref, r0, c0, r1, c1 in _ranges(merged):
-        if r0 <= top or r0 - top >= height or c0 > width:
+        if r0 <= top or r0 - top >= height or c0 < first or c0 - first >= width:
             continue  # header ranges are named by _header_merges; ranges outside the table
-        a, b, c, d = r0 - top, min(r1 - top, height - 1), c0 - 1, min(c1, width)
+        a, b, c, d = r0 - top, min(r1 - top, height - 1), c0 - first, min(c1 - first + 1, width)
         value = grid[a, c]
         if value is None or (a == b and c + 1 == d):
             continue
@@ -271,27 +288,26 @@ def _merge(grid: np.ndarray, merged: list[str], top: int, notes: list[str]) -> N
                          "each row)", left)):
         if found:
             notes.append(f"merged cells {what}: " + "; ".join(
-                f"column {_column_header(grid, c)!r} " + _listed(refs, len(refs))
+                f"column {_column_header(grid, c, first)!r} " + _listed(refs, len(refs))
                 for c, refs in found.items()))
 
 
-def _column_header(grid: np.ndarray, c: int) -> str:
-    from openpyxl.utils import get_column_letter
-
+def _column_header(grid: np.ndarray, c: int, first: int) -> str:
     name = grid[0, c]
-    return str(name).strip() if name is not None else get_column_letter(c + 1)
+    return str(name).strip() if name is not None else _letters(c + first)
 
 
-def _header_merges(header: list, merged: list[str], top: int, right: int, notes) -> list:
+def _header_merges(header: list, merged: list[str], box, notes) -> list:
     """A header cell merged across columns names each of them: 'Task 1', 'Task 1 (2)', ..."""
+    top, _, left, right = box
     named = []
     for ref, r0, c0, _r1, c1 in _ranges(merged):
-        name = header[c0 - 1] if r0 == top and c0 <= right else None
+        name = header[c0 - left] if r0 == top and left <= c0 <= right else None
         if name is None or c1 == c0:
             continue
         for k, c in enumerate(range(c0, min(c1, right) + 1)[1:], start=2):
-            if header[c - 1] is None:
-                header[c - 1] = f"{str(name).strip()} ({k})"
+            if header[c - left] is None:
+                header[c - left] = f"{str(name).strip()} ({k})"
         named.append(ref)
     if named:
         notes.append("merged header cells name each column they cover ('name', 'name (2)', "
@@ -299,15 +315,15 @@ def _header_merges(header: list, merged: list[str], top: int, right: int, notes)
     return header
 
 
-def _formula_note(formulas: set, top: int, bottom: int, right: int, names: list[str],
-                  notes: list[str]) -> None:
+def _formula_note(formulas: set, box, names: list[str], notes: list[str]) -> None:
     """Which columns had formulas with no saved result (read as blank)."""
-    found = sorted((c, r) for r, c in formulas if top <= r <= bottom and c <= right)
+    top, bottom, left, right = box
+    found = sorted((c, r) for r, c in formulas if top <= r <= bottom and left <= c <= right)
     if not found:
         return
     by_column = defaultdict(list)
     for c, r in found:
         by_column[c].append(_address(r, c))
     notes.append("formula cells with no saved result read as blank: " + "; ".join(
-        f"column {names[c - 1]!r} " + _listed(cells, len(cells)) for c, cells in by_column.items())
+        f"column {names[c - left]!r} " + _listed(cells, len(cells)) for c, cells in by_column.items())
         + "; " + _FORMULA_HINT)
