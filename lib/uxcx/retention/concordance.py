@@ -53,13 +53,17 @@ def pair_counts(values: np.ndarray, dead: np.ndarray, bits: int) -> tuple[np.nda
         place = np.where(bit == 1, start + zeros_total + ones_before, index - ones_before)
         split = start + zeros_total
         new_start, new_stop = np.where(bit == 1, split, start), np.where(bit == 1, stop, split)
-        for arr in (v, d, before, after, position):
-            arr[place] = arr.copy()
-        start, stop = np.empty_like(start), np.empty_like(stop)
-        start[place], stop[place] = new_start, new_stop
+        v, d, before, after, position, start, stop = (
+            _scatter(arr, place) for arr in (v, d, before, after, position, new_start, new_stop))
     out_before, out_after = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     out_before[position], out_after[position] = before, after
     return out_before, out_after
+
+
+def _scatter(values: np.ndarray, place: np.ndarray) -> np.ndarray:
+    out = np.empty_like(values)
+    out[place] = values
+    return out
 
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -149,9 +153,12 @@ def concordance(time: np.ndarray, status: np.ndarray, risk: np.ndarray, strata: 
     if exit_class is None:
         exit_class = 2 * _dense(time)[0] + (~death)
     klass, n_class = _dense(exit_class)
-    score, _ = _dense(risk)
     stratum, n_strata = _dense(strata)
-    seq = np.lexsort((klass, score, stratum))
+    by_risk = np.argsort(risk)
+    score = np.empty(risk.size, dtype=np.int64)
+    score[by_risk] = np.cumsum(np.r_[False, np.diff(risk[by_risk]) != 0])  # dense ranks of the scores
+    n_score = int(score.max()) + 1 if score.size else 0
+    seq = np.argsort((stratum * n_score + score) * n_class + klass)  # (stratum, score, exit); one sort
     k, r, g, d = klass[seq], score[seq], stratum[seq], dead[seq]
     bits = max(1, int(n_class - 1).bit_length())
     # in (stratum, score, exit) order "earlier" is a lower score: customers at risk later with a lower

@@ -96,16 +96,31 @@ class CoxFit:
     exit_class: np.ndarray  # per row: order of leaving the risk set within the stratum (see concordance)
 
 
-def _running_sums(zt: np.ndarray, w: np.ndarray, buffer: np.ndarray) -> np.ndarray:
-    """Cumulative sums over the rows of ``w z`` with a leading zero column: ``out[:, i]`` sums rows < i.
+FEW_GROUPS = 2048  # up to this many (stratum, time) groups, sums per group by BLAS (no n x m temporary)
 
-    ``zt`` is z transposed (m x rows, each quantity contiguous), so the product and the
-    running sum stream through memory; ``buffer`` (m x rows + 1) is reused every step.
+
+def _running_sums(zt: np.ndarray, w: np.ndarray, bounds: np.ndarray, buffer: np.ndarray) -> np.ndarray:
+    """Cumulative sums of ``w z`` at the group bounds: ``out[:, k]`` sums the rows before ``bounds[k]``.
+
+    ``zt`` is z transposed (m x rows, each quantity contiguous). With few groups each
+    group's sum is one matrix-vector product (``zt`` read once, nothing written);
+    otherwise the product and the running sum stream through ``buffer`` (m x rows + 1,
+    reused every step).
     """
+    if bounds.size - 1 <= FEW_GROUPS:  # a loop over groups (distinct times), each a BLAS call
+        sums = np.zeros((zt.shape[0], bounds.size))
+        for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+            sums[:, k + 1] = zt[:, a:b] @ w[a:b]
+        return np.cumsum(sums, axis=1)
     buffer[:, 0] = 0.0
     np.multiply(zt, w, out=buffer[:, 1:])
     np.cumsum(buffer[:, 1:], axis=1, out=buffer[:, 1:])
-    return buffer
+    return buffer[:, bounds]
+
+
+def _buffer(m: int, bounds: np.ndarray):
+    """The running-sum buffer of :func:`_running_sums`, needed only beyond :data:`FEW_GROUPS` groups."""
+    return None if bounds.size - 1 <= FEW_GROUPS else np.empty((m, bounds[-1] + 1))
 
 
 def _small_int(codes: np.ndarray) -> np.ndarray:
@@ -114,9 +129,14 @@ def _small_int(codes: np.ndarray) -> np.ndarray:
 
 
 def _descending_order(time: np.ndarray) -> np.ndarray:
-    """Row order by time, latest first: distinct times by hashing, then a stable sort of their codes."""
-    codes, uniq = pd.factorize(time, sort=True)
-    return np.argsort(_small_int(uniq.size - 1 - codes), kind="stable")
+    """Row order by time, latest first. Few distinct times (found by hashing): a radix sort of
+    their ranks; many: a plain sort of the times."""
+    codes, uniq = pd.factorize(time, sort=False)
+    if uniq.size >= 65536:
+        return np.argsort(-time)
+    rank = np.empty(uniq.size, dtype=np.uint16)
+    rank[np.argsort(-np.asarray(uniq))] = np.arange(uniq.size)
+    return np.argsort(rank[codes], kind="stable")
 
 
 class _Sorted:
@@ -142,8 +162,8 @@ class _Sorted:
         self.gid = np.cumsum(new) - 1
         g_codes = s[start]
         first = np.r_[True, g_codes[1:] != g_codes[:-1]]
-        # risk set of group k: the groups from the top of its stratum down to k
-        self.stratum_top = np.maximum.accumulate(np.where(first, start, 0))  # first row of the stratum
+        # risk set of group k: the groups from the first of its stratum down to k
+        self.stratum_top_group = np.maximum.accumulate(np.where(first, np.arange(self.n_groups), 0))
         self.strata = bool(first[1:].any())
         self.time = t[start]
         self.deaths = np.bincount(self.gid, weights=d, minlength=self.n_groups)
@@ -158,7 +178,7 @@ class _Sorted:
         self.zt[0], self.zt[1:p + 1] = 1.0, xs.T
         for k, (i, j) in enumerate(zip(*np.triu_indices(p))):  # p(p+1)/2 lines, each vectorised
             np.multiply(xs[:, i], xs[:, j], out=self.zt[1 + p + k])
-        self.buffer = np.empty((self.m, n + 1))
+        self.buffer = _buffer(self.m, self.bounds)
         self.x = xs
         self.with_deaths = np.flatnonzero(self.deaths > 0)
         d_int = self.deaths[self.with_deaths].astype(np.int64)
@@ -174,24 +194,32 @@ class _Sorted:
             self.term_weight = d_int.astype(float)
             tied = np.array([], dtype=np.int64)
         self.tied_rows, self.tied_zt = tied, self.zt[:, tied]
-        self.tied_buffer = np.empty((self.m, tied.size + 1))
-        # the tied deaths of the k-th group with deaths are tied_rows[tied_from[k]:tied_to[k]]
-        bounds = np.searchsorted(self.gid[tied], np.arange(self.n_groups + 1))
-        self.tied_from, self.tied_to = bounds[self.with_deaths], bounds[self.with_deaths + 1]
+        # groups of tied deaths: tied_rows[tied_bounds[k]:tied_bounds[k + 1]], the tied_group-th with deaths
+        tied_gid = self.gid[tied]
+        cut = np.flatnonzero(np.r_[True, tied_gid[1:] != tied_gid[:-1]]) if tied.size else []
+        self.tied_bounds = np.r_[cut, tied.size].astype(np.int64)
+        groups_with_ties = tied_gid[self.tied_bounds[:-1]]
+        self.tied_group = np.zeros(self.with_deaths.size, dtype=np.int64)
+        has_ties = np.isin(self.with_deaths, groups_with_ties)
+        self.tied_group[has_ties] = np.searchsorted(groups_with_ties, self.with_deaths[has_ties])
+        self.tied_mask = has_ties
+        self.tied_buffer = _buffer(self.m, self.tied_bounds)
 
     def risk(self, w: np.ndarray) -> np.ndarray:
         """Risk-set sums of ``w z`` (groups with deaths x m): the rows from the top of the stratum
         to the group's last."""
-        run = _running_sums(self.zt, w, self.buffer)
+        run = _running_sums(self.zt, w, self.bounds, self.buffer)  # at every group bound
         g = self.with_deaths
-        return (run[:, self.bounds[g + 1]] - run[:, self.stratum_top[g]]).T
+        return (run[:, g + 1] - run[:, self.stratum_top_group[g]]).T
 
     def own(self, w: np.ndarray) -> np.ndarray:
         """The tied deaths' own sums of ``w z`` (groups with deaths x m; zero for a single death)."""
         if not self.tied_rows.size:
             return np.zeros((self.with_deaths.size, self.m))
-        run = _running_sums(self.tied_zt, w[self.tied_rows], self.tied_buffer)
-        return (run[:, self.tied_to] - run[:, self.tied_from]).T
+        run = _running_sums(self.tied_zt, w[self.tied_rows], self.tied_bounds, self.tied_buffer)
+        own = (run[:, 1:] - run[:, :-1])[:, self.tied_group].T
+        own[~self.tied_mask] = 0.0
+        return own
 
     def _terms(self, values: np.ndarray) -> np.ndarray:
         """Sum per group with deaths of a value given per Efron/Breslow term."""
