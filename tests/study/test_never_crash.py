@@ -139,3 +139,62 @@ def test_valid_input_always_loads_every_row_unchanged(survey):
     assert frame["nps"].tolist() == nps
     assert [None if v != v else int(v) for v in frame["csat"]] == csat
     assert frame["respondent"].tolist() == [f"R{i:03d}" for i in range(len(nps))]
+
+
+# --- the study file itself (issue 15) ----------------------------------------------
+
+_FRAGMENTS = ["name: t\n", "sources:\n", "  survey:\n", "    path: s.csv\n", "    values:\n",
+              "      nps: {Yes: 1, No: 0, ~: 2, 010: 3}\n", "analysis:\n", "  seed: -1\n",
+              "  seed: 010\n", "  horizons: [0, .inf]\n", "a: &a [x, x, x, x]\n", "b: &b [*a, *a, *a]\n",
+              "c: *b\n", "d: &d [*d]\n", "\tseed: 1\n", "name: t\n", "title: [\n", "- x\n", "? [a]\n: b\n",
+              "<<: *a\n", "e: !!python/object:os.system x\n", "f: !!binary aGk=\n", "g: 1:30\n", "é: ü\n",
+              "\ufeff", "\x00", "h: '\n", "--- \n", "...\n"]
+
+
+@FAST
+@given(parts=st.lists(st.sampled_from(_FRAGMENTS), max_size=14),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "cp1252"]))
+def test_random_study_files_read_or_raise_the_kits_error(parts, encoding):
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "s.csv").write_text("respondent,nps\nR1,Yes\n")
+        path = Path(folder) / "study.yml"
+        path.write_bytes("".join(parts).encode(encoding, errors="replace"))
+        try:
+            uxcx.read_study(path)
+        except UxcxError as err:
+            assert len(str(err)) < 5000  # no message quotes an expansion
+
+
+@FAST
+@given(data=st.binary(max_size=400), bom=st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]))
+def test_random_bytes_as_a_study_file_raise_the_kits_error(data, bom):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "study.yml"
+        path.write_bytes(bom + data)
+        try:
+            uxcx.read_study(path)
+        except UxcxError:
+            pass
+
+
+# YAML 1.1 would turn these keys into booleans, None or other numbers; the loader must
+# match each to the cell that reads so (none of them is a missing-value marker of the reader).
+_TRAP_ANSWERS = ["Yes", "No", "On", "Off", "Y", "n", "TRUE", "false", "~", "010", "0o7", "1.0",
+                 "1:30", "2024-01-31", "1_000", ".5", "+3"]
+
+
+@FAST
+@given(answers=st.lists(st.sampled_from(_TRAP_ANSWERS), min_size=1, max_size=8, unique=True),
+       scores=st.data())
+def test_any_unquoted_answer_maps_to_its_own_value(answers, scores):
+    values = [scores.draw(st.integers(1, 5)) for _ in answers]
+    rows = scores.draw(st.lists(st.integers(0, len(answers) - 1), min_size=1, max_size=10))
+    mapping = ", ".join(f"{a}: {v}" for a, v in zip(answers, values))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder)
+        (path / "s.csv").write_text("respondent,csat,word\n" + "".join(
+            f"R{i},{answers[r]},x\n" for i, r in enumerate(rows)))
+        (path / "study.yml").write_text(
+            f"name: t\nsources:\n  survey:\n    path: s.csv\n    values:\n      csat: {{{mapping}}}\n")
+        study = uxcx.load_study(path / "study.yml")
+    assert study["survey"]["csat"].tolist() == [values[r] for r in rows]

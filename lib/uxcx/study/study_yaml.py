@@ -127,8 +127,10 @@ def parse_study_yaml(path: Path):
         raise StudyError(f"the study file is over {MAX_STUDY_BYTES >> 20} MB: a study file is a "
                          "page of settings; check that you named the study file (.yml), not a "
                          "data file", path)
-    loader = StudyLoader(decode_study(data, path))
+    text = decode_study(data, path)
+    loader = None
     try:
+        loader = StudyLoader(text)  # the reader refuses control characters here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -142,7 +144,8 @@ def parse_study_yaml(path: Path):
         raise StudyError("the study file nests lists or mappings too deeply to be a study file "
                          "(hundreds of levels); write its settings out plainly", path) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _yaml_problem(err: yaml.YAMLError) -> str:
