@@ -356,3 +356,16 @@ def test_spearman_perfect_ranking_at_n_10_gives_one_in_ten_factorial():
     r = correlate(d, x="x", y="y", method="spearman", alternative="greater").iloc[0]
     # All 10! orderings: only the identity has S = 0, so the exact one-sided p is 1/10!; R 4.2 gives 0.
     assert r["p_value"] == pytest.approx(1 / 3628800, rel=1e-12)
+
+
+@pytest.mark.parametrize(("n", "want", "how"), [
+    # R 4.2: i <- 1:n; y <- (i * 37) %% 1297 + i / 1e4 + sin(i) * 200; cor.test(i, y, method = "spearman")
+    (1290, 0.926952403274017, "Edgeworth series p (AS 89"),  # R's pspearman: AS 89 up to n = 1290
+    (1291, 0.879887680350194, "t approximation p (n > 1290)"),
+])
+def test_spearman_switches_from_as89_to_t_where_R_does(n, want, how):
+    i = np.arange(1, n + 1)
+    d = pd.DataFrame({"x": i.astype(float), "y": (i * 37) % 1297 + i / 1e4 + np.sin(i) * 200})
+    r = correlate(d, x="x", y="y", method="spearman").iloc[0]
+    assert r["p_value"] == pytest.approx(want, rel=1e-9)
+    assert how in r["method"]

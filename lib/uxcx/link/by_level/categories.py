@@ -40,7 +40,8 @@ def two_shares(frame, outcome, level, levels, reference, described, conf):
     """Two independent levels of a 0/1 outcome: (tests frame, effect dict, reason)."""
     other = next(v for v in levels if v != reference)
     observed, _ = outcome_table(frame, outcome, level, [other, reference], "binary")
-    tests = compare_completion(frame, success=outcome, by=level, reference=reference, confidence_level=conf)
+    tests = compare_completion(frame, success=outcome, by=level, subject=None, reference=reference,
+                               confidence_level=conf)
     smallest = float(expected_counts(observed).min())
     if smallest < MIN_EXPECTED:
         res = table_test(observed, method="fisher", confidence_level=conf)
