@@ -242,9 +242,12 @@ def test_chi_square_log_p_is_monotone_and_equals_the_ordinary_p():
     np.testing.assert_allclose(np.exp(log_p), stats.chi2.sf(x, 1), rtol=1e-12)
     huge = chisq_test([[180000, 20000], [20000, 180000]], correct=False)
     assert np.isfinite(huge["log_p"]) and stats.chi2.sf(huge["statistic"], 1) == 0.0
-    # Fisher, far in the tail: the hypergeometric tail summed in logs
-    tail = fisher_2x2([[2000, 0], [0, 2000]])
-    assert -3000 < tail["log_p"] / math.log(10) < -1000
+    # Fisher, far in the tail: the two extreme tables, each 1/choose(4000, 2000). R 4.2:
+    # fisher.test(matrix(c(2000, 0, 0, 2000), 2))$p.value is 0; (log(2) - lchoose(4000, 2000))/log(10)
+    # = -1201.91983558268
+    tail = table_test([[2000, 0], [0, 2000]], method="fisher")
+    assert tail["log10_p_value"] == pytest.approx(-1201.91983558268, rel=1e-12)
+    assert tail["p_value"] > 0 and "p < 1e-300" in tail["method"]
 
 
 def test_fisher_never_rejects_more_often_than_alpha():
