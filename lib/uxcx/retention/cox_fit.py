@@ -99,23 +99,23 @@ class CoxFit:
 FEW_GROUPS = 2048  # up to this many (stratum, time) groups, sums per group by BLAS (no n x m temporary)
 
 
-def _running_sums(zt: np.ndarray, w: np.ndarray, bounds: np.ndarray, buffer: np.ndarray) -> np.ndarray:
-    """Cumulative sums of ``w z`` at the group bounds: ``out[:, k]`` sums the rows before ``bounds[k]``.
+def _running_sums(zt: np.ndarray, w: np.ndarray, bounds: np.ndarray, buffer, at: np.ndarray) -> np.ndarray:
+    """Cumulative sums of ``w z`` at group bounds ``at``: column j sums the rows before ``bounds[at[j]]``.
 
     ``zt`` is z transposed (m x rows, each quantity contiguous). With few groups each
     group's sum is one matrix-vector product (``zt`` read once, nothing written);
     otherwise the product and the running sum stream through ``buffer`` (m x rows + 1,
     reused every step).
     """
-    if bounds.size - 1 <= FEW_GROUPS:  # a loop over groups (distinct times), each a BLAS call
+    if buffer is None:  # few groups: a loop over groups (distinct times), each a BLAS call
         sums = np.zeros((zt.shape[0], bounds.size))
         for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
             sums[:, k + 1] = zt[:, a:b] @ w[a:b]
-        return np.cumsum(sums, axis=1)
+        return np.cumsum(sums, axis=1)[:, at]
     buffer[:, 0] = 0.0
     np.multiply(zt, w, out=buffer[:, 1:])
     np.cumsum(buffer[:, 1:], axis=1, out=buffer[:, 1:])
-    return buffer[:, bounds]
+    return buffer[:, bounds[at]]
 
 
 def _buffer(m: int, bounds: np.ndarray):
@@ -208,15 +208,17 @@ class _Sorted:
     def risk(self, w: np.ndarray) -> np.ndarray:
         """Risk-set sums of ``w z`` (groups with deaths x m): the rows from the top of the stratum
         to the group's last."""
-        run = _running_sums(self.zt, w, self.bounds, self.buffer)  # at every group bound
         g = self.with_deaths
-        return (run[:, g + 1] - run[:, self.stratum_top_group[g]]).T
+        at = np.r_[g + 1, self.stratum_top_group[g]] if self.strata else g + 1
+        run = _running_sums(self.zt, w, self.bounds, self.buffer, at)
+        return (run[:, :g.size] - run[:, g.size:]).T if self.strata else run.T
 
     def own(self, w: np.ndarray) -> np.ndarray:
         """The tied deaths' own sums of ``w z`` (groups with deaths x m; zero for a single death)."""
         if not self.tied_rows.size:
             return np.zeros((self.with_deaths.size, self.m))
-        run = _running_sums(self.tied_zt, w[self.tied_rows], self.tied_bounds, self.tied_buffer)
+        every = np.arange(self.tied_bounds.size)
+        run = _running_sums(self.tied_zt, w[self.tied_rows], self.tied_bounds, self.tied_buffer, every)
         own = (run[:, 1:] - run[:, :-1])[:, self.tied_group].T
         own[~self.tied_mask] = 0.0
         return own
