@@ -213,3 +213,31 @@ def test_a_source_outside_the_study_folder_gets_a_ledger_note(tmp_path):
         notes = uxcx.load_study(folder / "study.yml").ledger.sources["survey"].notes
         assert any("outside the study file's folder" in n for n in notes) is expected, name
         assert not any(str(tmp_path) in n for n in notes)  # no user folders in the ledger
+
+
+# --- settings, programs and secrets named as data --------------------------------------------
+
+@pytest.mark.parametrize("name, words", [
+    (".env", "hidden settings file"), ("secrets.env", "environment file"), ("study.yml", "YAML file"),
+    ("config.toml", "settings file"), ("id_rsa", "key file (a secret)"), ("server.pem", "a secret"),
+    ("analysis.py", "a program"), ("export.ipynb", "a notebook"),
+])
+def test_settings_and_key_files_are_refused_by_name_unread(tmp_path, name, words):
+    path = tmp_path / name
+    path.write_bytes(SECRET_LINE + b"=x,y\n")
+    _refused(path, words, "its content is not shown")
+    assert path_problem(path, data=False) is None  # the study file itself may be .yml
+
+
+@pytest.mark.parametrize("content", [b"API_TOKEN=" + SECRET_LINE + b"\nDEBUG=1\n",
+                                     b"export AWS_KEY=" + SECRET_LINE + b"\r\nexport REGION=eu\r\n"])
+def test_name_value_lines_are_a_settings_file_whatever_the_name(tmp_path, content):
+    path = tmp_path / "survey.csv"
+    path.write_bytes(content)
+    _refused(path, "looks like a settings file (lines of NAME=value)")
+
+
+def test_a_csv_with_equals_signs_in_its_cells_is_still_a_csv(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes(b"formula,result\na=1,b=2\nc=3,d=4\n")
+    assert read_table(path).frame.shape == (2, 2)

@@ -19,6 +19,7 @@ import errno
 import gzip
 import io
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -46,8 +47,11 @@ class PathProblem:
     missing: bool = False  # nothing at all at the path (callers add their did-you-mean)
 
 
-def path_problem(path, secrets=()) -> PathProblem | None:
+def path_problem(path, *, data: bool = True) -> PathProblem | None:
     """What is wrong with ``path`` as a data file, found without opening it (None if nothing).
+
+    ``data=False`` checks a file that is no data file (the study file itself): only what
+    the path is, not its name.
 
     Examples
     --------
@@ -79,6 +83,38 @@ def path_problem(path, secrets=()) -> PathProblem | None:
     if _is_key_file(real):
         return PathProblem("this is the pseudonym key file, a secret: it is never read as data",
                            _EXPORT_AGAIN)
+    what = _settings_kind(path) if data else None
+    if what:
+        return PathProblem(f"this is {what}, not a data export (its content is not shown)",
+                           _EXPORT_AGAIN)
+    return None
+
+
+# Files of settings, programs and secrets: named as data, their first line would be quoted
+# as "headers" (an .env file's first secret). Refused by name, before they are opened.
+_SETTINGS_SUFFIXES = {
+    ".yml": "a YAML file (a study file?)", ".yaml": "a YAML file (a study file?)",
+    ".env": "an environment file (it holds settings and often secrets)", ".ini": "a settings file",
+    ".cfg": "a settings file", ".conf": "a settings file", ".toml": "a settings file",
+    ".py": "a program", ".sh": "a program", ".ps1": "a program", ".key": "a key (a secret)",
+    ".pem": "a key or certificate (a secret)", ".crt": "a certificate", ".p12": "a key store (a secret)",
+    ".pfx": "a key store (a secret)", ".kdbx": "a password database", ".ipynb": "a notebook",
+    ".html": "a web page", ".htm": "a web page", ".pdf": "a PDF document",
+    ".docx": "a Word document", ".ods": "an OpenDocument spreadsheet (save it as .xlsx)",
+}
+_DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq", ".json",
+                  ".jsonl", ".ndjson", ".gz")
+
+
+def _settings_kind(path: Path) -> str | None:
+    name = path.name.lower()
+    suffix = Path(name).suffix
+    if suffix in _SETTINGS_SUFFIXES:
+        return _SETTINGS_SUFFIXES[suffix]
+    if name.startswith(".") and not name.endswith(_DATA_SUFFIXES):  # .env, .netrc, .pgpass
+        return "a hidden settings file"
+    if name in ("id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "credentials", "passwd", "shadow"):
+        return "a system or key file (a secret)"
     return None
 
 
@@ -140,7 +176,7 @@ def read_source(path, file: str, *, max_mb=None, secrets=(), notes=None) -> byte
     notes : list of str, optional
         A note is appended when a gzip file was decompressed.
     """
-    problem = path_problem(path, secrets)
+    problem = path_problem(path)
     if problem and problem.missing:
         raise FileNotFoundError(errno.ENOENT, problem.reason, str(path))  # the caller's message
     if problem:
@@ -226,6 +262,9 @@ def _refuse_non_table(data: bytes, file: str, secrets) -> None:
                 in text or b"<workbook" in text else "an XML file")
         raise fail(file, f"this is {what}, not a table the kit reads", "a CSV or XLSX file",
                    "open it in Excel and save it as .xlsx or CSV UTF-8")
+    if _settings_lines(head, complete=len(data) <= len(head)):
+        raise fail(file, "this looks like a settings file (lines of NAME=value), not a table: "
+                   "its content is not shown", "a CSV, XLSX, Parquet or JSON file", _EXPORT_AGAIN)
     if not head.startswith((b"PK\x03\x04", b"PAR1")) and _binary(data[:1 << 16]):
         raise fail(file, "this file holds binary data, not text: it is no CSV export",
                    "a CSV, XLSX, Parquet or JSON file", _EXPORT_AGAIN)
@@ -236,8 +275,20 @@ def _refuse_non_table(data: bytes, file: str, secrets) -> None:
 
 
 def _holds(data: bytes, secret: str) -> bool:
-    raw = secret.encode("utf-8")
-    return raw in data or secret.encode("utf-16-le") in data
+    if secret.encode("utf-8") in data:
+        return True
+    return b"\x00" in data[:4096] and (secret.encode("utf-16-le") in data
+                                       or secret.encode("utf-16-be") in data)
+
+
+_SETTING = re.compile(rb"\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*[^\s,;\t|]*\s*")
+
+
+def _settings_lines(head: bytes, complete: bool) -> bool:
+    """The first lines (at least two, up to five) are all NAME=value, with no delimiter."""
+    lines = head.replace(b"\x00", b"").splitlines()
+    lines = [line for line in (lines if complete else lines[:-1]) if line.strip()][:5]
+    return len(lines) >= 2 and all(_SETTING.fullmatch(line) for line in lines)
 
 
 def _ascii_lower(head: bytes) -> bytes:

@@ -300,7 +300,7 @@ def read_study(path) -> tuple[StudyFile, Path]:
     Raises :class:`~uxcx.errors.StudyError` listing every problem.
     """
     path = Path(os.path.realpath(Path(path).expanduser()))  # realpath: a link loop is no crash
-    problem = path_problem(path)
+    problem = path_problem(path, data=False)
     if problem:
         raise StudyError(f"no such file: {path}" if problem.missing
                          else f"{problem.reason}: {problem.hint}", path)
