@@ -18,9 +18,19 @@ Python and numpy allocations during the call. Answers are checked equal: the
 largest absolute difference of the survival curves and of their intervals over
 every time of every segment, the medians, and the chi-squared statistic.
 
+A second table times what a retention analysis of a customer table does, end to end,
+on ``--n`` customers: Kaplan-Meier by 2 segments, the log-rank test and a 5-term Cox
+model (``benchmarks/bench_cox.py``'s customers), once with durations in whole months
+(36 distinct) and once in whole days over three years (1,095 distinct). uxcx:
+``kaplan_meier(by=...)``, ``logrank(by=...)``, ``cox()`` as a notebook calls it (with its
+proportional-hazards check and model fit); lifelines: ``KaplanMeierFitter`` per segment,
+``logrank_test``, ``CoxPHFitter().fit(batch_mode=True)``. Answers checked equal: Cox
+coefficients, survival curves, log-rank statistic. Both libraries are imported
+before timing.
+
 Usage::
 
-    python benchmarks/bench_survival.py [--n 1000000] [--repeat 3] [--seed 20261123]
+    python benchmarks/bench_survival.py [--n 1000000] [--repeat 3] [--seed 20261123] [--skip-curves]
 """
 
 from __future__ import annotations
@@ -32,12 +42,14 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
-from lifelines.statistics import multivariate_logrank_test
+from bench_cox import COVARIATES, LIFELINES_COLUMNS, customers, dummies  # noqa: E402 (sibling script)
+from lifelines import CoxPHFitter, KaplanMeierFitter
+from lifelines.statistics import logrank_test, multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
 from uxcx.retention.curves import DAYS_PER_MONTH, kaplan_meier
 from uxcx.retention.log_rank import logrank
+from uxcx.retention.proportional_hazards import cox
 
 HORIZONS = [3.0, 6.0, 12.0]
 
@@ -99,14 +111,83 @@ def compare(km, lf) -> dict:
     return {"survival": diff_s, "interval": diff_ci, "median": diff_med}
 
 
+def uxcx_pipeline(data):
+    km = kaplan_meier(data, by="mobile")
+    lr = logrank(data, by="mobile")
+    fit = cox(data, covariates=COVARIATES)
+    return km, float(lr.loc[0, "statistic"]), fit["coef"].to_numpy()
+
+
+def lifelines_pipeline(data, table):
+    curves = {g: KaplanMeierFitter().fit(part["duration"], part["event"]).survival_function_.iloc[:, 0]
+              for g, part in data.groupby("mobile")}
+    a, b = data[data["mobile"] == 0], data[data["mobile"] == 1]
+    lr = logrank_test(a["duration"], b["duration"], a["event"], b["event"])
+    fit = CoxPHFitter().fit(table, "duration", "event", batch_mode=True)
+    return curves, float(lr.test_statistic), fit.params_[LIFELINES_COLUMNS].to_numpy()
+
+
+def pipeline_table(n: int, repeat: int, seed: int) -> None:
+    import os
+
+    print(f"\n### Retention analysis end to end, {n:,} customers\n")
+    print("| durations | uxcx s (CPU s) | uxcx peak MiB | lifelines s (CPU s) | lifelines peak MiB "
+          "| uxcx / lifelines | check |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for label, unit, horizon in (("36 distinct (months)", 30.4375, 36 * 30.4375),
+                                 ("1,095 distinct (days)", 1.0, 1095)):
+        data = customers(n, np.random.default_rng(seed), unit_days=unit, horizon_days=horizon)
+        table = dummies(data)
+        ours, theirs = [], []
+        for _ in range(repeat):  # interleaved, so both see the same load
+            ours.append(_timed(lambda d=data: uxcx_pipeline(d)))
+            theirs.append(_timed(lambda d=data, t=table: lifelines_pipeline(d, t)))
+        (u_wall, u_cpu, u_val), (l_wall, l_cpu, l_val) = min(ours), min(theirs)
+        u_peak, l_peak = _peak(lambda d=data: uxcx_pipeline(d)), _peak(lambda d=data, t=table:
+                                                                        lifelines_pipeline(d, t))
+        km, chi_u, coef_u = u_val
+        curves, chi_l, coef_l = l_val
+        surv = max(float(np.max(np.abs(km.curve.loc[km.curve["mobile"] == g, "survival"].to_numpy()
+                                       - c[c.index > 0].to_numpy()[-int((km.curve["mobile"] == g).sum()):])))
+                   for g, c in curves.items())
+        check = (f"Cox coef max abs diff {np.max(np.abs(coef_u - coef_l)):.1e}; log-rank χ² {chi_u:.4f} vs "
+                 f"{chi_l:.4f}; KM max abs diff {surv:.1e}")
+        seen = int(data["duration"].nunique())
+        print(f"| {label} ({seen} seen) | {u_wall:.2f} ({u_cpu:.2f}) | {u_peak:.0f} "
+              f"| {l_wall:.2f} ({l_cpu:.2f}) | {l_peak:.0f} | {u_wall / l_wall:.2f}x | {check} |")
+    print(f"\nBest of {repeat} interleaved runs; load average at the end {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs (the machine was shared with other jobs: read the ratios).")
+
+
+def _timed(func):
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = func()
+    return time.perf_counter() - wall, time.process_time() - cpu, value
+
+
+def _peak(func) -> float:
+    tracemalloc.start()
+    func()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--skip-curves", action="store_true", help="only the end-to-end table")
     args = parser.parse_args()
-    data = make_data(args.n, np.random.default_rng(args.seed))
     warnings.simplefilter("ignore")
+    if not args.skip_curves:
+        curves_table(args)
+    pipeline_table(args.n, args.repeat, args.seed)
+
+
+def curves_table(args) -> None:
+    data = make_data(args.n, np.random.default_rng(args.seed))
     rows = [("uxcx `kaplan_meier(by=\"plan\", horizons=[3, 6, 12])`",
              *measure(lambda: uxcx_km(data), args.repeat)),
             ("lifelines `KaplanMeierFitter` per segment (+ medians, limits, retention)",
