@@ -166,6 +166,9 @@ class Analysis(_Strict):
     def _whole_seed(cls, seed):
         if isinstance(seed, bool):
             raise ValueError("the seed is a whole number such as 20261123, not yes/no")
+        if isinstance(seed, (int, float)) and seed < 0:
+            raise ValueError("the seed is a whole number from 0, such as 20261123 (numpy's random "
+                             "generators take no negative seed, so every notebook that draws would fail)")
         return seed
 
     @field_validator("horizons")
@@ -303,7 +306,7 @@ def read_study(path) -> tuple[StudyFile, Path]:
     problem = path_problem(path, data=False)
     if problem:
         raise StudyError(f"no such file: {path}" if problem.missing
-                         else f"{problem.reason}: {problem.hint}", path)
+                         else f"{problem.reason}; give the path of the study file (.yml) itself", path)
     raw = parse_study_yaml(path)
     if not isinstance(raw, dict):
         raise StudyError("expected a mapping of keys (name:, sources:, ...) at the top", path)
