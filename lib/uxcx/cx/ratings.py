@@ -193,8 +193,9 @@ def mean_score(data: pd.DataFrame, *, score: str, by=None, scale=None, confidenc
     names = segment_names(keys, by_cols)
     mu = None if benchmark is None else float(benchmark)
     side = alternative if mu is not None else "two-sided"
-    rows = mean_rows(values, gid, names, confidence_level=level, alternative=side, mu=mu,
-                     what=f"{score} ratings", warn_few=False)
+    what = "ratings" if score == "value" else f"{score} ratings"  # "value": likert_summary's stacked items
+    rows = mean_rows(values, gid, names, confidence_level=level, alternative=side, mu=mu, what=what,
+                     warn_few=False)
     warn_segments(keys, by_cols, rows["n"], minimum=RATING_MIN, what="ratings", measure="mean")
     method = "t interval" if mu is None else f"one-sample t test against {mu:g}; t interval"
     rows["note"] = rows["note"] + missing_note(missing)
