@@ -9,6 +9,7 @@ from scipy import stats
 
 from uxcx import cx
 from uxcx._core.results import COLUMNS
+from uxcx.errors import ComparisonError
 
 CARPENTRIES = ("nps_csat", "carpentries", "instructor-training_20180908_post_clean.csv")
 
@@ -80,3 +81,30 @@ def test_log10_p_is_monotone_in_z_and_equals_the_ordinary_p():
     assert np.all(np.diff(z) > 0) and np.all(np.diff(log10) < 0)
     np.testing.assert_allclose(10**log10, stats.norm.sf(z), rtol=1e-12)
     assert list(rows[0].index[:len(COLUMNS)]) == COLUMNS
+
+
+def test_nps_association_fisher_for_small_surveys_against_R():
+    d = pd.DataFrame({"nps": [10] * 3 + [8] * 2 + [3] * 1 + [10] * 1 + [8] * 2 + [3] * 3,
+                      "r": ["a"] * 6 + ["b"] * 6})
+    # R 4.2: fisher.test(matrix(c(3, 2, 1, 1, 2, 3), 3))$p.value = 0.766233766233766
+    # (promoters, passives, detractors × a, b)
+    for method in ("fisher", "auto"):
+        r = cx.nps_association(d, by="r", method=method).iloc[0]
+        assert r["p_value"] == pytest.approx(0.766233766233766, rel=1e-10)
+        assert r["method"].startswith("Fisher's exact test") and np.isnan(r["statistic"])
+        assert r["effect_size"] == pytest.approx(np.sqrt(stats.chi2_contingency(
+            [[3, 1], [2, 2], [1, 3]]).statistic / 12), rel=1e-12)
+    with pytest.warns(UserWarning, match="method='fisher'"):
+        chi = cx.nps_association(d, by="r").iloc[0]
+    assert chi["method"].startswith("Pearson chi-square")
+    with pytest.raises(ComparisonError, match="method must be one of"):
+        cx.nps_association(d, by="r", method="exact")
+
+
+def test_nps_association_auto_falls_back_to_chi_square_on_a_table_too_large(carpentries):
+    # 3 × 5 NPS category × Pace, n = 888: R's fisher.test(..., workspace = 2e8) does not finish in
+    # two minutes; the kit says so and gives R's chisq.test p-value (1.55175232611781e-21).
+    with pytest.warns(UserWarning, match="more than 2,000,000 partial tables"):
+        r = cx.nps_association(carpentries, score="LikelyToRecommend", by="Pace", method="auto").iloc[0]
+    assert r["p_value"] == pytest.approx(1.55175232611781e-21, rel=1e-9)
+    assert "chi-square p-value is given and is approximate" in r["method"]

@@ -11,7 +11,7 @@ from scipy.stats.contingency import association
 
 from uxcx._core.checks import ALTERNATIVES, check_level, require
 from uxcx._core.compare import ComparisonError, adjust_p, check_choice, pick_reference, term, z_crit
-from uxcx._core.contingency import chisq_test
+from uxcx._core.contingency import chisq_test, table_test
 from uxcx._core.pvalues import finish_p, norm_log_p, underflow_note
 from uxcx._core.results import result_frame
 from uxcx.cx.common import NPS_MIN, warn_segments
@@ -154,8 +154,9 @@ def compare_nps(data: pd.DataFrame, *, score: str = "nps", by: str, reference=No
     return out
 
 
-def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.DataFrame:
-    """Are NPS categories associated with a segment? Chi-square test with Cramér's V.
+def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str, method: str = "chi-square"
+                    ) -> pd.DataFrame:
+    """Are NPS categories associated with a segment? Chi-square (or Fisher's exact) test with Cramér's V.
 
     Parameters
     ----------
@@ -165,12 +166,17 @@ def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.Da
         Likelihood-to-recommend ratings, whole numbers 0-10; missing left out.
     by : str
         A categorical column (region, device, plan, ...); missing left out.
+    method : {"chi-square", "auto", "fisher"}
+        "chi-square" (default): Pearson's test; "fisher": Fisher's exact test of the
+        3 × k table (R's ``fisher.test``); "auto": Fisher's when an expected count is
+        below 5 (Cochran 1954), else the chi-square test.
 
     Returns
     -------
     DataFrame
         Result schema, one row: ``term`` ("NPS category × region"), ``n``
-        (respondents in the table), ``statistic`` (Pearson's chi-square), ``df``,
+        (respondents in the table), ``statistic`` (Pearson's chi-square; NaN for
+        Fisher's test), ``df``,
         ``p_value``, ``log10_p_value`` (computed in log space from the chi-square tail,
         :func:`uxcx._core.pvalues.chi2_log_p`), ``effect_size`` (Cramér's V), ``effect_size_type``
         ("Cramér's V"), ``method``; the estimate, interval and adjustment columns
@@ -180,15 +186,16 @@ def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.Da
     Warns
     -----
     UxcxWarning
-        When more than 20% of the expected counts are below 5 (Cochran 1954): the
-        chi-square p-value is then approximate.
+        When the chi-square test runs and more than 20% of the expected counts are
+        below 5 (Cochran 1954): its p-value is then approximate.
 
     Notes
     -----
     The 3 × k table of promoters, passives and detractors by segment is tested for
     independence with Pearson's chi-square (:func:`uxcx._core.contingency.chisq_test`,
-    R's ``chisq.test(correct = FALSE)``, so V matches the statistic). With small expected
-    counts, :func:`uxcx.contingency_test` gives Fisher's exact test of the same table. A category
+    R's ``chisq.test(correct = FALSE)``, so V matches the statistic), or with Fisher's
+    exact test (:func:`uxcx._core.contingency.table_test`, the tables with the same
+    margins enumerated), exact however few the respondents. A category
     or segment with no respondents is dropped from the table (and ``method`` says
     so). Cramér's V = sqrt(chi² / (n·(min(r, c) - 1))), from 0 (no association) to 1
     (``scipy.stats.contingency.association``). V is biased upwards: with few
@@ -219,6 +226,7 @@ def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.Da
     ([[200.0, 2.0]], 0.211)
     """
     by = _by_column(by)
+    check_choice("method", method, ("chi-square", "auto", "fisher"))
     require(data, [score, by])
     category = nps_category(data, score=score)
     keep = category.notna() & data[by].notna()
@@ -233,24 +241,28 @@ def nps_association(data: pd.DataFrame, *, score: str = "nps", by: str) -> pd.Da
     observed = table.to_numpy(dtype=float)
     result = chisq_test(observed, correct=False)
     expected = result["expected"]
-    if np.mean(expected < 5) > 0.2:
+    tested = table_test(observed, method=method, correct=False)
+    if method == "chi-square" and np.mean(expected < 5) > 0.2:
         warnings.warn(f"{int(np.sum(expected < 5))} of {expected.size} expected counts in the NPS category × "
                       f"{by!r} table are below 5: the chi-square p-value is approximate; merge small "
-                      f"segments or collect more responses, or use uxcx.contingency_test(method='fisher').",
-                      UxcxWarning, stacklevel=2)
+                      f"segments, collect more responses, or pass method='fisher'.", UxcxWarning,
+                      stacklevel=2)
     n = observed.sum()
     r, c = observed.shape
     phi2 = max(0.0, result["statistic"] / n - (r - 1) * (c - 1) / (n - 1))
     r_t, c_t = r - (r - 1) ** 2 / (n - 1), c - (c - 1) ** 2 / (n - 1)
     corrected = np.sqrt(phi2 / min(r_t - 1, c_t - 1)) if min(r_t, c_t) > 1 else np.nan
     note = f"; no {', '.join(dropped)}s: category left out" if dropped else ""
-    p, log10 = finish_p(result["log_p"])
+    fisher = tested["test"] == "fisher"
+    pearson = "Pearson chi-square test of independence (no continuity correction)"
+    name = tested["method"] if method != "chi-square" else pearson + underflow_note(tested["log10_p_value"])
     out = result_frame([{
-        "term": f"NPS category \u00d7 {by}", "n": int(n), "statistic": result["statistic"],
-        "df": float(result["df"]), "p_value": p, "log10_p_value": log10,
+        "term": f"NPS category \u00d7 {by}", "n": int(n),
+        "statistic": np.nan if fisher else result["statistic"],
+        "df": np.nan if fisher else float(result["df"]), "p_value": tested["p_value"],
+        "log10_p_value": tested["log10_p_value"],
         "effect_size": float(association(observed.astype(np.int64), method="cramer", correction=False)),
         "effect_size_type": "Cram\u00e9r's V",
-        "method": "Pearson chi-square test of independence (no continuity correction)" + note
-                  + underflow_note(log10)}])
+        "method": name + note}])
     out["cramers_v_corrected"] = corrected
     return out
