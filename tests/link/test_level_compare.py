@@ -243,3 +243,30 @@ def test_log10_p_equals_the_ordinary_p_in_every_test(rng):
     for (d, _), extra in cases:
         t = _test_row(compare_by_level(d, outcome="y", level="level", n_boot=100, seed=3, **extra))
         assert t["log10_p_value"] == pytest.approx(np.log10(t["p_value"]), rel=1e-12, abs=1e-14)
+
+
+def test_exact_size_of_the_two_share_rule_stays_near_five_percent():
+    """Exact type I error of compare_by_level's rule for two shares (Fisher when an expected count is
+    below 5, else the N-1 test of Campbell 2007): every outcome weighted by its binomial probability."""
+    from uxcx._core.contingency import expected_counts
+    from uxcx._core.fisher import fisher_2x2
+
+    def p_value(a, n1, c, n2):
+        t = np.array([[a, n1 - a], [c, n2 - c]])
+        if a + c in (0, n1 + n2):
+            return 1.0
+        if expected_counts(t).min() < 5:
+            return float(np.exp(fisher_2x2(t)["log_p"]))
+        n, p = n1 + n2, (a + c) / (n1 + n2)
+        z = (a / n1 - c / n2) / np.sqrt(p * (1 - p) * (1 / n1 + 1 / n2)) * np.sqrt((n - 1) / n)
+        return 2 * stats.norm.sf(abs(z))
+
+    sizes = []
+    for n1, n2 in [(8, 8), (12, 15), (20, 20), (40, 40)]:
+        reject = np.array([[p_value(a, n1, c, n2) <= 0.05 for c in range(n2 + 1)] for a in range(n1 + 1)])
+        for share in (0.1, 0.3, 0.5):
+            weight = np.outer(stats.binom.pmf(range(n1 + 1), n1, share),
+                              stats.binom.pmf(range(n2 + 1), n2, share))
+            sizes.append((weight * reject).sum())
+    # 0.0004 (8 vs 8 at 10%: Fisher is conservative) to 0.0567 (40 vs 40 at 50%: the N-1 test)
+    assert max(sizes) <= 0.06 and min(sizes) > 0
