@@ -77,8 +77,8 @@ def table_test(observed, *, method: str = "auto", correct: bool = True, alternat
     count is below 5 (or a one-sided alternative is asked of a 2 × 2 table), else the
     chi-square test (Yates-corrected on a 2 × 2 table when ``correct``). An r × c table
     whose enumeration would hold more than :data:`uxcx._core.fisher.MAX_TABLES` partial
-    tables at a step is
-    chi-square-tested instead, and ``method`` says so. A 2 × 2 Fisher test gives the
+    tables at a step is chi-square-tested instead, with a warning, and ``method`` says
+    so. A 2 × 2 Fisher test gives the
     conditional MLE odds ratio and its exact interval as ``estimate``, ``ci_low``,
     ``ci_high``.
 
@@ -105,7 +105,7 @@ def table_test(observed, *, method: str = "auto", correct: bool = True, alternat
         else:
             method, why = "chi-square", f"every expected count is at least {MIN_EXPECTED:g}, Cochran 1954"
     else:
-        why = "chosen"
+        why = f"method={method!r}"
     out = {"estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan, "statistic": math.nan,
            "df": math.nan, "alternative": alternative, "expected": expected}
     if method == "fisher" and two_by_two:
