@@ -19,7 +19,7 @@ decimal convention per column (:mod:`uxcx.study.numbers`), dates with one order
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ import pandas as pd
 from uxcx.io.markers import is_marker
 from uxcx.io.unicode_text import changed, visible, visible_series
 from uxcx.study.dates import read_dates
-from uxcx.study.numbers import read_numbers
+from uxcx.study.numbers import as_float, read_numbers
 from uxcx.study.reading_options import UNIT_SECONDS, Reading
 from uxcx.study.schema import Role
 
@@ -78,7 +78,7 @@ def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
     """
     reading = reading or Reading(decimal_comma_file=decimal_comma)
     if decimal_comma and not reading.decimal_comma_file:
-        reading = Reading(**{**reading.__dict__, "decimal_comma_file": True})
+        reading = replace(reading, decimal_comma_file=True)
     repairs: dict[str, pd.Series] = {}
     if _is_text(series):
         clean = visible_series(series)
@@ -219,6 +219,8 @@ def _read_binary(series, blank, mapped, reading) -> Coerced:
 
 
 _DURATION_PATTERNS = [
+    # 45200 ms
+    (r"^(?P<ms>\d+(?:\.\d+)?)\s*(?:ms|msec|millisec(?:ond)?s?)$", "milliseconds"),
     # h:mm:ss(.f)
     (r"^(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$", "h:mm:ss"),
     # m:ss(.f)
@@ -229,7 +231,7 @@ _DURATION_PATTERNS = [
 ]
 
 
-_UNITS = (("h", 3600.0), ("m", 60.0), ("s", 1.0))
+_UNITS = (("h", 3600.0), ("m", 60.0), ("s", 1.0), ("ms", 0.001))
 
 
 def _read_duration(series, blank, mapped, reading) -> Coerced:
@@ -266,7 +268,11 @@ def _read_date(series, blank, mapped, reading) -> Coerced:
         return Coerced(values, values.isna() & ~blank, "not a date")
     repairs, notes, reason = {}, [], "not a date"
     values = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    numeric = pd.to_numeric(_text(series), errors="coerce")
+    text = _text(series)
+    plain = text.str.fullmatch(r"\d{5}(?:\.\d+)?").fillna(False).astype(bool)  # serials only
+    numeric = pd.Series(np.nan, index=series.index)
+    if plain.any():
+        numeric[plain] = as_float(text[plain])
     serial = numeric.between(*_EXCEL_SERIALS).fillna(False).astype(bool)
     if reading.date_format:
         serial[:] = False  # a stated format says how every value is written

@@ -23,13 +23,15 @@ import numpy as np
 import pandas as pd
 
 from uxcx.io.unicode_text import visible_series
+from uxcx.study.numbers import as_float
 
 __all__ = ["read_dates", "OTHER_ORDER"]
 
 OTHER_ORDER = "date in another order than the column's"
 
 # day/month/year or month/day/year with one separator, then an optional time
-_NUMERIC = r"^(\d{1,2})([/.\-])(\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T,]+(.+))?$"
+_NUMERIC = (r"^(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})"
+            r"(?:[ T,]+(?P<rest>.+))?$")
 
 
 def read_dates(series: pd.Series, blank: pd.Series, *, dayfirst: bool | None = None,
@@ -70,29 +72,24 @@ def read_dates(series: pd.Series, blank: pd.Series, *, dayfirst: bool | None = N
         values = pd.to_datetime(text, format=date_format, errors="coerce")
         values = values.astype("datetime64[ns]")
         return values, values.isna() & ~blank, f"not a date in the format {date_format}", notes
-    parts = text.str.extract(_NUMERIC)
-    numeric = parts[0].notna().to_numpy()
+    parts = _extract(text)
+    numeric = parts["a"].notna().to_numpy()
     values = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     reason = "not a date"
     other = np.zeros(len(text), dtype=bool)
     if numeric.any():
-        first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
-        second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
+        first, second = as_float(parts["a"]), as_float(parts["b"])
         show_day = numeric & (first > 12) & (second <= 12)
         show_month = numeric & (second > 12) & (first <= 12)
         if dayfirst is None:
-            dayfirst = _decide(int(show_day.sum()), int(show_month.sum()), parts[1][numeric],
+            dayfirst = _decide(int(show_day.sum()), int(show_month.sum()), parts["sep"][numeric],
                                role, source, notes)
         other = show_month if dayfirst else show_day
         day, month = (first, second) if dayfirst else (second, first)
-        year = pd.to_numeric(parts[3], errors="coerce").to_numpy()
-        year = np.where(parts[3].str.len().to_numpy() == 2, np.where(year <= 68, 2000 + year, 1900 + year),
-                        year)
+        year = as_float(parts["y"])
+        year = np.where(year < 100, np.where(year <= 68, 2000 + year, 1900 + year), year)
         at = numeric & ~other
-        iso = pd.Series(_iso(year[at], month[at], day[at]), index=series.index[at])
-        rest = parts[4][at].fillna("")
-        iso = iso.where(rest == "", iso + " " + rest)
-        values[at] = _parse(iso, dayfirst)
+        values[at] = _assemble(year[at], month[at], day[at], parts["rest"][at], dayfirst)
         if other.any():
             notes.append(_conflict(dayfirst, int(other.sum()), role, source))
     rest = ~numeric & ~blank.to_numpy()
@@ -104,11 +101,33 @@ def read_dates(series: pd.Series, blank: pd.Series, *, dayfirst: bool | None = N
     return values, bad, reason, notes
 
 
-def _iso(year, month, day) -> np.ndarray:
-    y = pd.Series(year).astype("Int64").astype(str).str.zfill(4)
-    m = pd.Series(month).astype("Int64").astype(str).str.zfill(2)
-    d = pd.Series(day).astype("Int64").astype(str).str.zfill(2)
-    return (y + "-" + m + "-" + d).to_numpy()
+def _extract(text: pd.Series) -> pd.DataFrame:
+    """The parts of d/m/y dates (a, sep, b, y, rest), by Arrow's regex engine (vectorised)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = pa.array(text.astype(pd.StringDtype("pyarrow")).array).cast(pa.large_string())
+    found = pc.extract_regex(arrow, _NUMERIC)
+    matched = found.is_valid().to_numpy(zero_copy_only=False)
+    out = {}
+    for name in ("a", "sep", "b", "y", "rest"):
+        field = pc.if_else(pa.array(matched), found.field(name), pa.scalar(None, pa.large_string()))
+        part = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([field.cast(pa.large_string())])),
+                         index=text.index)
+        out[name] = part.where(part.ne("").fillna(False).to_numpy(dtype=bool))
+    return pd.DataFrame(out)
+
+
+def _assemble(year, month, day, rest: pd.Series, dayfirst: bool) -> pd.Series:
+    """Dates from their numbers (an impossible day is NaT), plus the time of day if written."""
+    dates = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+    dates = pd.Series(dates.to_numpy(dtype="datetime64[ns]"), index=rest.index)
+    timed = rest.notna().to_numpy()
+    if timed.any():
+        clock = _parse("1970-01-01 " + rest[timed], dayfirst)
+        late = clock - pd.Timestamp("1970-01-01")
+        dates[timed] = dates[timed] + late.where(clock.notna() & (late < pd.Timedelta(days=1)))
+    return dates
 
 
 def _parse(text: pd.Series, dayfirst: bool) -> pd.Series:

@@ -27,10 +27,12 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from uxcx.io.unicode_text import visible_series
 
-__all__ = ["read_numbers", "Numbers", "OTHER_NOTATION"]
+__all__ = ["read_numbers", "as_float", "Numbers", "OTHER_NOTATION"]
 
 OTHER_NOTATION = "number in another notation than the column's"
 
@@ -48,7 +50,8 @@ def _pattern(decimal: str, groups: tuple[str, ...]) -> str:
     mark = re.escape(decimal)
     grouped = [rf"[1-9]\d{{0,2}}(?:{_GROUPS[g]}\d{{3}})+" for g in groups]
     whole = "|".join([*grouped, r"\d+"])
-    return rf"^[+-]?(?:(?:{whole})(?:{mark}\d+)?|{mark}\d+)$"
+    # "5." and "1.5E+03" (as spreadsheets write them) are numbers too
+    return rf"^[+-]?(?:(?:{whole})(?:{mark}\d*)?|{mark}\d+)(?:[eE][+-]?\d+)?$"
 
 
 class Numbers:
@@ -110,11 +113,12 @@ def read_numbers(series: pd.Series, blank: pd.Series, *, decimal: str | None = N
             repairs[what] = repairs[what] | mask if what in repairs else mask
 
     minus = text.str.contains("\u2212", regex=False) | text.str.fullmatch(r"\(.*\)")
-    text = text.str.replace("\u2212", "-", regex=False).str.replace(r"^\((.*)\)$", r"-\1", regex=True)
-    record("minus signs (\u2212 or parentheses) read", minus)
+    if minus.any():
+        text = _sub(text.str.replace("\u2212", "-", regex=False), r"^\((.*)\)$", r"-\1")
+        record("minus signs (\u2212 or parentheses) read", minus)
     if currency:
-        stripped = text.str.replace(_CURRENCY_HEAD.pattern, r"\1\2", regex=True) \
-            .str.replace(_CURRENCY_TAIL.pattern, r"\1", regex=True).str.strip()
+        stripped = _sub(_sub(text, _CURRENCY_HEAD.pattern, r"\1\2"), _CURRENCY_TAIL.pattern,
+                        r"\1").str.strip()
         record("currency signs or thousands separators removed", stripped != text)
         text = stripped  # "-$5" and "$-5" alike
     if percent:
@@ -141,8 +145,7 @@ def read_numbers(series: pd.Series, blank: pd.Series, *, decimal: str | None = N
     if chosen == ",":
         record("decimal commas read as decimal points", ok & text.str.contains(",", regex=False))
         cleaned = cleaned.str.replace(",", ".", regex=False)
-    values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-    values = pd.Series(values.to_numpy(dtype="float64", na_value=np.nan), index=index)
+    values = pd.Series(as_float(cleaned), index=index)
     reason = "not a number"
     if (bad & only[other]).any():
         if not (bad & ~only[other]).any():  # one reason names every cell not read
@@ -152,6 +155,22 @@ def read_numbers(series: pd.Series, blank: pd.Series, *, decimal: str | None = N
     # rows repaired only count where the value was read
     repairs = {k: v & ok for k, v in repairs.items() if (v & ok).any()}
     return Numbers(values, bad, reason, repairs, notes)
+
+
+def as_float(text: pd.Series) -> np.ndarray:
+    """Text already checked to be numbers (or missing) as floats, cast in C++ (to_numeric is slow)."""
+    arrow = pa.array(text.astype(pd.StringDtype("pyarrow")).array)
+    try:
+        return arrow.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _sub(text: pd.Series, pattern: str, repl: str) -> pd.Series:
+    """``re.sub`` on Arrow strings in C++ (RE2; pandas runs a group reference in Python)."""
+    arrow = pa.array(text.array).cast(pa.large_string())
+    out = pc.replace_substring_regex(arrow, pattern, repl)
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([out])), index=text.index)
 
 
 def _decide(only, fits, text, decimal_comma_file, role, source, notes) -> str:
