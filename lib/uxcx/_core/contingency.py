@@ -98,12 +98,12 @@ def table_test(observed, *, method: str = "auto", correct: bool = True, alternat
     if method == "auto":
         if smallest < MIN_EXPECTED:
             method, why = "fisher", (f"the smallest expected count, {smallest:.2f}, is below "
-                                     f"{MIN_EXPECTED:g}: the chi-square approximation is not trusted, "
-                                     "Cochran 1954")
+                                     f"{MIN_EXPECTED:g}, where the chi-square approximation is not trusted "
+                                     "(Cochran 1954)")
         elif alternative != "two-sided":
             method, why = "fisher", "a one-sided alternative; the chi-square test is two-sided"
         else:
-            method, why = "chi-square", f"every expected count is at least {MIN_EXPECTED:g}, Cochran 1954"
+            method, why = "chi-square", f"every expected count is at least {MIN_EXPECTED:g} (Cochran 1954)"
     else:
         why = f"method={method!r}"
     out = {"estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan, "statistic": math.nan,
@@ -111,11 +111,11 @@ def table_test(observed, *, method: str = "auto", correct: bool = True, alternat
     if method == "fisher" and two_by_two:
         res = fisher_2x2(observed.astype(np.int64), alternative, confidence_level)
         out.update(estimate=res["estimate"], ci_low=res["ci_low"], ci_high=res["ci_high"], test="fisher")
-        log_p, name = res["log_p"], "Fisher's exact test, conditional MLE odds ratio with exact interval"
+        log_p, name = res["log_p"], "Fisher's exact test; conditional MLE odds ratio with exact interval"
     elif method == "fisher":
         try:
             log_p, _ = fisher_rxc(observed.astype(np.int64))
-            out["test"], name = "fisher", "Fisher's exact test of the r × c table"
+            out["test"], name = "fisher", "Fisher's exact test; the r × c tables with these margins"
         except TooManyTables:
             too_many = f"more than {MAX_TABLES:,} partial tables"
             method, why = "chi-square", (f"{why}; but an exact test would need {too_many}, so the chi-square "
@@ -130,7 +130,8 @@ def table_test(observed, *, method: str = "auto", correct: bool = True, alternat
         log_p = res["log_p"]
         name = "Pearson's chi-square test" + (" with Yates' continuity correction" if res["yates"] else "")
     p, log10_p = finish_p(log_p)
-    out.update(p_value=p, log10_p_value=log10_p, method=f"{name} ({why}){underflow_note(log10_p)}")
+    # the test's name first, then details after "; " (the report names a test by the first part)
+    out.update(p_value=p, log10_p_value=log10_p, method=f"{name}; {why}{underflow_note(log10_p)}")
     return out
 
 
@@ -221,8 +222,8 @@ def contingency_test(data: pd.DataFrame, *, x: str, y: str, method: str = "auto"
     >>> r = contingency_test(d, x="poured", y="guess")
     >>> r.loc[0, ["p_value", "estimate"]].astype(float).round(4).tolist()
     [0.4857, 6.4083]
-    >>> r.loc[0, "method"][:20]
-    "Fisher's exact test,"
+    >>> r.loc[0, "method"].split(";")[0]
+    "Fisher's exact test"
     >>> r.loc[r["kind"] == "cell", "observed"].tolist()
     [3.0, 1.0, 1.0, 3.0]
     """
