@@ -10,6 +10,7 @@ must be gone. A run that is not interrupted moves its files into place.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -103,3 +104,17 @@ def test_a_finished_run_replaces_its_own_files_and_keeps_the_others(folders):
     assert (out / "notes.txt").read_text(encoding="utf-8") == earlier["notes.txt"]
     assert (out / "ledger.json").is_file()
     assert not [p for p in tmp.iterdir() if ".partial-" in p.name]
+
+
+def test_a_relative_out_folder_is_the_callers_and_a_killed_runs_folder_is_cleared(folders):
+    tmp, notebooks, out, earlier = folders
+    (notebooks / "01_slow.ipynb").unlink()
+    abandoned = tmp / ".report.partial-999999999-abc"  # a run killed outright: its process is gone
+    abandoned.mkdir()
+    (abandoned / "01_slow.json").write_text("{}", encoding="utf-8")
+    done = subprocess.run([*UXCX, "report", str(STUDY), "--out", "report", "--notebooks", str(notebooks)],
+                          capture_output=True, text=True, cwd=tmp, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((out / "00_quick.json").read_text(encoding="utf-8"))["status"] == "ok"
+    assert not abandoned.exists()
+    assert not list(notebooks.glob(".*partial*"))  # nothing written beside the notebooks

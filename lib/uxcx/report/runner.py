@@ -192,7 +192,8 @@ def run_report(study, *, out_dir=None, only=None, jobs: int = 1, notebooks=None,
     from uxcx.study.study_file import read_study
 
     config, study_path = read_study(study)
-    out = Path(out_dir) if out_dir else default_out(config.name)
+    # absolute: the kernels run in the notebooks folder, where a relative path would mean another place
+    out = (Path(out_dir).expanduser() if out_dir else default_out(config.name)).resolve()
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(notebooks).expanduser() if notebooks else default_notebooks()
     if not folder.is_dir():

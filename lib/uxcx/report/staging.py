@@ -7,7 +7,9 @@ rename); when the run finishes, each file replaces its namesake in the report fo
 ``index.html`` last, and files of the notebooks that ran this time but no longer produce
 them are removed. Files the report does not own (anything else in ``--out``) are never
 touched. When the run is interrupted the staging folder is deleted, every kernel the run
-started is killed (:class:`Kernels`), and :class:`ReportInterrupted` says so in one line.
+started is killed (:class:`Kernels`), and :class:`ReportInterrupted` says so in one line;
+the folder of a run that was killed outright (it names its process) is removed by the
+next run into the same place.
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def staged(out: Path, notebooks: list[str], kernels: Kernels):
     left as it was, and :class:`ReportInterrupted` raised.
     """
     out.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    _remove_abandoned(out)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
     try:
         yield stage
     except KeyboardInterrupt:
@@ -83,6 +86,25 @@ def staged(out: Path, notebooks: list[str], kernels: Kernels):
         _publish(stage, out, notebooks)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Remove staging folders of runs into ``out`` that were killed (their process is gone)."""
+    for folder in out.parent.glob(f".{out.name}.partial-*"):
+        pid = folder.name.removeprefix(f".{out.name}.partial-").split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: leave its folder alone
+        return True
+    return True
 
 
 def _publish(stage: Path, out: Path, notebooks: list[str]) -> None:
