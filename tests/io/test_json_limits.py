@@ -88,3 +88,10 @@ def test_records_with_a_new_field_each_are_refused_before_a_table_is_made(tmp_pa
         read_table(path)
     path = write(tmp_path, json.dumps([{f"q{i % 100}": 1} for i in range(1_000)]))
     assert read_table(path).frame.shape == (1_000, 100)
+
+
+def test_json_lines_with_a_long_run_of_spaces_read_in_linear_time(tmp_path):
+    text = '{"id": 1}' + " " * 2_000_000 + '\n{"id": 2}\n'
+    start = time.perf_counter()
+    assert read_table(write(tmp_path, text)).frame["id"].tolist() == [1, 2]
+    assert time.perf_counter() - start < 2

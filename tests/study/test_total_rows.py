@@ -110,3 +110,14 @@ def test_note_rows_are_dropped_with_their_reason_and_masked_in_the_ledger(tmp_pa
     assert account.kept == 3 and account.reasons == {"blank row": 1, "note row": 1}
     shown = {d["row"]: d["value"] for d in account.as_dict()["dropped_rows"]}
     assert shown[6].startswith("(withheld: text of 33 characters")  # no name leaves the kit
+
+
+def test_a_long_cell_at_the_bottom_is_looked_at_in_linear_time():
+    import time
+
+    cell = "Total" + " " * 2_000_000 + "x"
+    table = pd.DataFrame({"id": ["a", "b", "c", cell], "nps": [1, 2, 3, None]})
+    start = time.perf_counter()
+    assert total_rows(table, ["id"]).tolist() == [False] * 4
+    assert not note_rows(table).any()  # two words in one cell: no note either
+    assert time.perf_counter() - start < 1

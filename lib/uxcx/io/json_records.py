@@ -31,6 +31,9 @@ MAX_JSON_COLUMNS = 16_384
 
 _JSON_EXPECTED = "a list of records ([{...}, ...]) or one record per line (JSON Lines)"
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)  # \" and \\ inside strings say nothing of nesting
+# A line break between records, with the spaces around it; a match starts only where a run of
+# spaces does, so a long run without a line break costs linear time.
+_LINE_BREAK = re.compile(rb"(?<![ \t\r])[ \t\r]*\n\s*")
 _CHUNK = 1 << 22
 _OPEN, _CLOSE, _QUOTE = np.zeros(256, bool), np.zeros(256, bool), np.zeros(256, bool)
 _OPEN[[ord("["), ord("{")]] = _CLOSE[[ord("]"), ord("}")]] = _QUOTE[ord('"')] = True
@@ -138,7 +141,7 @@ def _records(text: bytes, file: str) -> list:
             except json.JSONDecodeError as err:
                 if err.msg != "Extra data":
                     raise
-                return json.loads(b"[" + re.sub(rb"\s*\n\s*", b",", text) + b"]")
+                return json.loads(b"[" + _LINE_BREAK.sub(b",", text) + b"]")
     except json.JSONDecodeError as err:
         raise fail(file, f"the file is not valid JSON: {_json_error(text, err)}", _JSON_EXPECTED,
                    "check it in a JSON validator; it may be cut short or edited by hand") from None

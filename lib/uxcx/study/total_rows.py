@@ -24,11 +24,13 @@ _BELOW = 3  # rows above a total needed to tell a sum or mean from an answer
 
 # What a total row's id or label reads, in the languages of the kit's users (case ignored; a
 # trailing colon and "grand"/"sub" allowed).
+# Matched whole against stripped text of at most _LABEL_LONGEST characters, in linear time.
 TOTAL_LABELS = re.compile(
-    r"\s*(?:(?:grand|sub)[\s-]?)?(?:totals?|sum|sums|summary|average|avg|mean|median|overall|"
+    r"(?:(?:grand|sub)[\s-]?)?(?:totals?|sum|sums|summary|average|avg|mean|median|overall|"
     r"all|count|n|σ|Σ|gesamt|insgesamt|summe|durchschnitt|mittelwert|somme|moyenne|"
-    r"total général|suma|promedio|media|totaal|gemiddelde|som|totale|média|soma)\s*:?\s*",
+    r"total général|suma|promedio|media|totaal|gemiddelde|som|totale|média|soma) ?:?",
     re.IGNORECASE)
+_LABEL_LONGEST = 20
 
 
 def total_rows(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
@@ -99,8 +101,7 @@ def _trailing(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
     named = np.zeros(len(table), dtype=bool)
     columns = list(dict.fromkeys([table.columns[0], *[c for c in labels if c in table.columns]]))
     for column in columns:  # the last rows only: a label is looked for nowhere else
-        text = table[column].iloc[start:].astype("string").str.strip()
-        named[start:] |= text.str.fullmatch(TOTAL_LABELS).fillna(False).to_numpy(dtype=bool)
+        named[start:] |= _is_label(table[column].iloc[start:])
     noted = np.zeros(len(table), dtype=bool)
     noted[start:] = _notes(table.iloc[start:])
     tail, body = _numbers(table, start)
@@ -112,6 +113,13 @@ def _trailing(table: pd.DataFrame, labels: list[str]) -> np.ndarray:
         else:
             break
     return out
+
+
+def _is_label(cells: pd.Series) -> np.ndarray:
+    """Which cells read as a total's label (short texts only: the pattern stays linear)."""
+    text = cells.astype("string").str.strip()
+    text = text.where(text.str.len() <= _LABEL_LONGEST)
+    return text.str.fullmatch(TOTAL_LABELS).fillna(False).to_numpy(dtype=bool)
 
 
 def _first_filled(rows: pd.DataFrame) -> np.ndarray:
@@ -192,9 +200,8 @@ def _labels(rows: pd.DataFrame, labels: list[str]) -> np.ndarray:
     out = np.full(len(rows), None, dtype=object)
     for column in reversed(list(dict.fromkeys([rows.columns[0], *[c for c in labels
                                                                    if c in rows.columns]]))):
-        text = rows[column].astype("string").str.strip()
-        named = text.str.fullmatch(TOTAL_LABELS).fillna(False).to_numpy(dtype=bool)
-        out[named] = text[named].to_numpy(dtype=object)
+        named = _is_label(rows[column])
+        out[named] = rows[column].astype("string").str.strip()[named].to_numpy(dtype=object)
     return out
 
 
