@@ -181,7 +181,6 @@ def test_r_by_c_fisher_job_satisfaction_against_R():
 
 def test_too_many_tables_falls_back_to_chi_square_with_a_warning(monkeypatch):
     monkeypatch.setattr(fisher, "MAX_TABLES", 50)
-    monkeypatch.setattr("uxcx._core.contingency.MAX_TABLES", 50)
     table = [[3, 4, 2], [5, 1, 6], [2, 7, 3]]
     with pytest.raises(TooManyTables):
         fisher_rxc(table)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from uxcx._core.checks import ALTERNATIVES, check_level, check_option, require
-from uxcx._core.fisher import MAX_TABLES, TooManyTables, fisher_2x2, fisher_rxc
+from uxcx._core.fisher import TooManyTables, fisher_2x2, fisher_rxc
 from uxcx._core.pvalues import chi2_log_p, finish_p, underflow_note
 from uxcx._core.results import COLUMNS, result_frame
 from uxcx.errors import ComparisonError, UxcxWarning
@@ -116,8 +116,8 @@ def table_test(observed, *, method: str = "auto", correct: bool = True, alternat
         try:
             log_p, _ = fisher_rxc(observed.astype(np.int64))
             out["test"], name = "fisher", "Fisher's exact test; the r × c tables with these margins"
-        except TooManyTables:
-            too_many = f"more than {MAX_TABLES:,} partial tables"
+        except TooManyTables as err:
+            too_many = f"more than {err.budget:,} partial tables"
             method, why = "chi-square", (f"{why}; but an exact test would need {too_many}, so the chi-square "
                                          "p-value is given and is approximate")
             shape = f"{observed.shape[0]} × {observed.shape[1]}"

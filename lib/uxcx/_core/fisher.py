@@ -21,12 +21,18 @@ __all__ = ["MAX_TABLES", "REL_ERR", "TooManyTables", "fisher_2x2", "fisher_rxc"]
 
 #: R's tolerance for "as probable as the observed table": d <= d_obs * (1 + 1e-7).
 REL_ERR = 1 + 1e-7
-#: The most distinct partial tables :func:`fisher_rxc` holds at a step (about 100 MB of work arrays).
+#: The most partial tables :func:`fisher_rxc` holds at a step for a table of up to 5 rows (after
+#: putting the shorter side as rows); with r > 5 rows, ``MAX_TABLES * 5 // r``, the same memory
+#: (about 100 MB of work arrays).
 MAX_TABLES = 2_000_000
 
 
 class TooManyTables(ValueError):
-    """The r × c table's enumeration would hold more than :data:`MAX_TABLES` partial tables at a step."""
+    """The r × c table's enumeration would hold more partial tables at a step than ``budget``."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        super().__init__(f"more than {budget:,} partial tables share these margins")
 
 
 class _Conditional:
@@ -218,6 +224,7 @@ def fisher_rxc(table) -> tuple[float, int]:
     threshold = log_fact[table].sum() - math.log(REL_ERR)
     remaining, spent = rows[None, :].copy(), np.zeros(1)
     summed, enumerated = [], 1
+    budget = MAX_TABLES * 5 // max(5, len(rows))
     for j, total in enumerate(cols[:-1]):
         later = cols[j + 1:]
         left = np.full(len(remaining), total)
@@ -228,8 +235,8 @@ def fisher_rxc(table) -> tuple[float, int]:
             else:  # the column's last cell takes what is left
                 low, counts = left, np.ones(len(left), dtype=np.int64)
             size = int(counts.sum())
-            if size > MAX_TABLES:
-                raise TooManyTables(f"more than {MAX_TABLES:,} partial tables share these margins")
+            if size > budget:
+                raise TooManyTables(budget)
             parent = np.repeat(np.arange(len(remaining)), counts)
             value = low[parent] + np.arange(size) - np.repeat(np.cumsum(counts) - counts, counts)
             remaining, left, spent = remaining[parent], left[parent] - value, spent[parent] + log_fact[value]
