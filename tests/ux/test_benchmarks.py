@@ -204,6 +204,18 @@ def test_d_interval_inverts_the_noncentral_t():
     assert stats.nct.cdf(2.5, df, high * np.sqrt(n)) == pytest.approx(0.025, abs=1e-9)
 
 
+def test_d_interval_far_in_the_lower_tail_mirrors_the_upper():
+    # scipy's nct.cdf is NaN far in the lower tail (t = -11.5 on 415 df broke a scalar root search);
+    # the interval of -t is the mirror image of that of t
+    low, high = cohens_d_interval(-11.477, 416, 0.95, "two-sided")
+    up_low, up_high = cohens_d_interval(11.477, 416, 0.95, "two-sided")
+    assert (low, high) == pytest.approx((-up_high, -up_low), rel=1e-12)
+    assert stats.nct.cdf(11.477, 415, up_low * np.sqrt(416)) == pytest.approx(0.975, abs=1e-9)
+    d = pd.DataFrame({"csat": np.r_[np.full(300, 1), np.full(116, 2)]})
+    r = uxcx.mean_benchmark(d, score="csat", benchmark=1.5).iloc[0]
+    assert np.isfinite([r["effect_size_ci_low"], r["effect_size_ci_high"]]).all()
+
+
 # --- medians -------------------------------------------------------------------------------------
 
 def test_median_sus_against_R_order_statistics(jpfolador):

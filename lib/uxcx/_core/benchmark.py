@@ -21,13 +21,15 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
+from scipy.optimize import elementwise
 
 from uxcx._core.pvalues import finish_p, t_log_p, underflow_note
 from uxcx._core.results import COLUMNS, result_frame
 from uxcx.errors import SmallSampleWarning, UxcxWarning
 
-__all__ = ["mean_rows", "mean_frame", "insert_log10_p", "cohens_d_interval", "essentially_constant",
+__all__ = ["mean_rows", "mean_frame", "insert_log10_p", "cohens_d_intervals", "cohens_d_interval",
+           "essentially_constant",
            "group_names", "BENCHMARK_EFFECT"]
 
 #: What ``effect_size`` holds in a test against a benchmark.
@@ -93,12 +95,52 @@ def _bounds(mean, se, df, level: float, alternative: str):
         return np.where(np.isnan(mean + q * se), np.nan, -np.inf), mean + q * se
 
 
-def cohens_d_interval(t: float, n: int, confidence_level: float, alternative: str) -> tuple[float, float]:
-    """Interval for Cohen's d of a one-sample t test, by inverting the noncentral t.
+def _ncp_gap(lam, t, df, prob):
+    return stats.nct.cdf(t, df, lam) - prob
 
-    The noncentrality parameter lambda = d * sqrt(n) is found where the
-    noncentral t CDF at the observed t equals the tail probabilities
-    (Steiger & Fouladi 1997; Cumming & Finch 2001); the bounds are lambda / sqrt(n).
+
+def _ncp(t, df, prob):
+    """The noncentrality lambda with ``P(T <= t | df, lambda) = prob``, for every group at once.
+
+    Solved for |t| (by ``F(t; lambda) = 1 - F(-t; -lambda)``), where the noncentral t CDF
+    is well behaved: far in the lower tail scipy's ``nct.cdf`` returns NaN.
+    """
+    flip = t < 0
+    at, p = np.where(flip, -t, t), np.where(flip, 1 - prob, prob)
+    bracket = elementwise.bracket_root(_ncp_gap, at - 1.0, at + 1.0, args=(at, df, p))
+    root = elementwise.find_root(_ncp_gap, bracket.bracket, args=(at, df, p),
+                                 tolerances={"xatol": 1e-12, "xrtol": 4 * np.finfo(float).eps})
+    lam = np.where(bracket.success & root.success, root.x, np.nan)
+    return np.where(flip, -lam, lam)
+
+
+def cohens_d_intervals(t, n, confidence_level: float, alternative: str) -> tuple[np.ndarray, np.ndarray]:
+    """Interval for Cohen's d of a one-sample t test per group, by inverting the noncentral t.
+
+    The noncentrality parameter lambda = d * sqrt(n) is found where the noncentral t CDF at
+    the observed t equals the tail probabilities (Steiger & Fouladi 1997; Cumming & Finch
+    2001), every group in one vectorised root search (Chandrupatla's method,
+    ``scipy.optimize.elementwise.find_root``); the bounds are lambda / sqrt(n). NaN where t
+    is not finite or n < 2; an infinite bound for a one-sided alternative.
+    """
+    t, n = np.atleast_1d(np.asarray(t, dtype=float)), np.atleast_1d(np.asarray(n, dtype=float))
+    ok = np.isfinite(t) & (n >= 2)
+    tt, nn = np.where(ok, t, 0.0), np.where(ok, n, 2.0)
+    df, root_n = nn - 1, np.sqrt(nn)
+
+    def bound(prob):
+        return np.where(ok, _ncp(tt, df, np.full_like(tt, prob)) / root_n, np.nan)
+
+    nan_inf = np.where(ok, np.inf, np.nan)
+    if alternative == "two-sided":
+        return bound((1 + confidence_level) / 2), bound((1 - confidence_level) / 2)
+    if alternative == "greater":
+        return bound(confidence_level), nan_inf
+    return -nan_inf, bound(1 - confidence_level)
+
+
+def cohens_d_interval(t: float, n: int, confidence_level: float, alternative: str) -> tuple[float, float]:
+    """:func:`cohens_d_intervals` for one group.
 
     Examples
     --------
@@ -106,24 +148,8 @@ def cohens_d_interval(t: float, n: int, confidence_level: float, alternative: st
     >>> round(low, 4), round(high, 4)
     (-0.0284, 1.0138)
     """
-    if not (np.isfinite(t) and n >= 2):
-        return np.nan, np.nan
-    df = n - 1
-
-    def solve(prob):
-        f = lambda lam: stats.nct.cdf(t, df, lam) - prob  # noqa: E731 - decreasing in lam
-        width = 2.0 + abs(t)
-        while f(t - width) < 0 or f(t + width) > 0:
-            width *= 2
-            if width > 1e4:
-                return np.nan
-        return float(optimize.brentq(f, t - width, t + width, xtol=1e-12) / np.sqrt(n))
-
-    if alternative == "two-sided":
-        return solve((1 + confidence_level) / 2), solve((1 - confidence_level) / 2)
-    if alternative == "greater":
-        return solve(confidence_level), np.inf
-    return -np.inf, solve(1 - confidence_level)
+    low, high = cohens_d_intervals(t, n, confidence_level, alternative)
+    return float(low[0]), float(high[0])
 
 
 def mean_rows(values: pd.Series, gid: np.ndarray, names: list[str], *, confidence_level: float,
@@ -187,12 +213,11 @@ def mean_rows(values: pd.Series, gid: np.ndarray, names: list[str], *, confidenc
         t = np.where(usable, (mean - mu) / se, np.nan)
         d = np.where(usable, (mean - mu) / sd, np.nan)
     p, log10 = np.array([finish_p(t_log_p(ti, di, alternative)) for ti, di in zip(t, df)]).reshape(-1, 2).T
-    d_bounds = np.array([cohens_d_interval(ti, ni, confidence_level, alternative)
-                         for ti, ni in zip(t, n)]).reshape(-1, 2)
+    d_low, d_high = cohens_d_intervals(t, n, confidence_level, alternative)
     note = np.where(constant, "; all values equal: no interval or test",
                     np.array([underflow_note(v) for v in log10], dtype=object))
     out.update(benchmark=float(mu), statistic=t, df=df, p_value=p, log10_p_value=log10, effect_size=d,
-               effect_size_ci_low=d_bounds[:, 0], effect_size_ci_high=d_bounds[:, 1], note=note)
+               effect_size_ci_low=d_low, effect_size_ci_high=d_high, note=note)
     return out
 
 
