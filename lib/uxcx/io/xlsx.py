@@ -318,12 +318,15 @@ def _header_merges(header: list, merged: list[str], box, notes) -> list:
 def _formula_note(formulas: set, box, names: list[str], notes: list[str]) -> None:
     """Which columns had formulas with no saved result (read as blank)."""
     top, bottom, left, right = box
-    found = sorted((c, r) for r, c in formulas if top <= r <= bottom and left <= c <= right)
-    if not found:
+    if not formulas:
         return
-    by_column = defaultdict(list)
-    for c, r in found:
-        by_column[c].append(_address(r, c))
-    notes.append("formula cells with no saved result read as blank: " + "; ".join(
-        f"column {names[c - left]!r} " + _listed(cells, len(cells)) for c, cells in by_column.items())
+    at = np.array(sorted((c, r) for r, c in formulas), dtype=np.int64).reshape(-1, 2)
+    at = at[(at[:, 1] >= top) & (at[:, 1] <= bottom) & (at[:, 0] >= left) & (at[:, 0] <= right)]
+    if not len(at):
+        return
+    columns, first, count = np.unique(at[:, 0], return_index=True, return_counts=True)
+    listed = [f"column {names[c - left]!r} "
+              + _listed([_address(r, c) for c, r in at[i:i + _SHOWN]], int(n))
+              for c, i, n in zip(columns, first, count, strict=True)]  # per column, not per cell
+    notes.append("formula cells with no saved result read as blank: " + "; ".join(listed)
         + "; " + _FORMULA_HINT)
