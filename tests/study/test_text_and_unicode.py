@@ -54,6 +54,13 @@ def test_the_study_declares_missing_texts_for_a_column():
     assert coded.values.isna().tolist() == [False, True, False] and not coded.bad.any()
 
 
+def test_missing_codes_written_as_numbers_in_the_study_file(make_study):
+    study = load_study(make_study({"s.csv": "respondent,nps\nR1,9\nR2,99\n"},
+                                  {"survey": {"path": "s.csv", "missing": {"nps": [99]}}}))
+    assert study["survey"]["nps"].isna().tolist() == [False, True]
+    assert study.ledger.sources["survey"].reasons == {}  # not an out-of-range drop
+
+
 def test_markers_in_a_labelled_column_are_missing_answers_not_unknown_labels(make_study):
     study = load_study(make_study(
         {"s.csv": "respondent,csat\nR1,Satisfied\nR2,NULL\nR3,None\nR4,#N/A\n"},

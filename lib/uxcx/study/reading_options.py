@@ -54,7 +54,7 @@ class ReadingOptions(BaseModel):
         None, description="the exact date format (strftime codes, e.g. '%d.%m.%Y %H:%M')")
     units: Unit | dict[str, Unit] | None = Field(
         None, description="unit of bare numbers in time columns (ms, s, min or h); default s")
-    missing: dict[str, list[str]] = Field(
+    missing: dict[str, list[str | int | float]] = Field(
         default_factory=dict, description="by role: texts meaning 'no answer' in a text, "
         "category or key column (numeric columns already read NA, N/A, null ... as missing)")
 
@@ -102,5 +102,5 @@ def reading_for(config, role: str, *, source: str = "", decimal_comma_file: bool
         dayfirst=_for(getattr(config, "dayfirst", None), role),
         date_format=_for(getattr(config, "date_format", None), role),
         units=_for(getattr(config, "units", None), role),
-        missing=tuple(_for(getattr(config, "missing", None) or None, role) or ()),
+        missing=tuple(str(m) for m in _for(getattr(config, "missing", None) or None, role) or ()),
         decimal_comma_file=decimal_comma_file)
