@@ -87,6 +87,7 @@ def test_through_the_loader_the_conflicting_row_is_in_the_ledger(make_study):
     led = study.ledger.sources["customers"]
     assert led.reasons == {OTHER_ORDER: 1}
     assert led.dropped.loc[0, "row"] == 4 and led.dropped.loc[0, "value"] == "04/13/2024"
+    assert "or state dayfirst: or date_format: under sources.customers" in led.dropped.loc[0, "hint"]
     assert study["customers"]["start"].dt.month.tolist() == [4, 4, 12]
     assert any("dates read day first" in n for n in led.notes)
 

@@ -127,3 +127,12 @@ def test_unknown_decimal_option_is_a_study_error(make_study):
     with pytest.raises(StudyError, match="decimal"):
         load_study(make_study({"c.csv": "customer\nC1\n"},
                               {"customers": {"path": "c.csv", "decimal": ";"}}))
+
+
+def test_through_the_loader_the_other_notation_names_the_setting(make_study):
+    study = load_study(make_study(
+        {"c.csv": 'customer,start,revenue\nC1,2024-01-01,"4,50"\nC2,2024-01-01,"3,25"\n'
+                  'C3,2024-01-01,"1,234.50"\n'}, {"customers": {"path": "c.csv"}}))
+    dropped = study.ledger.sources["customers"].dropped
+    assert dropped["reason"].tolist() == [OTHER_NOTATION] and dropped["row"].tolist() == [4]
+    assert "state decimal: under sources.customers" in dropped["hint"].iloc[0]

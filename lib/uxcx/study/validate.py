@@ -263,12 +263,19 @@ def _file_notes(raw) -> list[str]:
     return out
 
 
+_OTHER_CONVENTION = {"number in another notation than the column's": "decimal:",
+                     "date in another order than the column's": "dayfirst: or date_format:"}
+
+
 def _problems(bad, header, cell, reason, r: Role, source, name, config) -> pd.DataFrame:
     values = cell[bad]
     if reason == "label not in the value map":
         labels = sorted({str(v).strip() for v in values.dropna()})
         shown = ", ".join(repr(x) for x in labels[:15]) + (" ..." if len(labels) > 15 else "")
         hint = f"add them under sources.{source}.values.{name}; labels found: {shown}"
+    elif reason in _OTHER_CONVENTION:  # the column's convention is in the ledger's notes
+        hint = (f"write it as the rest of the column is written, or state "
+                f"{_OTHER_CONVENTION[reason]} under sources.{source} (see the notes)")
     elif r.kind in ("score", "count", "number", "money"):
         hint = f"write a number, or map the text under sources.{source}.values.{name}"
     else:
