@@ -163,6 +163,32 @@ def test_benchmark_needs_a_value_where_the_field_has_none():
         uxcx.mean_benchmark(d, score="cast", benchmark=4)
 
 
+def _size(probs, n, alternative, sims=4000, seed=7):
+    """Share of p < .05 when a 1-5 rating's true mean is exactly the benchmark."""
+    rng = np.random.default_rng(seed)
+    levels = np.arange(1, 6)
+    d = pd.DataFrame({"sim": np.repeat(np.arange(sims), n), "csat": rng.choice(levels, sims * n, p=probs)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UxcxWarning)  # an all-equal draw is possible, and named
+        r = uxcx.mean_benchmark(d, score="csat", benchmark=float(levels @ probs), by="sim",
+                                alternative=alternative)
+    return (r["p_value"] < 0.05).mean()  # 4000 draws: binomial SE about 0.0035
+
+
+def test_type_one_error_on_a_spread_rating_is_near_nominal():
+    # a rating spread over the scale (mean 3.35): the t test keeps close to 5% at n = 20
+    assert 0.04 < _size([0.1, 0.15, 0.25, 0.3, 0.2], 20, "two-sided") < 0.065
+
+
+def test_one_sided_test_on_a_skewed_rating_runs_liberal_as_documented():
+    # piled up near the top (mean 4.0, skewness -1.3), "greater" rejects too often at small n and
+    # "less" too rarely; the docstring of mean_benchmark gives these figures
+    skewed = [0.05, 0.05, 0.1, 0.45, 0.35]
+    assert 0.10 < _size(skewed, 10, "greater") < 0.14
+    assert _size(skewed, 10, "less") < 0.03
+    assert 0.055 < _size(skewed, 50, "greater") < 0.08
+
+
 # --- degenerate input ----------------------------------------------------------------------------
 
 def test_identical_ratings_warn_and_give_no_interval():

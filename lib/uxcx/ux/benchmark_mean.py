@@ -94,6 +94,14 @@ def mean_benchmark(data: pd.DataFrame, *, score: str, benchmark: float | None = 
     p-value is computed in log space (:mod:`uxcx._core.pvalues`), so it never
     reads 0. d's interval inverts the noncentral t (Steiger & Fouladi 1997;
     Cumming & Finch 2001). Rows are treated as independent: one row per person.
+
+    Calibration (simulated, 4,000 samples each, true mean at the benchmark): for a 1-5
+    rating spread over the scale (mean 3.35) the two-sided test rejects 5.2-5.5% at n = 10
+    to 50. For a rating piled up near the top (mean 4.0, skewness -1.3) one-sided tests
+    are not: "greater" rejects 12% at n = 10, 9% at n = 20, 6.6% at n = 50, and "less"
+    about 2%; the two-sided test 9%, 7%, 5%. Claims that a skewed rating beats its target
+    from fewer than about 50 answers deserve the median's distribution-free interval
+    (:func:`uxcx.median_score`) beside them.
     For an NPS target use :func:`uxcx.nps_benchmark`; for a completion rate
     :func:`uxcx.completion_benchmark`; for the median :func:`uxcx.median_score`.
 
