@@ -18,7 +18,7 @@ from uxcx._core.checks import check_level as check_confidence  # noqa: F401
 from uxcx._core.common import group_ids
 from uxcx.errors import DataError, Problem
 
-__all__ = ["source_name", "group_keys", "check_option", "item_matrix", "t_mean_rows", "score_frame",
+__all__ = ["source_name", "group_keys", "check_option", "item_matrix", "score_frame",
            "cohens_d_interval"]
 
 # How many bad cells an error lists one by one (DataError summarises the rest).
@@ -66,33 +66,6 @@ def item_matrix(data: pd.DataFrame, items, low: int, high: int, scale: str) -> n
                                     f"{len(rows) - _LISTED} more cells outside {low}-{high}"))
         raise DataError(problems)
     return values
-
-
-def t_mean_rows(values: pd.Series, data: pd.DataFrame, keys: list[str], *, confidence_level: float,
-                alternative: str = "two-sided", mu: float | None = None,
-                what: str = "scores") -> pd.DataFrame:
-    """Mean, t interval and (given ``mu``) a one-sample t test per group of ``keys``.
-
-    Returns the grouping columns and the schema columns ``n``, ``estimate``,
-    ``std_error``, ``ci_low``, ``ci_high``, ``confidence_level`` (and, with
-    ``mu``, ``statistic``, ``df``, ``p_value``, ``log10_p_value``, ``alternative``,
-    ``effect_size`` = Cohen's d) plus ``sd`` and ``note`` for the caller. NaN
-    values are left out of ``n``. The arithmetic, and the warnings for groups with
-    fewer than two values or no spread, are :func:`uxcx._core.benchmark.mean_rows`.
-    """
-    gid, key_frame = group_ids(data, keys)
-    rows = mean_rows(values, gid, group_names(key_frame, keys), confidence_level=confidence_level,
-                     alternative=alternative, mu=mu, what=what)
-    out = key_frame[keys].reset_index(drop=True).copy()
-    for name in ("n", "estimate", "std_error", "ci_low", "ci_high"):
-        out[name] = rows[name]
-    out["confidence_level"] = confidence_level
-    out["sd"], out["note"] = rows["sd"], rows["note"]
-    if mu is not None:
-        for name in ("statistic", "df", "p_value", "log10_p_value", "effect_size"):
-            out[name] = rows[name]
-        out["alternative"] = alternative
-    return out
 
 
 def score_frame(values: pd.Series, data: pd.DataFrame, keys: list[str], *, term: str, method: str,
