@@ -143,21 +143,24 @@ def spearman_log_p(r: float, n: int, ties: bool, alternative: str) -> tuple[floa
     return min(0.0, log_p + math.log(2.0)), how
 
 
-def kendall_log_p(x: np.ndarray, y: np.ndarray, tau: float, alternative: str) -> tuple[float, str]:
+def kendall_log_p(x: np.ndarray, y: np.ndarray, tau: float, alternative: str,
+                  tie_counts: tuple | None = None) -> tuple[float, str]:
     """Kendall's tau-b test as R's ``cor.test(method = "kendall")``: exact (n < 50, no ties) or normal.
 
     The exact p-value is scipy's (``kendalltau(method="exact")``, the distribution of the
     number of discordant pairs); it is at least 2/n! (above 1e-63 for n < 50), so its log
     is safe. The normal approximation uses the tie-corrected variance of S (Kendall 1945)
-    and :func:`uxcx._core.pvalues.norm_log_p`.
+    and :func:`uxcx._core.pvalues.norm_log_p`. ``tie_counts``: how many times each value of
+    x and of y occurs, when already known.
     """
     n = len(x)
-    ties = min(len(np.unique(x)), len(np.unique(y))) < n
+    if tie_counts is None:
+        tie_counts = np.unique(x, return_counts=True)[1], np.unique(y, return_counts=True)[1]
+    tx, ty = (np.asarray(c, dtype=float) for c in tie_counts)
+    ties = max(tx.max(), ty.max()) > 1
     if n < EXACT_KENDALL_N and not ties:
         p = float(stats.kendalltau(x, y, method="exact", alternative=alternative).pvalue)
         return math.log(min(p, 1.0)), "exact p (no ties, n < 50)"
-    tx = np.unique(x, return_counts=True)[1].astype(float)
-    ty = np.unique(y, return_counts=True)[1].astype(float)
     t0 = n * (n - 1) / 2
     s = tau * math.sqrt((t0 - (tx * (tx - 1)).sum() / 2) * (t0 - (ty * (ty - 1)).sum() / 2))
     var = ((n * (n - 1) * (2 * n + 5) - (tx * (tx - 1) * (2 * tx + 5)).sum()

@@ -176,19 +176,32 @@ def _coefficients(values: pd.DataFrame, pairs, method):
 
 
 def _log_p_values(cols: np.ndarray, index: dict, pairs, masks, r, n, method: str, alternative: str):
-    """Natural-log p-value and its method words for every pair, R's cor.test choice (one call per pair)."""
+    """Natural-log p-value and its method words for every pair, R's cor.test choice (one call per pair).
+
+    The tie counts of a column on a pair's rows are computed once per missing-value pattern.
+    """
     log_p, how = np.full(len(pairs), np.nan), np.full(len(pairs), "", dtype=object)
+    keys = [np.packbits(m).tobytes() for m in masks.T]
+    cache: dict = {}
+
+    def tie_counts(column, i):
+        if (column, keys[i]) not in cache:
+            cache[column, keys[i]] = np.unique(cols[masks[:, i], index[column]], return_counts=True)[1]
+        return cache[column, keys[i]]
+
     for i, (a, b) in enumerate(pairs):
         if not (n[i] > 2 and np.isfinite(r[i])):
             continue
-        xv, yv = cols[masks[:, i], index[a]], cols[masks[:, i], index[b]]
         if method == "pearson":
             log_p[i], how[i] = pearson_log_p(r[i], int(n[i]), alternative)
-        elif method == "spearman":
-            ties = min(len(np.unique(xv)), len(np.unique(yv))) < n[i]
+            continue
+        counts = tie_counts(a, i), tie_counts(b, i)
+        ties = max(counts[0].max(), counts[1].max()) > 1
+        if method == "spearman":
             log_p[i], how[i] = spearman_log_p(r[i], int(n[i]), ties, alternative)
         else:
-            log_p[i], how[i] = kendall_log_p(xv, yv, r[i], alternative)
+            xv, yv = cols[masks[:, i], index[a]], cols[masks[:, i], index[b]]
+            log_p[i], how[i] = kendall_log_p(xv, yv, r[i], alternative, counts)
     return log_p, how
 
 
