@@ -48,6 +48,7 @@ class RiskSums:
     scalars ``c, e, h`` = sum_r (1, r/d, (r/d)^2) / s0_r^2 from which
     ``sum_r (S1_r / S0_r)(S1_r / S0_r)' = c r1 r1' - e (r1 d1' + d1 r1') + h d1 d1'``.
     ``death_x`` is the covariate sum of the group's deaths; ``deaths`` and ``time`` per group.
+    Without tied deaths (or with Breslow's ties) ``d1``, ``e`` and ``h`` are None.
     """
 
     mean: np.ndarray
@@ -64,15 +65,19 @@ class RiskSums:
     def score(self, q=None) -> np.ndarray:
         """``sum_groups q (death_x - mean)``: the score (q = 1), or the PH check's weighted one."""
         resid = self.death_x - self.mean
-        return resid.sum(axis=0) if q is None else q @ resid
+        return resid.sum(axis=0) if q is None else np.einsum("g,gi->i", q, resid)
 
     def information(self, q=None) -> np.ndarray:
         """``sum_groups q sum_r (S2_r / S0_r - (S1_r / S0_r)(S1_r / S0_r)')``, p x p (q = 1 by default)."""
         q = np.ones(self.c.size) if q is None else q
         p = self.mean.shape[1]
-        outer = (self.r1 * (q * self.c)[:, None]).T @ self.r1 + (self.d1 * (q * self.h)[:, None]).T @ self.d1
-        cross = (self.r1 * (q * self.e)[:, None]).T @ self.d1
-        return _unpack(q @ self.second, p) - outer + cross + cross.T
+        # einsum, not BLAS (whose threads stall on a busy machine)
+        info = _unpack(np.einsum("g,gk->k", q, self.second), p) - np.einsum("g,gi,gj->ij", q * self.c,
+                                                                              self.r1, self.r1)
+        if self.d1 is None:  # no tied deaths (or Breslow): no Efron terms
+            return info
+        cross = np.einsum("g,gi,gj->ij", q * self.e, self.r1, self.d1)
+        return info - np.einsum("g,gi,gj->ij", q * self.h, self.d1, self.d1) + cross + cross.T
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,10 @@ def _running_sums(zt: np.ndarray, w: np.ndarray, bounds: np.ndarray, buffer, at:
     otherwise the product and the running sum stream through ``buffer`` (m x rows + 1,
     reused every step).
     """
-    if buffer is None:  # few groups: a loop over groups (distinct times), each a BLAS call
+    if buffer is None:  # few groups: a loop over groups (distinct times), each one pass of einsum
         sums = np.zeros((zt.shape[0], bounds.size))
-        for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
-            sums[:, k + 1] = zt[:, a:b] @ w[a:b]
+        for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):  # numpy's loops, not BLAS threads,
+            sums[:, k + 1] = np.einsum("mn,n->m", zt[:, a:b], w[a:b])  # which stall on a busy machine
         return np.cumsum(sums, axis=1)[:, at]
     buffer[:, 0] = 0.0
     np.multiply(zt, w, out=buffer[:, 1:])
@@ -121,6 +126,16 @@ def _running_sums(zt: np.ndarray, w: np.ndarray, bounds: np.ndarray, buffer, at:
 def _buffer(m: int, bounds: np.ndarray):
     """The running-sum buffer of :func:`_running_sums`, needed only beyond :data:`FEW_GROUPS` groups."""
     return None if bounds.size - 1 <= FEW_GROUPS else np.empty((m, bounds[-1] + 1))
+
+
+def _moments(xt: np.ndarray) -> np.ndarray:
+    """Per row 1, x and x x' (upper triangle), one quantity per line: m x rows, each line contiguous."""
+    p, n = xt.shape
+    zt = np.empty((1 + p + p * (p + 1) // 2, n))
+    zt[0], zt[1:p + 1] = 1.0, xt
+    for k, (i, j) in enumerate(zip(*np.triu_indices(p))):  # p(p+1)/2 lines, each vectorised
+        np.multiply(xt[i], xt[j], out=zt[1 + p + k])
+    return zt
 
 
 def _small_int(codes: np.ndarray) -> np.ndarray:
@@ -152,7 +167,8 @@ class _Sorted:
         if codes.max() > 0:
             order = order[np.argsort(_small_int(codes[order]), kind="stable")]
         self.order = order
-        xs = x[order] - x.mean(axis=0)  # centred, as R: steadier sums, same optimum
+        # one contiguous line per covariate, sorted and centred (as R: steadier sums, same optimum)
+        xt = np.stack([column[order] - column.mean() for column in x.T])
         t, d, s = time[order], status[order] > 0, codes[order]
         new = np.r_[True, (t[1:] != t[:-1]) | (s[1:] != s[:-1])]
         start = np.flatnonzero(new)
@@ -169,17 +185,14 @@ class _Sorted:
         self.deaths = np.bincount(self.gid, weights=d, minlength=self.n_groups)
         self.dead = d.astype(np.int64)
         rows = np.flatnonzero(d)
-        self.death_x = np.stack([np.bincount(self.gid[rows], weights=xs[rows, j], minlength=self.n_groups)
-                                 for j in range(p)], axis=1)
+        self.death_x = np.stack([np.bincount(self.gid[rows], weights=line[rows], minlength=self.n_groups)
+                                 for line in xt], axis=1)
         self.sum_death_x = self.death_x.sum(axis=0)
         self.p = p
         self.m = 1 + p + p * (p + 1) // 2
-        self.zt = np.empty((self.m, n))  # per row: 1, x, x x' (upper triangle); one quantity per line
-        self.zt[0], self.zt[1:p + 1] = 1.0, xs.T
-        for k, (i, j) in enumerate(zip(*np.triu_indices(p))):  # p(p+1)/2 lines, each vectorised
-            np.multiply(xs[:, i], xs[:, j], out=self.zt[1 + p + k])
+        self.zt = _moments(xt)
         self.buffer = _buffer(self.m, self.bounds)
-        self.x = xs
+        self.xt = xt
         self.with_deaths = np.flatnonzero(self.deaths > 0)
         d_int = self.deaths[self.with_deaths].astype(np.int64)
         if ties == "efron":  # one term per death: the r-th of d tied deaths sees r/d of them gone
@@ -193,7 +206,7 @@ class _Sorted:
             self.frac = np.zeros(d_int.size)
             self.term_weight = d_int.astype(float)
             tied = np.array([], dtype=np.int64)
-        self.tied_rows, self.tied_zt = tied, self.zt[:, tied]
+        self.tied_rows, self.tied_zt = tied, _moments(np.stack([line[tied] for line in xt]))
         # groups of tied deaths: tied_rows[tied_bounds[k]:tied_bounds[k + 1]], the tied_group-th with deaths
         tied_gid = self.gid[tied]
         cut = np.flatnonzero(np.r_[True, tied_gid[1:] != tied_gid[:-1]]) if tied.size else []
@@ -229,19 +242,24 @@ class _Sorted:
 
     def evaluate(self, beta: np.ndarray):
         """Log partial likelihood, score, information and the sums (:class:`RiskSums`) at ``beta``."""
-        eta = self.x @ beta
+        eta = np.einsum("jn,j->n", self.xt, beta)  # not BLAS: its threads stall on a busy machine
         top = eta.max()
         w = np.exp(eta - top)
-        risk, own = self.risk(w), self.own(w)
-        f, wt = self.frac, self.term_weight
-        s0 = risk[self.term_group, 0] - f * own[self.term_group, 0]
-        inv = wt / s0
-        a, b = self._terms(inv), self._terms(f * inv)
-        inv2 = inv / s0
-        c, e, h = self._terms(inv2), self._terms(f * inv2), self._terms(f * f * inv2)
-        moments = risk[:, 1:] * a[:, None] - own[:, 1:] * b[:, None]  # sum_r (S1_r, S2_r) / S0_r
-        p = self.p
-        sums = RiskSums(mean=moments[:, :p], second=moments[:, p:], r1=risk[:, 1:p + 1], d1=own[:, 1:p + 1],
+        risk, p, wt = self.risk(w), self.p, self.term_weight
+        if self.tied_rows.size:  # Efron with tied deaths
+            own, f = self.own(w), self.frac
+            s0 = risk[self.term_group, 0] - f * own[self.term_group, 0]
+            inv = wt / s0
+            inv2 = inv / s0
+            a, b = self._terms(inv), self._terms(f * inv)
+            c, e, h = self._terms(inv2), self._terms(f * inv2), self._terms(f * f * inv2)
+            moments = risk[:, 1:] * a[:, None] - own[:, 1:] * b[:, None]  # sum_r (S1_r, S2_r) / S0_r
+            d1 = own[:, 1:p + 1]
+        else:  # one term per group (Breslow, or no tied deaths): S_r = R for all of a group's deaths
+            s0 = risk[:, 0]
+            a, c = wt / s0, wt / (s0 * s0)
+            moments, d1, e, h = risk[:, 1:] * a[:, None], None, None, None
+        sums = RiskSums(mean=moments[:, :p], second=moments[:, p:], r1=risk[:, 1:p + 1], d1=d1,
                         c=c, e=e, h=h, death_x=self.death_x[self.with_deaths],
                         deaths=self.deaths[self.with_deaths], time=self.time[self.with_deaths])
         loglik = float(self.sum_death_x @ beta - wt @ (np.log(s0) + top))
@@ -319,7 +337,7 @@ def fit_cox(x: np.ndarray, time: np.ndarray, status: np.ndarray, codes: np.ndarr
     """
     s = _Sorted(np.asarray(x, dtype=float), np.asarray(time, dtype=float), np.asarray(status, dtype=float),
                 np.asarray(codes), ties)
-    p = s.x.shape[1]
+    p = s.xt.shape[0]
     beta = np.zeros(p)
     loglik0, u, info, sums, eta = s.evaluate(beta)
     step = _solve(info, u, names)

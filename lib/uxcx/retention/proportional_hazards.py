@@ -292,7 +292,10 @@ def ph_check(data: pd.DataFrame, *, duration: str = "duration", event: str = "ev
     over events), the test is the score test of gamma = 0 in the model with hazard
     ``h0(t) exp(x'b + g(t) x'gamma)`` at (b_hat, 0): statistic ``u' I^-1 u`` where u is
     the sum over events of g(t) times the Schoenfeld residuals and I the 2p x 2p
-    information (Efron ties) of (b, gamma); per term only its gammas are free. This is
+    information (with the fit's ties) of (b, gamma); per term only its gammas are free.
+    Both come from the per-time sums the Newton fit ends with (every block is a
+    g-weighted sum of the same risk-set moments), so the check costs no pass over the
+    customers. This is
     R's survival >= 3.0 computation (Therneau & Grambsch 2000, sec. 6.2); lifelines'
     ``proportional_hazard_test`` uses the older approximation and gives different
     numbers. A small p means the hazard ratio drifts over time: stratify by that
