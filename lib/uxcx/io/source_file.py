@@ -186,12 +186,14 @@ def read_source(path, file: str, *, max_mb=None, secrets=(), notes=None) -> byte
     if size > limit:
         raise _too_large(file, size, limit)
     with open(path, "rb") as handle:
-        data = handle.read(limit + 1)
+        data = handle.read(size + 1)  # read(limit) would reserve the whole bound
+        if len(data) > size:  # grown since it was measured, or a system file
+            if size == 0:
+                raise fail(file, "this file reports a size of 0 but holds data: a system file, "
+                           "not a data file", "a data file", _EXPORT_AGAIN)
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise _too_large(file, len(data), limit)
-    if size == 0 and data:
-        raise fail(file, "this file reports a size of 0 but holds data: a system file, not a "
-                   "data file", "a data file", _EXPORT_AGAIN)
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(data, file, limit)
         if notes is not None:
