@@ -15,7 +15,6 @@ engine's memory budget, so memory stays flat as n grows.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from uxcx._core.bootstrap import chunks, resample_counts
 
@@ -76,6 +75,8 @@ def _ols(gram, predictors, response):
 
 def _logit(design: Design, weights, predictors, response, start):
     """Batched Newton-Raphson (IRLS) fits with case weights; NaN rows where not converged."""
+    from scipy import special  # scipy loads only where a formula needs it (see mediate.mediation)
+
     X = design.cols[:, predictors]
     yv = design.cols[:, response]
     pairs = np.triu_indices(len(predictors))
@@ -111,6 +112,8 @@ def _safe_solve(a, b):
 
 def _row_effects(design: Design, med, out):
     """Each row's indirect and direct effect terms (resamples x rows each), non-linear models."""
+    from scipy import special
+
     t0, t1 = design.t0, design.t1
     a, c_prime, b = med[:, 1], out[:, 1], out[:, 2]
     x = design.cols[:, 1]
@@ -190,6 +193,8 @@ def _loo_coefficients(design: Design, coef, predictors, response, binary):
     X = design.cols[:, predictors]
     yv = design.cols[:, response]
     if binary:
+        from scipy import special
+
         prob = special.expit(X @ coef)
         w, resid = prob * (1 - prob), yv - prob
     else:
@@ -246,6 +251,8 @@ def intervals(boot, estimate, jack, level: float, method: str):
     as scipy.stats.bootstrap). The Monte-Carlo error of a bound at level q is half the
     distance between the bootstrap quantiles at q -/+ sqrt(q (1 - q) / B).
     """
+    from scipy import special
+
     alpha = (1 - level) / 2
     k = boot.shape[1]
     low, high, mc_low, mc_high = (np.full(k, np.nan) for _ in range(4))
