@@ -21,6 +21,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 __all__ = ["ExactOrderedModel", "fit_ordinal"]
 
 _NEWTON_TOL = 1e-11
+_TINY = np.finfo(float).tiny
 
 
 class ExactOrderedModel(OrderedModel):
@@ -60,10 +61,11 @@ class ExactOrderedModel(OrderedModel):
         # F(u) - F(l) without cancellation in the upper tail: there 1 - F(l) - (1 - F(u))
         prob = np.where(low > 0, special.expit(-low) - special.expit(-upp),
                         special.expit(upp) - special.expit(low))
-        return upp, low, prob, code
+        # never exactly 0, so that a far-out trial step of BFGS gives a finite, very low likelihood
+        return upp, low, np.maximum(prob, _TINY), code
 
     def loglikeobs(self, params):
-        """Exact log likelihood of each person (statsmodels adds 1e-20 to P; not needed here)."""
+        """Exact log likelihood of each person (statsmodels adds 1e-20 to P, which biases tiny P)."""
         return np.log(self._bounds_and_prob(np.asarray(params, dtype=float))[2])
 
     def _derivatives(self, params):
