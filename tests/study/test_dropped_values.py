@@ -141,3 +141,13 @@ def test_a_misspelt_privacy_option_is_a_study_error(tmp_path):
 
 def test_excel_error_values_are_shown_as_written():
     assert plausible(["#DIV/0!", "#N/A", "#REF!", "#VALUE!"]) == [True] * 4
+
+
+def test_the_stop_error_quotes_no_personal_value(tmp_path):
+    from uxcx.errors import DataError
+
+    with pytest.raises(DataError) as info:
+        _study(tmp_path, ["9", "Jane Smith", "11"], on_invalid="stop")
+    text = str(info.value)
+    assert "Jane" not in text and "row 3" in text and "(value '11')" in text
+    assert "text of 10 characters" in text

@@ -105,9 +105,14 @@ class SourceLedger:
         return {str(k): int(v) for k, v in first["reason"].value_counts().items()}
 
     def problems(self) -> list[Problem]:
-        """The dropped rows' problems as :class:`~uxcx.errors.Problem` objects."""
+        """The dropped rows' problems as :class:`~uxcx.errors.Problem` objects.
+
+        Their values are those of :meth:`exported` (keys pseudonymised, personal values
+        withheld, values that are no answer masked): with ``on_invalid: stop`` the error they
+        make is shown on the report's pages too. The row number finds each value in the file.
+        """
         return [Problem(file=self.file, **rec)
-                for rec in self.dropped[PROBLEM_COLUMNS].to_dict("records")]
+                for rec in self.exported()[PROBLEM_COLUMNS].to_dict("records")]
 
     def check(self) -> None:
         """Raise if the account does not reconcile (a bug in the kit, never the user's)."""
