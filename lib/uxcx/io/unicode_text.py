@@ -59,6 +59,7 @@ def visible_series(series):
     text = series.astype(pd.StringDtype("pyarrow"))
     arrow = pa.array(text.array).cast(pa.large_string())
     if not len(arrow) or bool(pc.all(pc.fill_null(pc.string_is_ascii(arrow), True)).as_py()):
+        text.attrs["ascii"] = True  # nothing to change: changed() need not compare
         return text
     cleaned = pc.replace_substring_regex(arrow, _INVISIBLE.pattern, "")
     cleaned = pc.replace_substring_regex(cleaned, _ODD_SPACE.pattern, " ")
@@ -68,8 +69,14 @@ def visible_series(series):
 
 
 def changed(before, after):
-    """Mask of the cells :func:`visible_series` changed (missing cells never changed)."""
+    """Mask of the cells :func:`visible_series` changed (missing cells never changed).
+
+    ``after`` is :func:`visible_series` of ``before``; an ASCII column (returned as it was
+    read) costs nothing.
+    """
     import pandas as pd
 
+    if getattr(after, "attrs", {}).get("ascii"):
+        return pd.Series(False, index=before.index)
     before = before.astype(pd.StringDtype("pyarrow"))
     return (before != after).fillna(False).astype(bool)

@@ -127,7 +127,10 @@ def _labels_in_numbers(frame, table, header_of, roles, source, config) -> list[s
     for name, r in roles.items():
         if r.kind not in ("score", "number", "count") or label_map(config, name) or name not in header_of:
             continue
-        raw = table[header_of[name]].astype("string").str.strip()
+        column = table[header_of[name]]
+        if not (pd.api.types.is_string_dtype(column.dtype) or pd.api.types.is_object_dtype(column.dtype)):
+            continue  # read as numbers: no label there
+        raw = column.astype("string").str.strip()
         text = raw[frame[name].isna() & raw.notna() & raw.ne("")]
         if not len(text):
             continue
