@@ -33,19 +33,20 @@ def pair_counts(values: np.ndarray, dead: np.ndarray, bits: int) -> tuple[np.nda
     """
     n = values.size
     index = np.arange(n)
-    v, d = values.astype(np.int64), dead.astype(np.int64)
-    position = index.copy()
-    before, after = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    small = np.int32 if n < 2**31 and (values.max() if n else 0) < 2**31 else np.int64  # half the traffic
+    v, d = values.astype(small), dead.astype(small)
+    position = index.astype(small)
+    before, after = np.zeros(n, dtype=small), np.zeros(n, dtype=small)
     high = v >> bits
     begins = np.r_[True, high[1:] != high[:-1]]
     start = np.maximum.accumulate(np.where(begins, index, 0))
     stop = (np.r_[np.flatnonzero(begins)[1:], n])[np.cumsum(begins) - 1]  # one past the group's end
     for b in range(bits - 1, -1, -1):  # a loop over bits (about log2 n), each level vectorised
         bit = (v >> b) & 1
-        ones = np.cumsum(bit)
+        ones = np.cumsum(bit, dtype=small)
         ones_total = ones[stop - 1] - (ones - bit)[start]
         ones_before = ones - bit - (ones - bit)[start]
-        dead_zeros = np.cumsum(d * (1 - bit))
+        dead_zeros = np.cumsum(d * (1 - bit), dtype=small)
         dead_zeros_after = dead_zeros[stop - 1] - dead_zeros
         before += (1 - bit) * ones_before
         after += bit * dead_zeros_after
@@ -55,7 +56,7 @@ def pair_counts(values: np.ndarray, dead: np.ndarray, bits: int) -> tuple[np.nda
         new_start, new_stop = np.where(bit == 1, split, start), np.where(bit == 1, stop, split)
         v, d, before, after, position, start, stop = (
             _scatter(arr, place) for arr in (v, d, before, after, position, new_start, new_stop))
-    out_before, out_after = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    out_before, out_after = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)  # counts up to n
     out_before[position], out_after[position] = before, after
     return out_before, out_after
 

@@ -51,7 +51,7 @@ def design(data: pd.DataFrame, covariates, reference=None, *, extra=()):
     reference = dict(reference or {})
     require(data, [*covariates, *extra, *reference])
     keep = data[[*covariates, *extra]].notna().all(axis=1).to_numpy()
-    frame = data.loc[keep]
+    frame = data if keep.all() else data.loc[keep]  # no copy of a large table with nothing missing
     columns, records = {}, []
     for cov in covariates:
         raw = frame[cov]
@@ -63,8 +63,10 @@ def design(data: pd.DataFrame, covariates, reference=None, *, extra=()):
             columns[cov] = values.to_numpy()
             records.append({"covariate": cov, "level": np.nan, "reference": np.nan, "term": cov})
             continue
-        levels = (list(raw.cat.categories[raw.cat.categories.isin(raw.unique())])
-                  if isinstance(raw.dtype, pd.CategoricalDtype) else sorted(raw.unique(), key=str))
+        codes, uniques = pd.factorize(raw)  # one hashing pass; the dummies compare integer codes
+        levels = (list(raw.cat.categories[raw.cat.categories.isin(uniques)])
+                  if isinstance(raw.dtype, pd.CategoricalDtype) else sorted(uniques, key=str))
+        code_of = {level: i for i, level in enumerate(uniques)}
         if len(levels) < 2:
             _constant(frame, cov, raw)
         ref = reference.get(cov, levels[0])
@@ -73,7 +75,7 @@ def design(data: pd.DataFrame, covariates, reference=None, *, extra=()):
                             f"{[str(v) for v in levels]}")
         for level in (v for v in levels if v != ref):
             term = f"{cov}[{level}]"
-            columns[term] = (raw == level).to_numpy(dtype=float)
+            columns[term] = (codes == code_of[level]).astype(float)
             records.append({"covariate": cov, "level": level, "reference": ref, "term": term})
     return keep, pd.DataFrame(columns, index=frame.index), records
 
