@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["INVISIBLE", "visible", "visible_series", "changed"]
+__all__ = ["INVISIBLE", "visible", "visible_series", "visible_with_changes"]
 
 #: Characters removed before comparing: zero-width space / non-joiner / joiner, word joiner,
 #: byte-order mark (zero-width no-break space), soft hyphen, left-to-right and right-to-left
@@ -52,6 +52,11 @@ def visible_series(series):
 
     Only cells that are not plain ASCII are touched, so an ASCII column costs one scan.
     """
+    return visible_with_changes(series)[0]
+
+
+def visible_with_changes(series):
+    """:func:`visible_series` and the mask of the cells it changed (missing cells never changed)."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -59,24 +64,11 @@ def visible_series(series):
     text = series.astype(pd.StringDtype("pyarrow"))
     arrow = pa.array(text.array).cast(pa.large_string())
     if not len(arrow) or bool(pc.all(pc.fill_null(pc.string_is_ascii(arrow), True)).as_py()):
-        text.attrs["ascii"] = True  # nothing to change: changed() need not compare
-        return text
+        return text, pd.Series(False, index=series.index)  # nothing to change, nothing to compare
     cleaned = pc.replace_substring_regex(arrow, _INVISIBLE.pattern, "")
     cleaned = pc.replace_substring_regex(cleaned, _ODD_SPACE.pattern, " ")
     cleaned = pc.utf8_normalize(cleaned, "NFC").cast(pa.large_string())
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([cleaned])), index=series.index,
-                     name=series.name)
-
-
-def changed(before, after):
-    """Mask of the cells :func:`visible_series` changed (missing cells never changed).
-
-    ``after`` is :func:`visible_series` of ``before``; an ASCII column (returned as it was
-    read) costs nothing.
-    """
-    import pandas as pd
-
-    if getattr(after, "attrs", {}).get("ascii"):
-        return pd.Series(False, index=before.index)
-    before = before.astype(pd.StringDtype("pyarrow"))
-    return (before != after).fillna(False).astype(bool)
+    changed = pc.fill_null(pc.not_equal(arrow, cleaned), False).to_numpy(zero_copy_only=False)
+    out = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([cleaned])), index=series.index,
+                    name=series.name)
+    return out, pd.Series(changed, index=series.index)

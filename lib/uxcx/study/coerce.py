@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from uxcx.io.markers import is_marker
-from uxcx.io.unicode_text import changed, visible, visible_series
+from uxcx.io.unicode_text import visible, visible_with_changes
 from uxcx.study.dates import read_dates
 from uxcx.study.numbers import as_float, read_numbers
 from uxcx.study.reading_options import UNIT_SECONDS, Reading
@@ -81,9 +81,8 @@ def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
         reading = replace(reading, decimal_comma_file=True)
     repairs: dict[str, pd.Series] = {}
     if _is_text(series):
-        clean = visible_series(series)
+        clean, fixed = visible_with_changes(series)
         if r.kind in _TEXT_KINDS:
-            fixed = changed(series, clean)
             if fixed.any():
                 repairs[_UNICODE_REPAIR] = fixed
         series = clean
