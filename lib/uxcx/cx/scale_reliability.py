@@ -20,7 +20,8 @@ from statsmodels.multivariate.factor import Factor
 from uxcx._core.checks import by_columns, check_level
 from uxcx._core.common import finish, group_ids
 from uxcx.cx.scale_scoring import read_items, scale_index
-from uxcx.errors import SmallSampleWarning, UxcxError, UxcxWarning
+from uxcx.cx.scale_warnings import constant_items, warn_degenerate, warn_fewer, warn_reverse, where
+from uxcx.errors import UxcxError, UxcxWarning
 
 __all__ = ["NUNNALLY_MINIMUM", "scale_index", "cronbach_alpha", "mcdonald_omega", "item_total",
            "reliability"]
@@ -63,47 +64,6 @@ def _groups(data, items, by, standardize, scales):
     method = np.array([f"{note}; listwise deletion ({d} incomplete rows left out)" for d in dropped])
     n = np.array([len(p) for p in parts], dtype=float)
     return names, std, by_cols, keys, parts, n, method
-
-
-def _where(keys: pd.DataFrame, g: int, by_cols) -> str:
-    """" in design='Current'" for group ``g`` (empty without groups), for warnings."""
-    return " in " + ", ".join(f"{c}={keys.at[g, c]!r}" for c in by_cols) if by_cols else ""
-
-
-def _warn_reverse(names, rest_r, where: str = "") -> None:
-    negative = [n for n, r in zip(names, rest_r) if r < 0]
-    if negative:
-        warnings.warn(f"{', '.join(map(repr, negative))} correlate(s) negatively with the rest of the "
-                      f"scale{where}: probably worded the other way; reverse-code before scoring "
-                      f"(x -> low + high - x) or leave out", UxcxWarning, stacklevel=3)
-
-
-def _warn_fewer(n, minimum: int, measure: str, keys=None, by_cols=()) -> None:
-    if (few := int(np.sum(n < minimum))):
-        named = ("" if keys is None else ": " + "; ".join(
-            f"{_where(keys, g, by_cols)[4:] or 'all respondents'} (n={int(n[g])})"
-            for g in np.flatnonzero(n < minimum)[:10]))
-        warnings.warn(f"{few} group(s) have fewer than {minimum} complete responses; their {measure} is "
-                      f"NaN{named}", SmallSampleWarning, stacklevel=3)
-
-
-def _constant_items(names, x: np.ndarray) -> list[str]:
-    """The items with one answer from every respondent of a group (no variance to share)."""
-    return [name for name, sd in zip(names, x.std(axis=0)) if not sd > 0]
-
-
-def _warn_degenerate(constant: dict, perfect: list, std: bool) -> None:
-    """Say where alpha cannot mean what it usually means: constant items, perfectly agreeing items."""
-    if constant:
-        effect = ("they cannot be standardised, so alpha is NaN" if std else
-                  "they add nothing to the index's variance but count as items, which lowers alpha")
-        listed = "; ".join(f"{', '.join(map(repr, items))}{where}" for where, items in constant.items())
-        warnings.warn(f"item(s) with the same answer from every respondent: {listed}: {effect}; leave "
-                      f"them out of items=", UxcxWarning, stacklevel=3)
-    if perfect:
-        warnings.warn(f"the items agree perfectly (alpha = 1){', '.join(perfect)}: Feldt's interval has zero "
-                      f"width and no information; check the items are not copies of one answer",
-                      UxcxWarning, stacklevel=3)
 
 
 def cronbach_alpha(data: pd.DataFrame, *, items, by=None, standardize="auto", scales=None,
@@ -172,14 +132,14 @@ def cronbach_alpha(data: pd.DataFrame, *, items, by=None, standardize="auto", sc
     constant, perfect = {}, []
     for g, x in enumerate(parts):
         if len(x) >= ALPHA_MINIMUM:
-            if (flat := _constant_items(names, x)):
-                constant[_where(keys, g, by_cols)] = flat
+            if (flat := constant_items(names, x)):
+                constant[where(keys, g, by_cols)] = flat
             alpha[g], rest_r, _ = _alpha(_matrix(x, std))
-            _warn_reverse(names, rest_r, _where(keys, g, by_cols))
+            warn_reverse(names, rest_r, where(keys, g, by_cols))
             if alpha[g] >= 1 - 1e-12:
-                perfect.append(_where(keys, g, by_cols))
-    _warn_fewer(n, ALPHA_MINIMUM, "alpha", keys, by_cols)
-    _warn_degenerate(constant, perfect, std)
+                perfect.append(where(keys, g, by_cols))
+    warn_fewer(n, ALPHA_MINIMUM, "alpha", keys, by_cols)
+    warn_degenerate(constant, perfect, std)
     ok = n >= ALPHA_MINIMUM
     df1 = np.maximum(n - 1, 1)
     q = (1 - level) / 2
@@ -264,12 +224,12 @@ def mcdonald_omega(data: pd.DataFrame, *, items, by=None, standardize="auto", sc
     for g, x in enumerate(parts):
         if k >= 3 and len(x) > k:
             omega[g], trouble = _omega(x, std)
-            troubles += [trouble + _where(keys, g, by_cols)] if trouble else []
+            troubles += [trouble + where(keys, g, by_cols)] if trouble else []
     if troubles:
         warnings.warn("McDonald's omega: the one-factor model fitted with trouble, so omega may be off: "
                       + "; ".join(troubles), UxcxWarning, stacklevel=2)
     if k >= 3:
-        _warn_fewer(n, k + 1, "omega")
+        warn_fewer(n, k + 1, "omega")
     why = ("" if k >= 3 else " not identified with 2 items (a one-factor model needs 3): report alpha, "
            "or Spearman-Brown for two items (Eisinga et al. 2013);")
     return finish(keys, by_cols, term="omega", n=n, estimate=omega,
@@ -323,7 +283,7 @@ def item_total(data: pd.DataFrame, *, items, standardize="auto", scales=None) ->
     if len(x) < 2:
         raise UxcxError(f"item analysis needs at least 2 respondents who answered every item; got {len(x)}")
     _, rest_r, drop = _alpha(_matrix(x, std))
-    _warn_reverse(names, rest_r)
+    warn_reverse(names, rest_r)
     return pd.DataFrame({"item": names, "n": len(x), "mean": x.mean(axis=0), "sd": x.std(axis=0, ddof=1),
                          "item_rest_r": rest_r, "alpha_if_deleted": drop})
 
