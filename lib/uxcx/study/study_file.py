@@ -333,7 +333,7 @@ def _explain(error: dict, raw: dict) -> str:
         return f"{loc}: unknown key{hint}{allowed}"
     if error["type"] == "literal_error" and len(error["loc"]) >= 2 and error["loc"][0] == "sources" \
             and error["loc"][-1] == "[key]":
-        key = str(error["input"])
+        key = str(error["input"])[:60]  # a name typed by the user, quoted short
         near = difflib.get_close_matches(key, SOURCE_NAMES, n=1)
         hint = f"; did you mean {near[0]!r}?" if near else ""
         return f"sources: unknown source {key!r}{hint} Sources are {', '.join(SOURCE_NAMES)}."
