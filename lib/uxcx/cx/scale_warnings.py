@@ -21,15 +21,17 @@ def where(keys: pd.DataFrame, g: int, by_cols) -> str:
     return " in " + ", ".join(f"{c}={keys.at[g, c]!r}" for c in by_cols) if by_cols else ""
 
 
-def warn_reverse(names, rest_r, where: str = "") -> None:
+def warn_reverse(names, rest_r, place: str = "") -> None:
+    """Name the items that correlate negatively with the rest of the scale (``place``: " in design='B'")."""
     negative = [n for n, r in zip(names, rest_r) if r < 0]
     if negative:
         warnings.warn(f"{', '.join(map(repr, negative))} correlate(s) negatively with the rest of the "
-                      f"scale{where}: probably worded the other way; reverse-code before scoring "
+                      f"scale{place}: probably worded the other way; reverse-code before scoring "
                       f"(x -> low + high - x) or leave out", UxcxWarning, stacklevel=3)
 
 
 def warn_fewer(n, minimum: int, measure: str, keys=None, by_cols=()) -> None:
+    """Name the groups with fewer than ``minimum`` complete responses (their ``measure`` is NaN)."""
     if (few := int(np.sum(n < minimum))):
         named = ("" if keys is None else ": " + "; ".join(
             f"{where(keys, g, by_cols)[4:] or 'all respondents'} (n={int(n[g])})"
