@@ -252,3 +252,14 @@ def test_a_table_with_a_margin_starts_at_its_first_column(tmp_path):
     table = read_table(save(tmp_path, book))
     assert list(table.frame.columns) == ["id", "nps"] and table.frame.iloc[0].tolist() == ["a", "a"]
     assert notes_with(table, "header is in row 3") and notes_with(table, "starts in column C")
+
+
+def test_many_merged_ranges_are_counted_as_ranges(tmp_path):
+    book = new_book()
+    sheet = sheet_of(book, "S", [["id", "group"]] + [[f"P{r}", "g" if r % 2 == 0 else None]
+                                                      for r in range(2, 22)])
+    for r in range(2, 22, 2):
+        sheet.merge_cells(f"B{r}:B{r + 1}")
+    table = read_table(save(tmp_path, book))
+    assert table.frame["group"].tolist() == ["g"] * 20
+    assert "B2:B3, B4:B5, B6:B7, B8:B9, B10:B11 ... (10 ranges)" in notes_with(table, "merged")[0]

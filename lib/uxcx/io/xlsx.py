@@ -225,9 +225,9 @@ def _address(row: int, column: int) -> str:
     return f"{_letters(column)}{int(row)}"
 
 
-def _listed(addresses: list[str], total: int) -> str:
+def _listed(addresses: list[str], total: int, unit: str = "cells") -> str:
     shown = ", ".join(addresses[:_SHOWN])
-    return shown + (f" ... ({total:,} cells)" if total > _SHOWN else "")
+    return shown + (f" ... ({total:,} {unit})" if total > _SHOWN else "")
 
 
 def _stray(rows, columns, filled, box, notes) -> bool:
@@ -288,7 +288,7 @@ def _merge(grid: np.ndarray, merged: list[str], top: int, first: int, notes: lis
                          "each row)", left)):
         if found:
             notes.append(f"merged cells {what}: " + "; ".join(
-                f"column {_column_header(grid, c, first)!r} " + _listed(refs, len(refs))
+                f"column {_column_header(grid, c, first)!r} " + _listed(refs, len(refs), "ranges")
                 for c, refs in found.items()))
 
 
@@ -311,7 +311,7 @@ def _header_merges(header: list, merged: list[str], box, notes) -> list:
         named.append(ref)
     if named:
         notes.append("merged header cells name each column they cover ('name', 'name (2)', "
-                     "...): " + _listed(named, len(named)))
+                     "...): " + _listed(named, len(named), "ranges"))
     return header
 
 
