@@ -132,13 +132,13 @@ def _cells(book, sheet) -> tuple[tuple, list[str], set]:
     The cells come as (rows, columns, values, filled): 1-based positions, the values, and
     which of them hold more than spaces.
 
-    Parsed with openpyxl's own worksheet parser (the one its read-only mode uses), which
-    yields only the cells present; the parser also collects the merged ranges.
+    Parsed with openpyxl's own worksheet parser (the one its read-only mode uses; openpyxl
+    3.1), which yields only the cells present; the parser also collects the merged ranges.
     """
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
-        unread: set = set()
+        unread: set  # (row, column) of formula cells without a saved result
 
         def parse_cell(self, element):
             cell = super().parse_cell(element)
