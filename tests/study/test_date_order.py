@@ -102,3 +102,16 @@ def test_google_forms_timestamps_say_when_the_order_was_assumed():
     assert "no day is above 12, so month first is assumed" in note
     _, settled = parse_timestamps(pd.Series(["13/04/2025 10:00:00"]))
     assert settled == "timestamps read as %d/%m/%Y %H:%M:%S"
+
+
+def test_one_file_one_order_a_start_column_settles_the_end_column(make_study):
+    study = load_study(make_study(
+        {"c.csv": "customer,start,end\nC1,03/04/2024,01/05/2024\nC2,13/04/2024,\nC3,02/03/2024,04/06/2024\n"},
+        {"customers": {"path": "c.csv"}}))
+    frame = study["customers"]
+    assert [str(d.date()) for d in frame["end"].dropna()] == ["2024-05-01", "2024-06-04"]
+    assert not any("dates read" in n for n in study.ledger.sources["customers"].notes)
+    stated = load_study(make_study(
+        {"c.csv": "customer,start,end\nC1,03/04/2024,12/05/2024\nC2,13/04/2024,\n"},
+        {"customers": {"path": "c.csv", "dayfirst": {"end": False}}}))
+    assert str(stated["customers"]["end"].dropna().iloc[0].date()) == "2024-12-05"  # the study wins

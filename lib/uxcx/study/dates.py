@@ -7,8 +7,10 @@ April 13. :func:`read_dates` decides the order once for the whole column:
 - the study file's ``date_format:`` (strftime codes) or ``dayfirst:`` wins;
 - else a value whose first number is above 12 shows day first, one whose
   second number is above 12 shows month first; the order with more such values
-  is used, and values written in the other order are not read (their rows are
-  dropped with the reason and the fix), never swapped silently;
+  in the file's date columns together (:func:`file_dayfirst`: a ``start`` with
+  13/04 settles an ``end`` of 01/05) is used, and values written in the other
+  order are not read (their rows are dropped with the reason and the fix),
+  never swapped silently;
 - where no value settles it, dates with dots or dashes (``03.04.2025``) are
   read day first and dates with slashes month first, and a note says which
   order was assumed and how to state it.
@@ -25,7 +27,7 @@ import pandas as pd
 from uxcx.io.unicode_text import visible_series
 from uxcx.study.numbers import as_float
 
-__all__ = ["read_dates", "OTHER_ORDER"]
+__all__ = ["read_dates", "file_dayfirst", "OTHER_ORDER"]
 
 OTHER_ORDER = "date in another order than the column's"
 
@@ -99,6 +101,26 @@ def read_dates(series: pd.Series, blank: pd.Series, *, dayfirst: bool | None = N
     if other.any() and not (bad & ~other).any():  # one reason names every cell not read
         reason = OTHER_ORDER
     return values, bad, reason, notes
+
+
+def file_dayfirst(columns) -> bool | None:
+    """The order the date columns of one file show together (None where they show none).
+
+    A file writes all its dates one way: ``start`` with a 13/04 settles an ``end`` column
+    whose dates are all ambiguous. ``columns`` are the file's date columns as read.
+
+    >>> file_dayfirst([pd.Series(["13/04/2025"]), pd.Series(["01/05/2025"])])
+    True
+    """
+    n_day = n_month = 0
+    for column in columns:
+        if pd.api.types.is_datetime64_any_dtype(column.dtype) or pd.api.types.is_numeric_dtype(column.dtype):
+            continue
+        parts = _extract(visible_series(column).str.strip())
+        first, second = as_float(parts["a"]), as_float(parts["b"])
+        n_day += int(((first > 12) & (second <= 12)).sum())
+        n_month += int(((second > 12) & (first <= 12)).sum())
+    return None if n_day == n_month else n_day > n_month
 
 
 def _extract(text: pd.Series) -> pd.DataFrame:

@@ -84,8 +84,16 @@ def _for(value: T | dict[str, T] | None, role: str) -> T | None:
     return value
 
 
-def reading_for(config, role: str, *, source: str = "", decimal_comma_file: bool = False) -> Reading:
+def _first(*values):
+    return next((v for v in values if v is not None), None)
+
+
+def reading_for(config, role: str, *, source: str = "", decimal_comma_file: bool = False,
+                file_dayfirst: bool | None = None) -> Reading:
     """The settings of ``config`` (a source's settings) that apply to ``role``.
+
+    ``file_dayfirst`` is the order the file's date columns show together
+    (:func:`uxcx.study.dates.file_dayfirst`); the study file's ``dayfirst:`` wins over it.
 
     Examples
     --------
@@ -99,7 +107,7 @@ def reading_for(config, role: str, *, source: str = "", decimal_comma_file: bool
         role=role, source=source,
         decimal=_for(getattr(config, "decimal", None), role),
         thousands=_for(getattr(config, "thousands", None), role),
-        dayfirst=_for(getattr(config, "dayfirst", None), role),
+        dayfirst=_first(_for(getattr(config, "dayfirst", None), role), file_dayfirst),
         date_format=_for(getattr(config, "date_format", None), role),
         units=_for(getattr(config, "units", None), role),
         missing=tuple(str(m) for m in _for(getattr(config, "missing", None) or None, role) or ()),

@@ -80,6 +80,7 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     from uxcx.io.exports import legacy_ids
     from uxcx.io.labels import check_labels, label_map
     from uxcx.study.coerce import coerce
+    from uxcx.study.dates import file_dayfirst
     from uxcx.study.export_options import apply_options
     from uxcx.study.plausible import plausibility
     from uxcx.study.reading_options import reading_for
@@ -134,11 +135,13 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     account.keys = [h for h, name in keep.items() if role(name).kind == "key"]
 
     columns, roles, bad_parts, repairs = {}, {}, [], {}
+    # one date order for the file: a start with 13/04 settles an end of 01/05
+    dayfirst = file_dayfirst([table[h] for h, name in keep.items() if roles_of[h].kind == "date"])
     for header, name in keep.items():
         r = roles_of[header]
         cell = table[header].set_axis(rows)
         got = coerce(cell, r, label_map(config, name), reading=reading_for(
-            config, name, source=source, decimal_comma_file=decimal_comma))
+            config, name, source=source, decimal_comma_file=decimal_comma, file_dayfirst=dayfirst))
         account.notes += [f"{header!r}: {note}" for note in got.notes]
         if header in hidden_keys:
             got.values = pseudonymise(got.values, pseudonym_key(pseudonym_secret))
