@@ -211,7 +211,7 @@ def test_identical_ratings_warn_and_give_no_interval():
     lambda d: uxcx.sus(pd.DataFrame([[4, 2] * 5] * 5, columns=SUS_ITEMS)),
 ])
 def test_every_mean_warns_on_constant_data(call):
-    d = pd.DataFrame({"csat": [4] * 8})
+    d = pd.DataFrame({"csat": [4] * 12})
     with pytest.warns(UxcxWarning, match="all the same in all the data|all the same in all respondents"):
         r = call(d)
     assert np.isnan(r.loc[0, "ci_low"]) and np.isnan(r.loc[0, "ci_high"])
