@@ -100,3 +100,14 @@ def test_no_page_holds_a_live_tag_from_the_data(hostile_report):
         for needle in ("<script>window.__pwned", "<img src=x onerror", "<svg onload", "<b onmouseover",
                        "href=\"javascript:", "<iframe src=\"javascript:"):
             assert needle not in page, f"{file.name} holds {needle!r} unescaped"
+
+
+def test_no_file_of_the_report_holds_the_pseudonym_key(hostile_report):
+    from uxcx.io.secrets import known_secrets
+
+    keys = known_secrets()
+    assert keys, "the session's key file should exist once a study with customer ids was loaded"
+    for file in hostile_report.out.rglob("*"):
+        if file.is_file():
+            text = file.read_text(encoding="utf-8", errors="replace")
+            assert not [k for k in keys if k in text], f"{file.name} holds the pseudonym key"
