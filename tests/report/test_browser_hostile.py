@@ -13,9 +13,9 @@ from __future__ import annotations
 import csv
 
 import pytest
+from test_browser import ARGS, CHROMIUM, VIEWPORT
 
 from conftest import ROOT, report_once
-from test_browser import ARGS, CHROMIUM, VIEWPORT
 
 PAYLOADS = {
     "Redesign": "<script>window.__pwned=1;alert('design')</script>",
