@@ -27,6 +27,30 @@ __all__ = ["logrank", "chi2_logsf"]
 chi2_logsf = chi2_log_p
 
 
+def _risk_table(t: np.ndarray, e: np.ndarray, g: np.ndarray, n_groups: int):
+    """Customers at risk and churns per segment (columns) at each distinct churn time (rows).
+
+    Distinct times by hashing (``pd.factorize``), counts on the (time x segment) grid by
+    ``np.bincount``, at risk as the reverse cumulative count; a sort per segment when that
+    grid would be large (many distinct times and many segments).
+    """
+    codes, uniq = pd.factorize(t, sort=True)
+    if uniq.size * n_groups <= max(4 * t.size, 1_000_000):
+        cell = codes * n_groups + g
+        size = np.bincount(cell, minlength=uniq.size * n_groups).reshape(uniq.size, n_groups)
+        dead = np.bincount(cell, weights=e, minlength=uniq.size * n_groups).reshape(uniq.size, n_groups)
+        rows = dead.sum(axis=1) > 0
+        return size[::-1].cumsum(axis=0)[::-1][rows].astype(float), dead[rows]
+    death_times = np.unique(t[e == 1])
+    at_risk = np.empty((len(death_times), n_groups))
+    deaths = np.empty_like(at_risk)
+    for j in range(n_groups):  # a loop over segments, each vectorised over times
+        tj, dj = np.sort(t[g == j]), np.sort(t[(g == j) & (e == 1)])
+        at_risk[:, j] = len(tj) - np.searchsorted(tj, death_times, side="left")
+        deaths[:, j] = np.searchsorted(dj, death_times, "right") - np.searchsorted(dj, death_times, "left")
+    return at_risk, deaths
+
+
 def logrank(data: pd.DataFrame, *, duration: str = "duration", event: str = "event", by,
             strata=None) -> pd.DataFrame:
     """Log-rank test that retention is the same in every segment (optionally stratified).
@@ -97,16 +121,9 @@ def logrank(data: pd.DataFrame, *, duration: str = "duration", event: str = "eve
     for s in np.unique(sid):  # a handful of strata; everything inside is vectorised over times
         ins = sid == s
         t, e, g = times[ins], events[ins], gid[ins]
-        death_times = np.unique(t[e == 1])
-        if len(death_times) == 0:
+        if not e.any():
             continue
-        at_risk = np.empty((len(death_times), n_groups))
-        deaths = np.empty_like(at_risk)
-        for j in range(n_groups):
-            tj, dj = np.sort(t[g == j]), np.sort(t[(g == j) & (e == 1)])
-            at_risk[:, j] = len(tj) - np.searchsorted(tj, death_times, side="left")
-            deaths[:, j] = (np.searchsorted(dj, death_times, "right")
-                            - np.searchsorted(dj, death_times, "left"))
+        at_risk, deaths = _risk_table(t, e, g, n_groups)
         n, d = at_risk.sum(1), deaths.sum(1)
         observed += deaths.sum(0)
         expected += (at_risk * (d / n)[:, None]).sum(0)
