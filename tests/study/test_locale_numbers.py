@@ -136,3 +136,14 @@ def test_through_the_loader_the_other_notation_names_the_setting(make_study):
     dropped = study.ledger.sources["customers"].dropped
     assert dropped["reason"].tolist() == [OTHER_NOTATION] and dropped["row"].tolist() == [4]
     assert "state decimal: under sources.customers" in dropped["hint"].iloc[0]
+
+
+def test_one_file_one_decimal_mark_another_column_settles_an_ambiguous_one(make_study):
+    # revenue alone (1.234, 2.500) could be either; tenure's 2,5 shows the file's decimal comma
+    study = load_study(make_study(
+        {"c.csv": 'customer,start,revenue,tenure\nC1,2024-01-01,"1.234","2,5"\nC2,2024-01-01,"2.500","3"\n'},
+        {"customers": {"path": "c.csv", "columns": {"customer": "customer", "start": "start",
+                                                    "revenue": "revenue", "tenure": "tenure"}}}))
+    assert study["customers"]["revenue"].tolist() == [1234.0, 2500.0]
+    assert study["customers"]["tenure"].tolist() == [2.5, 3.0]
+    assert not any("no value settles" in n for n in study.ledger.sources["customers"].notes)

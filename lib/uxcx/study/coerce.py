@@ -187,7 +187,8 @@ def _numbers(series: pd.Series, blank: pd.Series, mapped: pd.Series, reading: Re
         return values, values.isna() & ~blank, "not a number", {}, []
     got = read_numbers(_text(series.where(~mapped)), blank | mapped, decimal=reading.decimal,
                        thousands=reading.thousands, decimal_comma_file=reading.decimal_comma_file,
-                       currency=currency, percent=percent, role=reading.role, source=reading.source)
+                       currency=currency, percent=percent, role=reading.role, source=reading.source,
+                       file_decimal=reading.file_decimal)
     values = got.values
     if mapped.any():
         values = values.where(~mapped, pd.to_numeric(series.where(mapped), errors="coerce"))

@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 
 from uxcx.io.unicode_text import visible_series
 
-__all__ = ["read_numbers", "as_float", "Numbers", "OTHER_NOTATION"]
+__all__ = ["read_numbers", "file_decimal", "as_float", "Numbers", "OTHER_NOTATION"]
 
 OTHER_NOTATION = "number in another notation than the column's"
 
@@ -43,6 +43,7 @@ _SIGNS = r"US\$|R\$|[$€£¥₹₩₽₺₪]|kr\.?|zł|Kč|Fr\.?"
 _CURRENCY_HEAD = re.compile(rf"^([-+]?)\s*(?:{_SIGNS}|{_CODES})\s*([-+(]?[\d.,])")
 _CURRENCY_TAIL = re.compile(rf"([\d.,)])\s*(?:{_SIGNS}|{_CODES})$")
 _GROUPS = {",": ",", ".": r"\.", " ": " ", "'": "['’]"}
+_GROUPS_OF = {".": (",", " ", "'"), ",": (".", " ", "'")}  # thousands marks beside each decimal
 
 
 def _pattern(decimal: str, groups: tuple[str, ...]) -> str:
@@ -64,7 +65,7 @@ class Numbers:
 def read_numbers(series: pd.Series, blank: pd.Series, *, decimal: str | None = None,
                  thousands: str | None = None, decimal_comma_file: bool = False,
                  currency: bool = False, percent: bool = True, role: str = "",
-                 source: str = "") -> Numbers:
+                 source: str = "", file_decimal: str | None = None) -> Numbers:
     """Read a text column of numbers with one decimal convention for every row.
 
     Parameters
@@ -80,6 +81,9 @@ def read_numbers(series: pd.Series, blank: pd.Series, *, decimal: str | None = N
     decimal_comma_file : bool
         The file's fields are not separated by commas (where no value settles the
         convention, a decimal comma is then assumed).
+    file_decimal : {",", "."}, optional
+        The mark the file's other number columns show (:func:`file_decimal`); where no value
+        of this column settles it, it comes before ``decimal_comma_file``.
     currency : bool
         Strip currency signs and codes (money columns).
     percent : bool
@@ -125,7 +129,7 @@ def read_numbers(series: pd.Series, blank: pd.Series, *, decimal: str | None = N
         record("percent signs removed (45% read as 45)", text.str.endswith("%"))
         text = text.str.replace(r"\s*%$", "", regex=True)
 
-    groups_of = {".": (",", " ", "'"), ",": (".", " ", "'")}
+    groups_of = dict(_GROUPS_OF)
     if thousands is not None:
         groups_of = {d: (() if thousands == "none" else (thousands,)) if thousands != d else ()
                      for d in groups_of}
@@ -133,7 +137,7 @@ def read_numbers(series: pd.Series, blank: pd.Series, *, decimal: str | None = N
             for d in groups_of}
     only = {d: fits[d] & ~fits[o] for d, o in ((".", ","), (",", "."))}
     notes = []
-    chosen = decimal or _decide(only, fits, text, decimal_comma_file, role, source, notes)
+    chosen = decimal or _decide(only, fits, text, decimal_comma_file, role, source, notes, file_decimal)
     other = "," if chosen == "." else "."
     ok = fits[chosen]
     bad = ~ok & ~blank
@@ -157,6 +161,24 @@ def read_numbers(series: pd.Series, blank: pd.Series, *, decimal: str | None = N
     return Numbers(values, bad, reason, repairs, notes)
 
 
+def file_decimal(columns) -> str | None:
+    """The decimal mark the number columns of one file show together (None where none settles it).
+
+    >>> file_decimal([pd.Series(["2,5", "3"]), pd.Series(["1.234"])])
+    ','
+    """
+    count = {".": 0, ",": 0}
+    for column in columns:
+        if not (pd.api.types.is_string_dtype(column.dtype) or pd.api.types.is_object_dtype(column.dtype)):
+            continue
+        text = visible_series(column).str.strip()
+        fits = {d: text.str.fullmatch(_pattern(d, _GROUPS_OF[d])).fillna(False).astype(bool)
+                for d in count}
+        count["."] += int((fits["."] & ~fits[","]).sum())
+        count[","] += int((fits[","] & ~fits["."]).sum())
+    return None if count["."] == count[","] else max(count, key=count.get)
+
+
 def as_float(text: pd.Series) -> np.ndarray:
     """Text already checked to be numbers (or missing) as floats, cast in C++ (to_numeric is slow)."""
     arrow = pa.array(text.astype(pd.StringDtype("pyarrow")).array)
@@ -173,10 +195,12 @@ def _sub(text: pd.Series, pattern: str, repl: str) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([out])), index=text.index)
 
 
-def _decide(only, fits, text, decimal_comma_file, role, source, notes) -> str:
+def _decide(only, fits, text, decimal_comma_file, role, source, notes, file_decimal=None) -> str:
     n_point, n_comma = int(only["."].sum()), int(only[","].sum())
     if n_point != n_comma:
         return "." if n_point > n_comma else ","
+    if file_decimal and not n_point:  # the file's other columns settle it
+        return file_decimal
     chosen = "," if decimal_comma_file else "."
     # values both conventions read, but to different numbers ("1.234", "1,234")
     either = fits["."] & fits[","] & text.str.contains(r"[.,]", regex=True).fillna(False)

@@ -72,6 +72,7 @@ class Reading:
     units: str | None = None
     missing: tuple[str, ...] = field(default_factory=tuple)
     decimal_comma_file: bool = False  # the file's fields are not separated by commas
+    file_decimal: str | None = None  # the mark the file's other number columns show
 
 
 def _matches(pattern: str, role: str) -> bool:
@@ -89,11 +90,13 @@ def _first(*values):
 
 
 def reading_for(config, role: str, *, source: str = "", decimal_comma_file: bool = False,
-                file_dayfirst: bool | None = None) -> Reading:
+                file_dayfirst: bool | None = None, file_decimal: str | None = None) -> Reading:
     """The settings of ``config`` (a source's settings) that apply to ``role``.
 
     ``file_dayfirst`` is the order the file's date columns show together
     (:func:`uxcx.study.dates.file_dayfirst`); the study file's ``dayfirst:`` wins over it.
+    ``file_decimal`` is the decimal mark its number columns show
+    (:func:`uxcx.study.numbers.file_decimal`), used where a column alone does not settle it.
 
     Examples
     --------
@@ -111,4 +114,4 @@ def reading_for(config, role: str, *, source: str = "", decimal_comma_file: bool
         date_format=_for(getattr(config, "date_format", None), role),
         units=_for(getattr(config, "units", None), role),
         missing=tuple(str(m) for m in _for(getattr(config, "missing", None) or None, role) or ()),
-        decimal_comma_file=decimal_comma_file)
+        decimal_comma_file=decimal_comma_file, file_decimal=file_decimal)

@@ -82,6 +82,7 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     from uxcx.study.coerce import coerce
     from uxcx.study.dates import file_dayfirst
     from uxcx.study.export_options import apply_options
+    from uxcx.study.numbers import file_decimal
     from uxcx.study.plausible import plausibility
     from uxcx.study.reading_options import reading_for
 
@@ -137,11 +138,13 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     columns, roles, bad_parts, repairs = {}, {}, [], {}
     # one date order for the file: a start with 13/04 settles an end of 01/05
     dayfirst = file_dayfirst([table[h] for h, name in keep.items() if roles_of[h].kind == "date"])
+    decimal = file_decimal([table[h] for h in keep if roles_of[h].kind in ("number", "money", "duration")])
     for header, name in keep.items():
         r = roles_of[header]
         cell = table[header].set_axis(rows)
         got = coerce(cell, r, label_map(config, name), reading=reading_for(
-            config, name, source=source, decimal_comma_file=decimal_comma, file_dayfirst=dayfirst))
+            config, name, source=source, decimal_comma_file=decimal_comma, file_dayfirst=dayfirst,
+            file_decimal=decimal))
         account.notes += [f"{header!r}: {note}" for note in got.notes]
         if header in hidden_keys:
             got.values = pseudonymise(got.values, pseudonym_key(pseudonym_secret))
