@@ -1,8 +1,9 @@
 """The report as a reader sees it: headless Chromium opens the index and every page at 1280 px.
 
 For each page: no console error, no failed request (nothing fetched from outside the folder),
-every image loaded and described (alt text), nothing wider than the viewport, every link resolving inside the report
-folder, the headline in the first screen, and no temporary path, traceback or warning text.
+every image loaded and described (alt text), nothing wider than the viewport, every link
+resolving inside the report folder, the headline in the first screen, and no temporary path,
+traceback or warning text.
 Screenshots go to the report folder's ``_checks/`` for a person to look at. Chromium is
 Debian's (``.ci/run`` installs it); Playwright drives it through ``executable_path``.
 """
@@ -68,7 +69,7 @@ def _check(browser, folder: Path) -> list[str]:
         if page.evaluate(BROKEN_IMAGES):
             problems.append(f"{name}: {page.evaluate(BROKEN_IMAGES)} image(s) did not load")
         if page.evaluate(UNDESCRIBED):
-            problems.append(f"{name}: {page.evaluate(UNDESCRIBED)} figure(s) without a description (alt text)")
+            problems.append(f"{name}: {page.evaluate(UNDESCRIBED)} figure(s) without alt text")
         wide = page.evaluate(WIDE)
         if wide:
             problems.append(f"{name}: wider than {VIEWPORT['width']} px: {wide}")
