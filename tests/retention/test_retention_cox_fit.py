@@ -310,3 +310,19 @@ def test_pair_counts_against_their_definition(values, seed):
 def test_cox_fit_summary_needs_a_cox_result():
     with pytest.raises(UxcxError, match="result of uxcx.cox"):
         cox_fit_summary(pd.DataFrame({"term": ["x"]}))
+
+
+def test_running_sums_by_stream_equal_those_by_group(monkeypatch, veteran):
+    # R (as in test_retention_cox.py): coxph(Surv(time, status) ~ trt + karno + age + strata(celltype)):
+    # coef 0.2914386125557 -0.0374976938898 -0.0118319525454; the many-groups path (a running sum over
+    # every customer) must give R's answer too
+    monkeypatch.setattr(cox_fit, "FEW_GROUPS", 0)
+    r = cox(veteran, **VET, covariates=["trt", "karno", "age"], strata="celltype", check_ph=False)
+    assert r["coef"].to_numpy() == pytest.approx([0.2914386125557, -0.0374976938898, -0.0118319525454],
+                                                 abs=1e-9)
+    assert _fit_rows(r).loc["log-likelihood, fitted model", "estimate"] == pytest.approx(-316.858259658262,
+                                                                                        abs=1e-8)
+    t = ph_check(veteran, **VET, covariates=["trt", "karno", "age"], strata="celltype", warn=False)
+    # R: cox.zph(fs)$table
+    assert t["statistic"].to_numpy() == pytest.approx(
+        [0.00465549745363, 6.72046454447684, 2.52332333669141, 12.18403089110674], rel=1e-7)

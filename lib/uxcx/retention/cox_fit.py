@@ -104,21 +104,29 @@ class CoxFit:
 FEW_GROUPS = 2048  # up to this many (stratum, time) groups, sums per group by BLAS (no n x m temporary)
 
 
-def _running_sums(zt: np.ndarray, w: np.ndarray, bounds: np.ndarray, buffer, at: np.ndarray) -> np.ndarray:
-    """Cumulative sums of ``w z`` at group bounds ``at``: column j sums the rows before ``bounds[at[j]]``.
+def _running_sums(lines: np.ndarray, w: np.ndarray, bounds: np.ndarray, buffer, at: np.ndarray) -> np.ndarray:
+    """Cumulative sums of ``w z`` (z: 1, x, x x') at group bounds ``at``: column j sums the rows before
+    ``bounds[at[j]]``.
 
-    ``zt`` is z transposed (m x rows, each quantity contiguous). With few groups each
-    group's sum is one matrix-vector product (``zt`` read once, nothing written);
-    otherwise the product and the running sum stream through ``buffer`` (m x rows + 1,
-    reused every step).
+    With few groups (``buffer`` None) ``lines`` is x transposed (p x rows) and each group's
+    moments come from its own slice (numpy's einsum loops, not BLAS threads, which stall
+    on a busy machine); nothing of size rows x m is built. Otherwise ``lines`` is z
+    transposed (m x rows, see :func:`_moments`) and the product and the running sum
+    stream through ``buffer`` (m x rows + 1, reused every step).
     """
-    if buffer is None:  # few groups: a loop over groups (distinct times), each one pass of einsum
-        sums = np.zeros((zt.shape[0], bounds.size))
-        for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):  # numpy's loops, not BLAS threads,
-            sums[:, k + 1] = np.einsum("mn,n->m", zt[:, a:b], w[a:b])  # which stall on a busy machine
+    if buffer is None:  # few groups: a loop over groups (distinct times), each vectorised
+        p = lines.shape[0]
+        upper = np.triu_indices(p)
+        sums = np.zeros((1 + p + p * (p + 1) // 2, bounds.size))
+        for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+            x, wk = lines[:, a:b], w[a:b]
+            wx = x * wk
+            sums[0, k + 1] = wk.sum()
+            sums[1:p + 1, k + 1] = wx.sum(axis=1)
+            sums[p + 1:, k + 1] = np.einsum("in,jn->ij", wx, x)[upper]
         return np.cumsum(sums, axis=1)[:, at]
     buffer[:, 0] = 0.0
-    np.multiply(zt, w, out=buffer[:, 1:])
+    np.multiply(lines, w, out=buffer[:, 1:])
     np.cumsum(buffer[:, 1:], axis=1, out=buffer[:, 1:])
     return buffer[:, bounds[at]]
 
@@ -190,8 +198,8 @@ class _Sorted:
         self.sum_death_x = self.death_x.sum(axis=0)
         self.p = p
         self.m = 1 + p + p * (p + 1) // 2
-        self.zt = _moments(xt)
         self.buffer = _buffer(self.m, self.bounds)
+        self.lines = xt if self.buffer is None else _moments(xt)  # z only where the running sums need it
         self.xt = xt
         self.with_deaths = np.flatnonzero(self.deaths > 0)
         d_int = self.deaths[self.with_deaths].astype(np.int64)
@@ -206,7 +214,7 @@ class _Sorted:
             self.frac = np.zeros(d_int.size)
             self.term_weight = d_int.astype(float)
             tied = np.array([], dtype=np.int64)
-        self.tied_rows, self.tied_zt = tied, _moments(np.stack([line[tied] for line in xt]))
+        self.tied_rows = tied
         # groups of tied deaths: tied_rows[tied_bounds[k]:tied_bounds[k + 1]], the tied_group-th with deaths
         tied_gid = self.gid[tied]
         cut = np.flatnonzero(np.r_[True, tied_gid[1:] != tied_gid[:-1]]) if tied.size else []
@@ -217,13 +225,15 @@ class _Sorted:
         self.tied_group[has_ties] = np.searchsorted(groups_with_ties, self.with_deaths[has_ties])
         self.tied_mask = has_ties
         self.tied_buffer = _buffer(self.m, self.tied_bounds)
+        tied_xt = np.stack([line[tied] for line in xt])
+        self.tied_lines = tied_xt if self.tied_buffer is None else _moments(tied_xt)
 
     def risk(self, w: np.ndarray) -> np.ndarray:
         """Risk-set sums of ``w z`` (groups with deaths x m): the rows from the top of the stratum
         to the group's last."""
         g = self.with_deaths
         at = np.r_[g + 1, self.stratum_top_group[g]] if self.strata else g + 1
-        run = _running_sums(self.zt, w, self.bounds, self.buffer, at)
+        run = _running_sums(self.lines, w, self.bounds, self.buffer, at)
         return (run[:, :g.size] - run[:, g.size:]).T if self.strata else run.T
 
     def own(self, w: np.ndarray) -> np.ndarray:
@@ -231,7 +241,7 @@ class _Sorted:
         if not self.tied_rows.size:
             return np.zeros((self.with_deaths.size, self.m))
         every = np.arange(self.tied_bounds.size)
-        run = _running_sums(self.tied_zt, w[self.tied_rows], self.tied_bounds, self.tied_buffer, every)
+        run = _running_sums(self.tied_lines, w[self.tied_rows], self.tied_bounds, self.tied_buffer, every)
         own = (run[:, 1:] - run[:, :-1])[:, self.tied_group].T
         own[~self.tied_mask] = 0.0
         return own
