@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["INVISIBLE", "visible", "visible_series", "visible_with_changes"]
+__all__ = ["INVISIBLE", "visible", "visible_series", "visible_with_changes", "arrow_text"]
 
 #: Characters removed before comparing: zero-width space / non-joiner / joiner, word joiner,
 #: byte-order mark (zero-width no-break space), soft hyphen, left-to-right and right-to-left
@@ -47,6 +47,17 @@ def visible(text) -> str:
     return unicodedata.normalize("NFC", str(text).translate(_STRIP))
 
 
+def arrow_text(series):
+    """A text column as one contiguous Arrow ``large_string`` array (chunks combined)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    arrow = pa.array(series.astype(pd.StringDtype("pyarrow")).array)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    return arrow.cast(pa.large_string())
+
+
 def visible_series(series):
     """:func:`visible` for a column of text, vectorised (Arrow); missing stays missing.
 
@@ -62,7 +73,7 @@ def visible_with_changes(series):
     import pyarrow.compute as pc
 
     text = series.astype(pd.StringDtype("pyarrow"))
-    arrow = pa.array(text.array).cast(pa.large_string())
+    arrow = arrow_text(text)
     if not len(arrow) or bool(pc.all(pc.fill_null(pc.string_is_ascii(arrow), True)).as_py()):
         return text, pd.Series(False, index=series.index)  # nothing to change, nothing to compare
     cleaned = pc.replace_substring_regex(arrow, _INVISIBLE.pattern, "")

@@ -44,7 +44,7 @@ _PARTIAL = {"0.5", "partial", "partly", "partially"}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_SERIALS = (20_000, 80_000)
 
-NOT_A_POSITION = "not a position of the scale named under labels:"
+NOT_A_POSITION = "number the map does not recode"  # a map of numbers (positions-11) covers them all
 _TEXT_KINDS = ("key", "category", "text")
 _UNICODE_REPAIR = "invisible characters removed or Unicode normalised (NFC)"
 
@@ -128,9 +128,6 @@ def _positions(value_map: Mapping) -> bool:
     """Whether every label of the map is a number (a scale of choice positions)."""
     keys = [k for k, v in value_map.items() if v is not None]
     return bool(keys) and all(str(k).lstrip("-").replace(".", "", 1).isdigit() for k in keys)
-
-
-_NUMERIC_KINDS = ("score", "count", "number", "duration", "money")
 
 
 # Text work runs on Arrow-backed strings (vectorised in C++); results go back to "string".

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from uxcx.io.unicode_text import visible_series
+from uxcx.io.unicode_text import arrow_text, visible_series
 from uxcx.study.numbers import as_float
 
 __all__ = ["read_dates", "file_dayfirst", "OTHER_ORDER"]
@@ -128,7 +128,7 @@ def _extract(text: pd.Series) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arrow = pa.array(text.astype(pd.StringDtype("pyarrow")).array).cast(pa.large_string())
+    arrow = arrow_text(text)
     found = pc.extract_regex(arrow, _NUMERIC)
     matched = found.is_valid().to_numpy(zero_copy_only=False)
     out = {}

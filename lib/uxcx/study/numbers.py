@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from uxcx.io.unicode_text import visible_series
+from uxcx.io.unicode_text import arrow_text, visible_series
 
 __all__ = ["read_numbers", "file_decimal", "as_float", "Numbers", "OTHER_NOTATION"]
 
@@ -181,7 +181,7 @@ def file_decimal(columns) -> str | None:
 
 def as_float(text: pd.Series) -> np.ndarray:
     """Text already checked to be numbers (or missing) as floats, cast in C++ (to_numeric is slow)."""
-    arrow = pa.array(text.astype(pd.StringDtype("pyarrow")).array)
+    arrow = arrow_text(text)
     try:
         return arrow.cast(pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -190,7 +190,7 @@ def as_float(text: pd.Series) -> np.ndarray:
 
 def _sub(text: pd.Series, pattern: str, repl: str) -> pd.Series:
     """``re.sub`` on Arrow strings in C++ (RE2; pandas runs a group reference in Python)."""
-    arrow = pa.array(text.array).cast(pa.large_string())
+    arrow = arrow_text(text)
     out = pc.replace_substring_regex(arrow, pattern, repl)
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([out])), index=text.index)
 
