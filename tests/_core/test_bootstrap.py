@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 import uxcx
-from uxcx._core.bootstrap import BUDGET, chunks, generator, resample_cells, resample_counts, resample_indices
+from uxcx._core.bootstrap import (
+    BUDGET,
+    chunks,
+    generator,
+    resample_cells,
+    resample_counts,
+    resample_indices,
+    resample_sums,
+)
 
 LIB = Path(uxcx.__file__).parent
 # The modules that bootstrap; each draws its resamples from the engine.
@@ -93,17 +101,18 @@ def test_chunks_respect_the_budget_and_cover_every_resample(total, per_item, bud
 
 
 def test_a_caller_draws_its_chunks_within_the_budget(monkeypatch):
-    # Linear mediation of 20,000 rows holds 3 float arrays of n per resample, so 600 resamples come
-    # in chunks of BUDGET // 60,000 = 266; the result equals drawing them all in one chunk.
+    # Mediation with a 0/1 outcome holds 14 + 3^2 = 23 float arrays of n per resample, so 300
+    # resamples of 5,000 rows come in chunks of BUDGET // 115,000 = 139; the result equals
+    # drawing them all in one chunk.
     import pandas as pd
 
     from uxcx.link import mediate_boot
     from uxcx.link.mediate import mediation
 
     g = np.random.default_rng(1)
-    x = g.normal(size=20_000)
-    m = 0.5 * x + g.normal(size=20_000)
-    d = pd.DataFrame({"x": x, "m": m, "y": 0.4 * m + 0.1 * x + g.normal(size=20_000)})
+    x = g.normal(size=5000)
+    m = 0.5 * x + g.normal(size=5000)
+    d = pd.DataFrame({"x": x, "m": m, "y": (0.4 * m + 0.1 * x + g.normal(size=5000) > 0).astype(float)})
     seen = []
 
     def spy(n, size, rng, out=None):
@@ -111,12 +120,42 @@ def test_a_caller_draws_its_chunks_within_the_budget(monkeypatch):
         return resample_counts(n, size, rng, out=out)
 
     monkeypatch.setattr(mediate_boot, "resample_counts", spy)
-    chunked = mediation(d, x="x", m="m", y="y", n_boot=600, seed=4, ci_method="percentile")
-    assert seen == [266, 266, 68] and all(s * 3 * 20_000 <= BUDGET for s in seen)
+    chunked = mediation(d, x="x", m="m", y="y", n_boot=300, seed=4, ci_method="percentile")
+    assert seen == [139, 139, 22] and all(s * 23 * 5000 <= BUDGET for s in seen)
     monkeypatch.setattr(mediate_boot, "chunks", lambda total, per_item: chunks(total, per_item, 10**12))
-    whole = mediation(d, x="x", m="m", y="y", n_boot=600, seed=4, ci_method="percentile")
-    assert seen[3:] == [600]
+    whole = mediation(d, x="x", m="m", y="y", n_boot=300, seed=4, ci_method="percentile")
+    assert seen[3:] == [300]
     np.testing.assert_allclose(chunked[["ci_low", "ci_high"]], whole[["ci_low", "ci_high"]], rtol=1e-12)
+
+
+@pytest.mark.parametrize(("n", "k", "size"), [(20_000, 10, 30), (60_000, 10, 7), (300, 4, 500)])
+def test_sums_equal_counts_times_values_with_the_same_draws(n, k, size):
+    # small values and large n: one resample at a time; large values or small n: count matrices
+    values = np.random.default_rng(0).normal(size=(n, k))
+    sums = resample_sums(values, size, generator(9), budget=n * 4)
+    np.testing.assert_allclose(sums, resample_counts(n, size, generator(9)) @ values, rtol=1e-12, atol=1e-9)
+    # the stream continues as the counts' would
+    rng_a, rng_b = generator(5), generator(5)
+    resample_sums(values, 3, rng_a)
+    resample_counts(n, 3, rng_b)
+    assert rng_a.integers(1000) == rng_b.integers(1000)
+
+
+def test_linear_mediation_bootstrap_is_the_sums_of_the_engine(monkeypatch):
+    import pandas as pd
+
+    from uxcx.link import mediate_boot
+    from uxcx.link.mediate import mediation
+
+    g = np.random.default_rng(2)
+    x = g.normal(size=20_000)
+    m = 0.5 * x + g.normal(size=20_000)
+    d = pd.DataFrame({"x": x, "m": m, "y": 0.4 * m + 0.1 * x + g.normal(size=20_000)})
+    calls = []
+    monkeypatch.setattr(mediate_boot, "resample_sums",
+                        lambda values, size, rng: calls.append(size) or resample_sums(values, size, rng))
+    mediation(d, x="x", m="m", y="y", n_boot=300, seed=4, ci_method="percentile")
+    assert calls == [300]
 
 
 def _calls(tree):

