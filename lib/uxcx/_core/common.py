@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from uxcx._core.results import result_frame
 from uxcx.errors import SmallSampleWarning
@@ -82,7 +82,7 @@ def per_group(values: pd.Series, gid: np.ndarray, n_groups: int, *aggs: str) -> 
 
 
 def _z(level: float) -> float:
-    return float(stats.norm.ppf(1 - (1 - level) / 2))
+    return float(special.ndtri(1 - (1 - level) / 2))
 
 
 def proportion_interval(x, n, method: str, level: float):
@@ -113,8 +113,9 @@ def proportion_interval(x, n, method: str, level: float):
             se = np.full_like(x, np.nan)
         else:  # exact, Clopper & Pearson (1934), from the beta distribution
             alpha = 1 - level
-            low = np.where(x > 0, stats.beta.ppf(alpha / 2, x, n - x + 1), 0.0)
-            high = np.where(x < n, stats.beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)
+            with np.errstate(all="ignore"):  # the beta quantile (scipy.stats' beta.ppf, without its import)
+                low = np.where(x > 0, special.betaincinv(x, n - x + 1, alpha / 2), 0.0)
+                high = np.where(x < n, special.betaincinv(x + 1, n - x, 1 - alpha / 2), 1.0)
             se = np.full_like(x, np.nan)
     empty = ~(n > 0)
     low, high = np.where(empty, np.nan, low), np.where(empty, np.nan, high)
@@ -131,7 +132,7 @@ def t_interval(mean, sd, n, level: float):
     ok = n >= 2
     df = np.where(ok, n - 1, 1.0)
     se = np.where(ok, sd / np.sqrt(np.where(ok, n, 1.0)), np.nan)
-    q = stats.t.ppf(1 - (1 - level) / 2, df)
+    q = special.stdtrit(df, 1 - (1 - level) / 2)  # Student t quantile
     return mean - q * se, mean + q * se, se
 
 
@@ -147,6 +148,8 @@ def median_interval(values: pd.Series, gid: np.ndarray, n_groups: int, level: fl
     frame = pd.DataFrame({"g": gid, "v": values.to_numpy()}).dropna()
     median = frame.groupby("g")["v"].median().reindex(range(n_groups)).to_numpy()
     n = frame.groupby("g").size().reindex(range(n_groups)).fillna(0).to_numpy()
+    from scipy import stats  # the binomial quantile; imported here, off the paths that need none
+
     half_alpha = (1 - level) / 2
     j = stats.binom.ppf(half_alpha, n, 0.5)
     j = np.where(stats.binom.cdf(j, n, 0.5) <= half_alpha + 1e-12, j, j - 1)
