@@ -127,10 +127,10 @@ def mediation(data: pd.DataFrame, *, x: str, m: str, y: str, covariates=None, n_
     equations linear these equal a b, c' and c.
 
     Bootstrap: ``n_boot`` nonparametric resamples of the rows, drawn as multinomial count
-    vectors in chunks (:func:`uxcx._core.bootstrap.resample_counts`, counted one resample
-    at a time into one reused float buffer, so memory stays flat as n grows); linear
-    equations come from the weighted cross-products of one matrix product, logistic ones
-    from batched Newton-Raphson (weights = counts, at most 25 steps, tolerance 1e-10; a
+    vectors and counted one resample at a time (memory stays flat as n grows). Linear
+    equations come from each resample's weighted cross-products
+    (:func:`uxcx._core.bootstrap.resample_sums`), logistic ones from batched Newton-Raphson
+    on chunks of count vectors (weights = counts, at most 25 steps, tolerance 1e-10; a
     resample that does not converge is dropped with a warning). Percentile interval: the
     alpha/2 and 1 - alpha/2 quantiles. BCa (Efron 1987): levels
     ``Phi(z0 + (z0 + z)/(1 - acc (z0 + z)))`` with ``z0`` from the share of resamples below

@@ -2,15 +2,14 @@
 resample, jackknife values and bootstrap intervals.
 
 A nonparametric bootstrap resample of n rows is fully described by how often each row is
-drawn, a Multinomial(n; 1/n, ..., 1/n) count vector. Each chunk of resamples is a count
-matrix ``W`` (resamples x rows) from :func:`uxcx._core.bootstrap.resample_counts`. A linear
-regression needs only the weighted cross-products of its columns, so ``W @ P`` (``P`` the
-products of every pair of columns, one row per observation) gives the sufficient statistics
-of every linear equation of every resample in one matrix product; the small normal equations
-are then solved batched. A logistic equation is fitted by Newton-Raphson (IRLS) on all
-resamples of the chunk at once, with the counts as case weights. Chunks are sized by the
-engine's memory budget, so memory stays flat as n grows.
-"""
+drawn, a Multinomial(n; 1/n, ..., 1/n) count vector ``w``. A linear regression needs only
+the weighted cross-products of its columns, so ``w @ P`` (``P`` the products of every pair of
+columns, one row per observation) gives the sufficient statistics of every linear equation
+of a resample; :func:`uxcx._core.bootstrap.resample_sums` forms them for all resamples and
+the small normal equations are then solved batched. A logistic equation is fitted by
+Newton-Raphson (IRLS) on a chunk of resamples at once, with the counts of
+:func:`uxcx._core.bootstrap.resample_counts` as case weights. Chunks are sized by the
+engine's memory budget, so memory stays flat as n grows."""
 
 from __future__ import annotations
 
