@@ -24,11 +24,11 @@ import pandas as pd
 from scipy import stats
 from scipy.optimize import elementwise
 
-from uxcx._core.pvalues import finish_p, t_log_p, underflow_note
+from uxcx._core.pvalues import finish_p, place_log10, t_log_p, underflow_note
 from uxcx._core.results import COLUMNS, result_frame
 from uxcx.errors import SmallSampleWarning, UxcxWarning
 
-__all__ = ["mean_rows", "mean_frame", "insert_log10_p", "cohens_d_intervals", "cohens_d_interval",
+__all__ = ["mean_rows", "mean_frame", "cohens_d_intervals", "cohens_d_interval",
            "essentially_constant",
            "group_names", "BENCHMARK_EFFECT"]
 
@@ -221,15 +221,6 @@ def mean_rows(values: pd.Series, gid: np.ndarray, names: list[str], *, confidenc
     return out
 
 
-def insert_log10_p(frame: pd.DataFrame, log10_p) -> pd.DataFrame:
-    """``frame`` with ``log10_p_value`` right after ``p_value`` (the kit's p-value convention)."""
-    if "log10_p_value" in frame:
-        frame["log10_p_value"] = log10_p
-    else:
-        frame.insert(frame.columns.get_loc("p_value") + 1, "log10_p_value", log10_p)
-    return frame
-
-
 def mean_frame(keys: pd.DataFrame, by_cols: list[str], rows: dict, *, term: str, method,
                confidence_level: float, alternative: str = "two-sided") -> pd.DataFrame:
     """The result frame of :func:`mean_rows`: group keys, the schema, and for a test
@@ -251,7 +242,7 @@ def mean_frame(keys: pd.DataFrame, by_cols: list[str], rows: dict, *, term: str,
     out = result_frame(frame, groups=by_cols)
     out["n"] = out["n"].astype("int64")
     if tested:
-        insert_log10_p(out, rows["log10_p_value"])
+        place_log10(out, rows["log10_p_value"])
         out["benchmark"] = rows["benchmark"]
         out["effect_size_ci_low"] = rows["effect_size_ci_low"]
         out["effect_size_ci_high"] = rows["effect_size_ci_high"]

@@ -24,12 +24,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 from uxcx._core.checks import ALTERNATIVES, check_option
 
 __all__ = ["SMALLEST_P", "finish_p", "underflow_note", "norm_log_p", "t_log_p", "chi2_log_p",
-           "f_log_p", "beta_log_sf", "log_sum_p"]
+           "f_log_p", "beta_log_sf", "log_sum_p", "place_log10", "with_p_values"]
 
 SMALLEST_P = float(np.finfo(float).smallest_subnormal)  # 5e-324
 LOG10 = math.log(10.0)
@@ -188,3 +189,35 @@ def log_sum_p(log_terms) -> float:
     if terms.size == 0:
         return -math.inf
     return min(0.0, float(special.logsumexp(terms)))
+
+
+def place_log10(frame: pd.DataFrame, log10) -> pd.DataFrame:
+    """Set ``frame``'s ``log10_p_value`` (in place), right after ``p_value`` when it is new; returns it."""
+    values = np.asarray(log10, dtype=float)
+    if "log10_p_value" in frame.columns:
+        frame["log10_p_value"] = values
+    else:
+        frame.insert(frame.columns.get_loc("p_value") + 1, "log10_p_value", values)
+    return frame
+
+
+def with_p_values(frame: pd.DataFrame, log_p) -> pd.DataFrame:
+    """A copy of ``frame`` with ``p_value`` and ``log10_p_value`` from natural-log p-values (one per row).
+
+    NaN means no test. ``method`` gains :func:`underflow_note` where p is below 1e-300.
+
+    >>> f = pd.DataFrame({"term": ["a", "b"], "p_value": np.nan, "method": "z test"})
+    >>> out = with_p_values(f, [np.log(0.05), -1000.0])
+    >>> list(out.columns), round(float(out.loc[0, "log10_p_value"]), 4), bool(out.loc[1, "p_value"] > 0)
+    (['term', 'p_value', 'log10_p_value', 'method'], -1.301, True)
+    >>> out.loc[1, "method"]
+    'z test; p < 1e-300 (log10 p = -434.3; p_value holds the smallest positive double)'
+    """
+    pairs = [finish_p(x) for x in np.asarray(log_p, dtype=float).ravel()]  # one per test, not per row of data
+    frame = frame.copy()
+    frame["p_value"] = [p for p, _ in pairs]
+    log10 = [lg for _, lg in pairs]
+    place_log10(frame, log10)
+    if "method" in frame.columns:
+        frame["method"] = [str(m) + underflow_note(lg) for m, lg in zip(frame["method"], log10)]
+    return frame

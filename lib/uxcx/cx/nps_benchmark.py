@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from uxcx._core.benchmark import insert_log10_p
 from uxcx._core.checks import ALTERNATIVES, by_columns, check_level, check_option
 from uxcx._core.common import finish
-from uxcx._core.pvalues import finish_p, norm_log_p, underflow_note
+from uxcx._core.pvalues import finish_p, norm_log_p, place_log10, underflow_note
 from uxcx.cx.common import NPS_MIN, missing_note, warn_segments
 from uxcx.cx.nps import nps_counts, nps_moments
 from uxcx.errors import UxcxError
@@ -128,7 +127,7 @@ def nps_benchmark(data: pd.DataFrame, *, target: float, score: str = "nps", by=N
                  ci_low=np.clip(low, -100, 100), ci_high=np.clip(high, -100, 100), confidence_level=level,
                  method=method, statistic=z, p_value=p, alternative=alternative,
                  effect_size=estimate - goal, effect_size_type="NPS minus target (points)")
-    insert_log10_p(out, log10)
+    place_log10(out, log10)
     out["target"], out["adjusted_nps"] = goal, centre
     out["promoters"], out["passives"], out["detractors"] = pro, pas, det
     return out

@@ -14,11 +14,10 @@ import pandas as pd
 from scipy import special
 
 from uxcx._core.checks import check_level, require, source_name
-from uxcx._core.pvalues import norm_log_p
+from uxcx._core.pvalues import norm_log_p, with_p_values
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.retention.curves import survival_columns
-from uxcx.retention.p_values import with_log10_p
 from uxcx.retention.proportional_hazards import COX_METHOD, design  # noqa: F401 (doctest)
 
 __all__ = ["churn_by_horizon", "hazard_sentences"]
@@ -130,7 +129,7 @@ def churn_by_horizon(data: pd.DataFrame, *, duration: str = "duration", event: s
         "std_error": se, "ci_low": low, "ci_high": high,
         "confidence_level": level, "method": f"Logistic regression of churn by {horizon:g} (Wald interval)",
         "statistic": coef / se, "alternative": "two-sided"}))
-    out = with_log10_p(out, [norm_log_p(v) for v in coef / se])
+    out = with_p_values(out, [norm_log_p(v) for v in coef / se])
     out["coef"], out["events"], out["excluded"], out["horizon"] = coef, int(y.sum()), excluded, horizon
     for key in ("covariate", "level", "reference"):
         out[key] = [r[key] for r in records]

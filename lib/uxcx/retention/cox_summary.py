@@ -11,11 +11,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from uxcx._core.pvalues import chi2_log_p
+from uxcx._core.pvalues import chi2_log_p, with_p_values
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError
 from uxcx.retention.concordance import concordance
-from uxcx.retention.p_values import with_log10_p
 
 __all__ = ["model_fit_records", "cox_fit_summary"]
 
@@ -50,7 +49,7 @@ def model_fit_records(fit, time, status, codes, level: float) -> dict:
                             "standard error and normal interval (as R survival concordance)")})
     frame = result_frame(rows)
     log_p = [chi2_log_p(s, df) if s == s else np.nan for s in frame["statistic"]]
-    frame = with_log10_p(frame, log_p)
+    frame = with_p_values(frame, log_p)
     frame["events"] = events
     # records, not a frame: pandas compares attrs when frames are concatenated, and frames there raise
     return frame.to_dict("list")

@@ -14,11 +14,10 @@ import pandas as pd
 
 from uxcx._core.checks import by_columns
 from uxcx._core.common import group_ids
-from uxcx._core.pvalues import chi2_log_p
+from uxcx._core.pvalues import chi2_log_p, with_p_values
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError
 from uxcx.retention.curves import survival_columns
-from uxcx.retention.p_values import with_log10_p
 
 __all__ = ["logrank", "chi2_logsf"]
 
@@ -143,7 +142,7 @@ def logrank(data: pd.DataFrame, *, duration: str = "duration", event: str = "eve
         method += "; fewer than two segments with expected churn: no test"
     out = result_frame([{"term": f"log-rank test by {', '.join(by_cols)}", "n": len(times), "statistic": chi,
                          "df": df if df >= 1 else np.nan, "method": method}])
-    out = with_log10_p(out, [log_p])
+    out = with_p_values(out, [log_p])
     table = keys.copy() if by_cols else pd.DataFrame(index=range(n_groups))
     # records, not a frame: pandas compares attrs when frames are concatenated, and frames there raise
     out.attrs["observed_expected"] = table.assign(n=np.bincount(gid, minlength=n_groups), observed=observed,

@@ -19,13 +19,12 @@ import pandas as pd
 from scipy import special
 
 from uxcx._core.checks import by_columns, check_level, check_option, numeric, require, source_name
-from uxcx._core.pvalues import chi2_log_p, norm_log_p
+from uxcx._core.pvalues import chi2_log_p, norm_log_p, with_p_values
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.retention import cox_fit
 from uxcx.retention.cox_summary import cox_fit_summary, model_fit_records
 from uxcx.retention.curves import survival_columns
-from uxcx.retention.p_values import with_log10_p
 
 __all__ = ["cox", "ph_check", "cox_fit_summary"]
 
@@ -254,7 +253,7 @@ def cox(data: pd.DataFrame, *, duration: str = "duration", event: str = "event",
                          "std_error": se, "ci_low": low, "ci_high": high,
                          "confidence_level": level, "method": method, "statistic": coef / se,
                          "alternative": "two-sided"})
-    out = with_log10_p(result_frame(rows), [norm_log_p(v) for v in coef / se])
+    out = with_p_values(result_frame(rows), [norm_log_p(v) for v in coef / se])
     out["coef"], out["events"] = coef, int(status.sum())
     for key in ("covariate", "level", "reference"):
         out[key] = [r[key] for r in records]
@@ -356,7 +355,7 @@ def _zph_table(fit, records, n: int) -> pd.DataFrame:
         chisq = float(uu @ np.linalg.solve(imat[np.ix_(kk, kk)], uu))
         rows.append({"term": term, "n": n, "statistic": chisq, "df": len(jj), "method": ZPH_METHOD})
         log_p.append(chi2_log_p(chisq, len(jj)))
-    return with_log10_p(result_frame(rows), log_p)
+    return with_p_values(result_frame(rows), log_p)
 
 
 def _km_transform(fit) -> np.ndarray:

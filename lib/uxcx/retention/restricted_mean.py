@@ -25,11 +25,10 @@ from uxcx._core.checks import (
 )
 from uxcx._core.common import group_ids
 from uxcx._core.compare import adjust_p, term
-from uxcx._core.pvalues import norm_log_p
+from uxcx._core.pvalues import norm_log_p, with_p_values
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError, UxcxWarning
 from uxcx.retention.curves import km_table, survival_columns
-from uxcx.retention.p_values import with_log10_p
 
 __all__ = ["rmst", "rmst_difference"]
 
@@ -261,7 +260,7 @@ def rmst_difference(data: pd.DataFrame, *, duration: str = "duration", event: st
                          alternative=alternative, effect_size=mean[seg] / mean[ref],
                          effect_size_type="RMST ratio")
     out = result_frame(with_interval(frame, diff, s, level), groups=by_cols)
-    out = with_log10_p(out, [norm_log_p(x, alternative) for x in stat])
+    out = with_p_values(out, [norm_log_p(x, alternative) for x in stat])
     return adjust_p(out, method=p_adjust)
 
 

@@ -7,10 +7,9 @@ import pandas as pd
 from scipy import stats
 from scipy.special import logsumexp
 
-from uxcx._core.benchmark import insert_log10_p
 from uxcx._core.checks import ALTERNATIVES, by_columns, check_level, check_option
 from uxcx._core.common import finish, warn_small
-from uxcx._core.pvalues import finish_p, underflow_note
+from uxcx._core.pvalues import finish_p, place_log10, underflow_note
 from uxcx._core.targets import DEFAULT_TARGETS
 from uxcx.errors import UxcxError
 from uxcx.ux.completion import credit_counts, missing_note
@@ -184,4 +183,4 @@ def completion_benchmark(data: pd.DataFrame, *, success: str = "success",
                  confidence_level=level, method=label, statistic=x, p_value=p_value,
                  alternative=alternative, effect_size=estimate - float(benchmark),
                  effect_size_type="difference from benchmark")
-    return insert_log10_p(out, log10)
+    return place_log10(out, log10)
