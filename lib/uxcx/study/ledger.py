@@ -57,6 +57,17 @@ REASONS: dict[str, str] = {
     "or customer. Nothing to fix; it is left out (delete it from the file to drop this entry).",
     "note row": "A line of text under the data (a note, a source, an export stamp) in a row of its "
     "own. Nothing to fix; it is left out (delete it from the file to drop this entry).",
+    "number in another notation than the column's": "The column reads its numbers one way (e.g. "
+    "a decimal comma, 4,5) and this value the other (4.5 or 1,234.50), so it cannot be read "
+    "safely. State the convention with `decimal:` (and `thousands:`) for the source in the "
+    "study file, or correct the value.",
+    "date in another order than the column's": "The column's dates are day-first (or month-"
+    "first) and this one only reads the other way (e.g. 04/13 beside 13/04). State the order "
+    "with `dayfirst:` or `date_format:` for the source, or correct the date.",
+    "churn date before the start date": "The customer left before they started: the two dates "
+    "are swapped or one is mistyped. Correct the dates; the other customers are analysed.",
+    "number the map does not recode": "The column has a value map (`values:` or `labels:`) and "
+    "this number is not in it. Add it to the map, or correct the value.",
 }
 
 
