@@ -4,6 +4,7 @@ for a study from run to run (a keyed hash whose key lives outside the report fol
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -13,7 +14,8 @@ import pytest
 
 from conftest import ROOT
 from uxcx.errors import UxcxWarning
-from uxcx.report.runner import _kernel, default_out
+from uxcx.report.execute import kernel_name as _kernel
+from uxcx.report.runner import default_out
 from uxcx.study import privacy
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
@@ -102,9 +104,24 @@ def test_notebooks_resolve_out_dir_and_capture_caveats_in_their_load_cell():
         nb = json.loads(path.read_text(encoding="utf-8"))
         params, load = ("".join(c["source"]) for c in nb["cells"][1:3])
         assert 'out_dir: str = ""' in params and "../reports" not in params, path.name
+        assert nb["metadata"]["kernelspec"]["name"] == "uxcx", path.name
+        if re.search(r"^page = \w+\(study, out_dir", load, re.M):
+            continue  # a page object does both (test_a_page_resolves_out_dir_and_captures_caveats)
         assert "out_dir = out_dir or str(uxcx.report.default_out(s.name, s.path))" in load, path.name
         assert "caveats.capture()" in load, path.name
-        assert nb["metadata"]["kernelspec"]["name"] == "uxcx", path.name
+
+
+def test_a_page_resolves_out_dir_and_captures_caveats(monkeypatch):
+    from uxcx.report import caveats
+    from uxcx.report.page import Page
+
+    calls = []
+    monkeypatch.setattr(caveats, "capture", lambda: calls.append("capture"))
+    study = ROOT / "data" / "sample" / "study.yml"
+    page = Page(study, "", name="03_ux_to_cx")
+    assert calls == ["capture"]
+    assert page.out_dir == str(default_out(page.study.name, page.study.path))
+    assert Page(study, "/tmp/elsewhere", name="x").out_dir == "/tmp/elsewhere"
 
 
 # --- the kit's kernel ---------------------------------------------------------------------

@@ -7,8 +7,8 @@ warn or export is searched for each key.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import secrets
 import warnings
 
 import pytest
@@ -20,9 +20,10 @@ from uxcx.io.secrets import KEY_ENV, KEY_FILE_ENV, redact
 from uxcx.report.cli import main
 from uxcx.study.study_file import StudyFile
 
-ENV_KEY = "env-" + secrets.token_hex(16)
-STUDY_KEY = "study-" + secrets.token_hex(16)
-FILE_KEY = "file-" + secrets.token_hex(16)
+# Fixed per run (pytest-xdist's workers must collect the same parameter ids), unlike any text in the kit.
+ENV_KEY = "env-" + hashlib.sha256(b"uxcx planted environment key").hexdigest()[:32]
+STUDY_KEY = "study-" + hashlib.sha256(b"uxcx planted study key").hexdigest()[:32]
+FILE_KEY = "file-" + hashlib.sha256(b"uxcx planted key file").hexdigest()[:32]
 KEYS = (ENV_KEY, STUDY_KEY, FILE_KEY)
 
 
