@@ -23,9 +23,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from uxcx.io.markers import is_marker
-from uxcx.io.unicode_text import visible, visible_with_changes
+from uxcx.io.unicode_text import arrow_text, visible, visible_with_changes
 from uxcx.study.dates import read_dates
 from uxcx.study.numbers import as_float, read_numbers
 from uxcx.study.reading_options import UNIT_SECONDS, Reading
@@ -97,7 +99,7 @@ def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
             blank, series = blank | declared, series.where(~declared)
             repairs["texts listed under missing: read as missing"] = declared
     if value_map:
-        series, mapped = _apply_map(series.where(~blank), value_map)
+        series, mapped = _apply_map(series.where(~blank), value_map, r.kind)
         # Labels mapped to nothing ("N/A", "Don't know") are missing answers, not errors.
         to_missing = mapped & pd.isna(series)
         if to_missing.any():
@@ -152,13 +154,37 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype(_ARROW_TEXT).str.strip()
 
 
-def _apply_map(series: pd.Series, value_map: Mapping) -> tuple[pd.Series, pd.Series]:
+def _apply_map(series: pd.Series, value_map: Mapping, kind: str = "") -> tuple[pd.Series, pd.Series]:
     keys = {_norm(k): v for k, v in value_map.items()}
-    norm = _text(series).str.lower().str.split().str.join(" ")
-    hit = norm.isin(list(keys)).fillna(False).astype(bool)
+    labels = pa.array(list(keys), type=pa.large_string())
+    where = pc.index_in(_map_norm(series), value_set=labels)  # null where no label matches
+    hit = pd.Series(pc.is_valid(where).to_numpy(zero_copy_only=False), index=series.index)
+    if kind in _NUMBER_KINDS and _numbers_only(keys.values()) and (hit | series.isna()).all():
+        # Every answer is a label and every label a number: the values are one float column.
+        numbers = np.array([np.nan if v is None else float(v) for v in keys.values()])
+        taken = pc.take(pa.array(numbers), where).to_numpy(zero_copy_only=False)
+        return pd.Series(taken, index=series.index, name=series.name).astype("float64"), hit
     out = series.astype(object).copy()
-    out[hit] = norm[hit].map(keys)
+    positions = pc.drop_null(where).to_numpy(zero_copy_only=False)
+    out[hit.to_numpy()] = np.array(list(keys.values()), dtype=object)[positions]
     return out, hit
+
+
+# Roles whose reader takes a float column as it is (a map to numbers needs no text).
+_NUMBER_KINDS = ("binary", "score", "count", "number", "money")
+# Python's str.split() whitespace (str.isspace), which RE2's \s does not all cover.
+_SPACE_RUN = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]+"
+
+
+def _map_norm(series: pd.Series):
+    """Labels as compared with the map's (:func:`_norm`): lower case, one space between words (Arrow)."""
+    text = arrow_text(_text(series))
+    collapsed = pc.replace_substring_regex(pc.utf8_lower(text), _SPACE_RUN, " ")
+    return pc.utf8_trim(collapsed, " ")
+
+
+def _numbers_only(values) -> bool:
+    return all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
 
 
 def _norm(label) -> str:
@@ -201,7 +227,9 @@ def _read_money(series, blank, mapped, reading) -> Coerced:
 
 
 def _read_binary(series, blank, mapped, reading) -> Coerced:
-    if mapped.any() or not pd.api.types.is_numeric_dtype(series.dtype):
+    # A number column (or one a map turned into numbers) reads as its floats: the
+    # spellings below would give each number itself.
+    if not pd.api.types.is_numeric_dtype(series.dtype):
         norm = _text(series).str.lower()
         values = pd.Series(np.nan, index=series.index, dtype="float64")
         values[norm.isin(_TRUE).fillna(False).astype(bool)] = 1.0
@@ -260,6 +288,9 @@ def _read_duration(series, blank, mapped, reading) -> Coerced:
 
 
 def _read_date(series, blank, mapped, reading) -> Coerced:
+    cast = _cast_dates(series) if not reading.date_format else None
+    if cast is not None:  # the reader parsed ISO dates: one cast
+        return Coerced(cast, cast.isna() & ~blank, "not a date")
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series.astype("datetime64[ns]")
         return Coerced(values, values.isna() & ~blank, "not a date")
@@ -283,6 +314,24 @@ def _read_date(series, blank, mapped, reading) -> Coerced:
                                               source=reading.source)
         values[rest] = parsed
     return Coerced(values, values.isna() & ~blank, reason, repairs, notes)
+
+
+def _cast_dates(series: pd.Series) -> pd.Series | None:
+    """A column that arrived as Arrow dates (or zone-less timestamps) as datetime64[ns], else None.
+
+    None too when a date lies outside what nanoseconds hold (years 1677-2262): the
+    text path then reports those cells as not dates.
+    """
+    if not isinstance(series.dtype, pd.ArrowDtype):
+        return None
+    kind = series.dtype.pyarrow_dtype
+    if not (pa.types.is_date(kind) or (pa.types.is_timestamp(kind) and kind.tz is None)):
+        return None
+    try:
+        cast = pc.cast(pa.array(series.array), pa.timestamp("ns"))
+    except pa.ArrowInvalid:
+        return None
+    return pd.Series(cast.to_numpy(zero_copy_only=False), index=series.index, name=series.name)
 
 
 def _read_key(series, blank, mapped, reading) -> Coerced:
