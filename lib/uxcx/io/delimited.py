@@ -250,13 +250,16 @@ def _read_fast(body, delimiter, text_names):
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.string() for name in text_names},
-                null_values=_PANDAS_NA, strings_can_be_null=True))
-        frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+                null_values=_PANDAS_NA, strings_can_be_null=False))
+        frame = _empty_as_null(table).to_pandas(types_mapper=pd.ArrowDtype)
         wanted = {name: "string" for name in text_names if name in frame}
         frame = frame.astype(wanted) if wanted else frame  # astype({}) copies every column
-        # "NA" (North America), "None": text columns keep them; the loader decides by role
+        # "NA" (North America), "None": text columns keep them (read as written above,
+        # only the empty cell missing); the loader decides by role. Columns of markers
+        # alone were read as nothing and are read again as text.
         frame = literal_text(frame, body, pa_csv.ParseOptions(delimiter=delimiter,
-                                                              ignore_empty_lines=False), _PANDAS_NA)
+                                                              ignore_empty_lines=False), _PANDAS_NA,
+                             strings_as_written=True)
     except (ValueError, pa.ArrowException):
         return None
     if len(frame) and b'"' in body:
@@ -269,6 +272,15 @@ def _read_fast(body, delimiter, text_names):
         if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in last):
             return None
     return frame
+
+
+def _empty_as_null(table):
+    """Text columns read with no missing marker get their empty cells back as missing."""
+    for i, column in enumerate(table.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            empty = pc.equal(column, "")
+            table = table.set_column(i, table.field(i), pc.if_else(empty, pa.scalar(None, column.type), column))
+    return table
 
 
 def _read_slow(body, delimiter, n_names, width, text_at, file, header_row, notes):

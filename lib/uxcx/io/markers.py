@@ -34,19 +34,21 @@ def is_marker(text):
     return norm.isin(list(MISSING_MARKERS)).fillna(False).astype(bool)
 
 
-def literal_text(frame, body: bytes, parse_options, nulls) -> object:
+def literal_text(frame, body: bytes, parse_options, nulls, *, strings_as_written=False) -> object:
     """``frame`` (read by pyarrow) with its text columns as written: markers kept, only empty is missing.
 
     pyarrow's reader applies the missing markers to every column; a second read of
     the text columns alone, with only the empty cell missing, gives back "NA" and
     "None" where the file has them. It runs only when a text column has a missing
-    cell, so files without gaps in their text pay nothing.
+    cell, so files without gaps in their text pay nothing. With ``strings_as_written``
+    the caller read its text columns with only the empty cell missing, so only the
+    columns read as nothing (every cell empty or a marker) are read again.
     """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
-    text = _text_with_gaps(frame)
+    text = _text_with_gaps(frame, nothing_only=strings_as_written)
     if not text or not any(m in body for m in _marker_bytes(nulls)):
         return frame
     table = pa_csv.read_csv(
@@ -81,7 +83,7 @@ def literal_text_c(frame, body: bytes, options: dict):
     return out
 
 
-def _text_with_gaps(frame) -> list:
+def _text_with_gaps(frame, nothing_only=False) -> list:
     """Columns read as text (or as nothing: every cell a marker) that have a missing cell."""
     import pandas as pd
     import pyarrow as pa
@@ -93,7 +95,8 @@ def _text_with_gaps(frame) -> list:
         dtype = frame[name].dtype
         null = (isinstance(dtype, pd.ArrowDtype) and pa.types.is_null(dtype.pyarrow_dtype)) or (
             pd.api.types.is_object_dtype(dtype) and frame[name].isna().all())
-        if (null or pd.api.types.is_string_dtype(dtype)) and frame[name].isna().any():
+        text = pd.api.types.is_string_dtype(dtype) and not nothing_only
+        if (null or text) and frame[name].isna().any():
             out.append(name)
     return out
 
