@@ -30,7 +30,7 @@ from scipy import special
 from uxcx._core.checks import ALTERNATIVES, check_option
 
 __all__ = ["SMALLEST_P", "finish_p", "underflow_note", "norm_log_p", "t_log_p", "chi2_log_p",
-           "f_log_p", "beta_log_sf", "log_sum_p", "place_log10", "with_p_values"]
+           "f_log_p", "beta_log_sf", "log_sum_p", "p_columns", "noted", "place_log10", "with_p_values"]
 
 SMALLEST_P = float(np.finfo(float).smallest_subnormal)  # 5e-324
 LOG10 = math.log(10.0)
@@ -221,3 +221,22 @@ def with_p_values(frame: pd.DataFrame, log_p) -> pd.DataFrame:
     if "method" in frame.columns:
         frame["method"] = [str(m) + underflow_note(lg) for m, lg in zip(frame["method"], log10)]
     return frame
+
+
+def p_columns(log_p) -> tuple[np.ndarray, np.ndarray]:
+    """``(p_value, log10_p_value)`` arrays from natural-log p-values (NaN stays NaN).
+
+    >>> p, lg = p_columns([np.log(0.5), -2000.0, np.nan])
+    >>> bool(p[1] > 0), round(float(lg[1]), 1), bool(np.isnan(p[2]))
+    (True, -868.6, True)
+    """
+    pairs = [finish_p(v) for v in np.atleast_1d(np.asarray(log_p, dtype=float))]  # one per test
+    if not pairs:
+        return np.empty(0), np.empty(0)
+    p, log10 = np.array(pairs).T
+    return p, log10
+
+
+def noted(methods, log10) -> np.ndarray:
+    """Each method text with :func:`underflow_note` added where p underflows."""
+    return np.array([f"{m}{underflow_note(v)}" for m, v in zip(methods, log10)], dtype=object)

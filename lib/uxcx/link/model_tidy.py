@@ -15,10 +15,9 @@ import pandas as pd
 from scipy import stats
 
 from uxcx._core.checks import check_level
-from uxcx._core.pvalues import chi2_log_p, f_log_p, norm_log_p, t_log_p
+from uxcx._core.pvalues import chi2_log_p, f_log_p, norm_log_p, noted, p_columns, place_log10, t_log_p
 from uxcx._core.results import result_frame
 from uxcx.errors import UxcxError
-from uxcx.link.log_p import noted, p_columns, with_log10
 from uxcx.link.model_sentences import effect_sentences
 
 __all__ = ["tidy", "glance", "effect_sentences"]
@@ -163,7 +162,7 @@ def tidy(result, *, confidence_level: float | None = None) -> pd.DataFrame:
                         "method": noted(methods, log10), "statistic": statistic, "df": df, "p_value": p,
                         "alternative": "two-sided", "effect_size": beta,
                         "effect_size_type": np.where(np.isnan(beta), None, "standardised beta")})
-    out = with_log10(out, log10)
+    out = place_log10(out, log10)
     out["coef"] = coef
     return out
 
@@ -263,7 +262,7 @@ def glance(result) -> pd.DataFrame:
     row["method"] += noted([""], [log10])[0]
     frame = pd.DataFrame([row])[["n", "r_squared", "adj_r_squared", "pseudo_r_squared", "log_likelihood",
                                  "aic", "bic", "df_model", "df_resid", "statistic", "p_value", "method"]]
-    return with_log10(frame, [log10])
+    return place_log10(frame, [log10])
 
 
 def _information_criteria(result, llf: float, get) -> dict:
