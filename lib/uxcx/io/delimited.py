@@ -278,8 +278,8 @@ def _empty_as_null(table):
     """Text columns read with no missing marker get their empty cells back as missing."""
     for i, column in enumerate(table.columns):
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            empty = pc.equal(column, "")
-            table = table.set_column(i, table.field(i), pc.if_else(empty, pa.scalar(None, column.type), column))
+            blanked = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+            table = table.set_column(i, table.field(i), blanked)
     return table
 
 

@@ -173,7 +173,8 @@ def _apply_map(series: pd.Series, value_map: Mapping, kind: str = "") -> tuple[p
 # Roles whose reader takes a float column as it is (a map to numbers needs no text).
 _NUMBER_KINDS = ("binary", "score", "count", "number", "money")
 # Python's str.split() whitespace (str.isspace), which RE2's \s does not all cover.
-_SPACE_RUN = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]+"
+_SPACE_RUN = ("[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\x{1680}\\x{2000}-\\x{200a}"
+              "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]+")
 
 
 def _map_norm(series: pd.Series):
