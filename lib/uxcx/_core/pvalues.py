@@ -92,7 +92,7 @@ def norm_log_p(z: float, alternative: str = "two-sided") -> float:
     return min(0.0, math.log(2.0) + float(special.log_ndtr(-abs(z))))
 
 
-def beta_log_sf(x: float, a: float, b: float) -> float:
+def beta_log_sf(x: float, a: float, b: float, one_minus_x: float | None = None) -> float:
     """log I_x(a, b), the regularized incomplete beta function, accurate for tiny results.
 
     >>> math.isclose(beta_log_sf(0.3, 2.0, 3.0), math.log(special.betainc(2.0, 3.0, 0.3)), rel_tol=1e-12)
@@ -103,6 +103,11 @@ def beta_log_sf(x: float, a: float, b: float) -> float:
         return -math.inf
     if x >= 1:
         return 0.0
+    if x > 0.5:  # I_x(a, b) = 1 - I_(1-x)(b, a), with 1 - x as the caller computed it exactly:
+        rest = float(one_minus_x) if one_minus_x is not None else 1.0 - x
+        complement = float(special.betainc(b, a, rest))
+        if complement <= 0.5:  # the result is near 1, where log1p keeps its digits
+            return math.log1p(-complement)
     value = float(special.betainc(a, b, x))
     if value > UNDERFLOW:
         return math.log(value)
@@ -127,7 +132,8 @@ def t_log_p(t: float, df: float, alternative: str = "two-sided") -> float:
         return norm_log_p(t, alternative)
     # one tail beyond |t|, kept in log space
     x = df / (df + t * t) if math.isfinite(t) else 0.0
-    tail = beta_log_sf(x, df / 2.0, 0.5) - math.log(2.0)
+    tail = beta_log_sf(x, df / 2.0, 0.5, one_minus_x=t * t / (df + t * t) if math.isfinite(t) else 1.0)
+    tail -= math.log(2.0)
     if alternative == "two-sided":
         return min(0.0, tail + math.log(2.0))
     upper = (alternative == "greater") == (t > 0)
@@ -176,7 +182,7 @@ def f_log_p(f: float, df1: float, df2: float) -> float:
         return math.nan
     if f <= 0:
         return 0.0
-    return beta_log_sf(df2 / (df2 + df1 * f), df2 / 2.0, df1 / 2.0)
+    return beta_log_sf(df2 / (df2 + df1 * f), df2 / 2.0, df1 / 2.0, one_minus_x=df1 * f / (df2 + df1 * f))
 
 
 def log_sum_p(log_terms) -> float:
