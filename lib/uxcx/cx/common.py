@@ -25,29 +25,13 @@ import pandas as pd
 
 from uxcx._core.checks import numeric, require
 from uxcx.errors import DataError, SmallSampleWarning, UxcxError
-from uxcx.study.schema import score_range
+from uxcx.study.schema import scale_bounds
 
 __all__ = ["NPS_MIN", "RATING_MIN", "rating_values", "scale_bounds", "segment_names", "warn_segments",
            "expand_items", "missing_note"]
 
 NPS_MIN = 30
 RATING_MIN = 10
-
-
-def scale_bounds(score: str, scale) -> tuple[int, int] | None:
-    """The (low, high) of a rating scale: ``scale`` if given, else the role's range, else None."""
-    if scale is None:
-        found = score_range(score)
-        return None if found is None else (int(found[0]), int(found[1]))
-    try:
-        low, high = (int(v) for v in scale)
-        ok = low < high and tuple(scale) == (low, high)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise UxcxError(f"scale must be a pair of whole numbers (low, high) with low < high, such as "
-                        f"(1, 5); got {scale!r}")
-    return low, high
 
 
 def rating_values(data: pd.DataFrame, column: str, bounds: tuple[int, int] | None) -> pd.Series:

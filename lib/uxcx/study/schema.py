@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Role", "SourceSpec", "SOURCES", "role", "score_range", "known_role", "frame_schema", "KINDS"]
+__all__ = ["Role", "SourceSpec", "SOURCES", "role", "score_range", "scale_bounds", "known_role",
+           "frame_schema", "KINDS"]
 
 KINDS = ("key", "category", "text", "binary", "score", "count", "duration", "date", "money", "number")
 
@@ -132,6 +133,23 @@ def score_range(name: str) -> tuple[float, float] | None:
     """
     r = role(name)
     return (r.low, r.high) if r.kind == "score" and None not in (r.low, r.high) else None
+
+def scale_bounds(score: str, scale) -> tuple[int, int] | None:
+    """The (low, high) of a rating scale: ``scale`` if given, else the role's range, else None."""
+    if scale is None:
+        found = score_range(score)
+        return None if found is None else (int(found[0]), int(found[1]))
+    try:
+        low, high = (int(v) for v in scale)
+        ok = low < high and tuple(scale) == (low, high)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        from uxcx.errors import UxcxError
+
+        raise UxcxError(f"scale must be a pair of whole numbers (low, high) with low < high, such as "
+                        f"(1, 5); got {scale!r}")
+    return low, high
 
 
 def known_role(name: str) -> bool:

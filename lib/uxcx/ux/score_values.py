@@ -15,7 +15,7 @@ import pandas as pd
 
 from uxcx._core.checks import numeric, require
 from uxcx.errors import UxcxError
-from uxcx.study.schema import score_range
+from uxcx.study.schema import scale_bounds
 from uxcx.ux.questionnaires import SUS_ITEMS, sus_score
 from uxcx.ux.short_questionnaires import UMUX_LITE_ITEMS, umux_lite_score, umux_lite_sus
 
@@ -24,21 +24,6 @@ __all__ = ["SCORED", "score_values"]
 #: The scores computed from items when the data have no column of that name.
 SCORED = {"sus": (sus_score, SUS_ITEMS), "umux_lite": (umux_lite_score, UMUX_LITE_ITEMS),
           "umux_lite_sus": (umux_lite_sus, UMUX_LITE_ITEMS)}
-
-
-def _scale(score: str, scale) -> tuple[int, int] | None:
-    if scale is None:
-        found = score_range(score)
-        return None if found is None else (int(found[0]), int(found[1]))
-    try:
-        low, high = (int(v) for v in scale)
-        ok = low < high and tuple(scale) == (low, high)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise UxcxError(f"scale must be a pair of whole numbers (low, high) with low < high, such as "
-                        f"(1, 5); got {scale!r}")
-    return low, high
 
 
 def score_values(data: pd.DataFrame, score: str, *, scale=None, items=None) -> tuple[pd.Series, str]:
@@ -83,7 +68,7 @@ def score_values(data: pd.DataFrame, score: str, *, scale=None, items=None) -> t
         values = scorer(data, items=chosen)
         return values.astype(float), f"scored from {chosen[0]} ... {chosen[-1]}"
     require(data, {"score": score})
-    bounds = _scale(score, scale)
+    bounds = scale_bounds(score, scale)
     if bounds is None:
         return numeric(data, score, "score"), f"column {score}"
     low, high = bounds
