@@ -136,14 +136,14 @@ def t_interval(mean, sd, n, level: float):
     return mean - q * se, mean + q * se, se
 
 
-def median_interval(values: pd.Series, gid: np.ndarray, n_groups: int, level: float):
+def median_interval(values: pd.Series, gid: np.ndarray, n_groups: int, level: float, *, what: str = "values"):
     """Median with its distribution-free (binomial order-statistic) interval, per group.
 
     The interval is ``[x_(r), x_(n+1-r)]`` with the largest rank ``r`` for which
     ``1 - 2·P(B <= r-1) >= level``, ``B ~ Binomial(n, 1/2)`` (Conover 1999, sec. 3.2),
     so its coverage is at least ``level`` whatever the distribution. Returns
     ``median, low, high, rank, coverage, n``; bounds are NaN where n is too small
-    for any rank to reach the level.
+    for any rank to reach the level, with a :class:`SmallSampleWarning` naming ``what``.
     """
     frame = pd.DataFrame({"g": gid, "v": values.to_numpy()}).dropna()
     median = frame.groupby("g")["v"].median().reindex(range(n_groups)).to_numpy()
@@ -155,6 +155,11 @@ def median_interval(values: pd.Series, gid: np.ndarray, n_groups: int, level: fl
     j = np.where(stats.binom.cdf(j, n, 0.5) <= half_alpha + 1e-12, j, j - 1)
     ok = (j >= 0) & (n > 0)
     rank = np.where(ok, j + 1, np.nan)
+    if np.isnan(rank).any():
+        needed = int(np.ceil(np.log2(2 / (1 - level))))
+        warnings.warn(f"{int(np.isnan(rank).sum())} group(s) have too few {what} for a {level:g} "
+                      f"order-statistic interval of the median (at least {needed} are needed); their "
+                      "bounds are NaN", SmallSampleWarning, stacklevel=3)
     coverage = np.where(ok, 1 - 2 * stats.binom.cdf(j, n, 0.5), np.nan)
     frame = frame.sort_values(["g", "v"], kind="stable")
     position = frame.groupby("g").cumcount().to_numpy() + 1

@@ -228,7 +228,7 @@ def clicks(data: pd.DataFrame, *, clicks: str = "clicks", optimal: str = "optima
                    strict=True)
     gid, keys = group_ids(data, by_cols)
     mean = _mean_rows(keys, by_cols, count, gid, level, "mean_clicks", "mean; t interval")
-    median, low, high, rank, coverage, n = median_interval(count, gid, len(keys), level)
+    median, low, high, rank, coverage, n = median_interval(count, gid, len(keys), level, what="click counts")
     med = finish(keys, by_cols, term="median_clicks", n=n, estimate=median, ci_low=low, ci_high=high,
                  confidence_level=level,
                  method=[f"median; order-statistic interval, coverage {c:.3f}" if c == c

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
-
-import numpy as np
 import pandas as pd
 
 from uxcx._core.checks import by_columns, check_level, require
 from uxcx._core.common import finish, group_ids, median_interval
-from uxcx.errors import SmallSampleWarning
 from uxcx.ux.score_values import score_values
 
 __all__ = ["median_score"]
@@ -84,12 +80,8 @@ def median_score(data: pd.DataFrame, *, score: str, by=None, scale=None, items=N
     require(data, {("by" if len(by_cols) == 1 else f"by[{i}]"): c for i, c in enumerate(by_cols)})
     values, read = score_values(data, score, scale=scale, items=items)
     gid, keys = group_ids(data, by_cols)
-    estimate, low, high, rank, coverage, n = median_interval(values, gid, len(keys), level)
-    if np.isnan(rank).any():
-        needed = int(np.ceil(np.log2(2 / (1 - level))))
-        warnings.warn(f"{int(np.isnan(rank).sum())} group(s) have too few {score} values for a {level:g} "
-                      f"order-statistic interval of the median (at least {needed} are needed); their "
-                      "bounds are NaN", SmallSampleWarning, stacklevel=2)
+    estimate, low, high, rank, coverage, n = median_interval(values, gid, len(keys), level,
+                                                             what=f"{score} values")
     method = [f"median ({read}); distribution-free interval, order statistics {r:.0f} and {m - r + 1:.0f} "
               f"of {m:.0f}, coverage {c:.3f}" if r == r else
               f"median ({read}); too few values for an order-statistic interval"

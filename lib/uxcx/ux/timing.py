@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from uxcx._core.checks import by_columns, check_level, check_option, numeric, require
 from uxcx._core.common import finish, group_ids, median_interval, per_group, t_interval, warn_small
-from uxcx.errors import SmallSampleWarning
 from uxcx.ux.completion import SUCCESS_EXPECTED, SUCCESS_VALUES
 
 __all__ = ["task_time", "long_times"]
@@ -103,12 +100,7 @@ def task_time(data: pd.DataFrame, *, time: str = "time_s", by=None, method: str 
         note = "successful attempts only"
     gid, keys = group_ids(data, by_cols)
     if method == "median":
-        estimate, low, high, rank, coverage, n = median_interval(times, gid, len(keys), level)
-        if np.isnan(rank).any():
-            needed = int(np.ceil(np.log2(2 / (1 - level))))
-            warnings.warn(f"{int(np.isnan(rank).sum())} group(s) have too few times for a {level:g} "
-                          f"order-statistic interval of the median (at least {needed} are needed); "
-                          "their bounds are NaN", SmallSampleWarning, stacklevel=2)
+        estimate, low, high, rank, coverage, n = median_interval(times, gid, len(keys), level, what="times")
         detail = [f"median; order-statistic interval, ranks {r:.0f} and {m - r + 1:.0f} of {m:.0f}, "
                   f"coverage {c:.3f}" if r == r else "median; too few times for an order-statistic interval"
                   for r, m, c in zip(rank, n, coverage)]
