@@ -1,0 +1,1 @@
+"""Event logs to per-person UX measures, inside an embedded engine (DuckDB) or Spark."""
