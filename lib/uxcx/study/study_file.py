@@ -17,13 +17,14 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from uxcx._core.checks import P_ADJUST_METHODS
 from uxcx._core.targets import DEFAULT_TARGETS, TARGET_RANGES
 from uxcx.errors import StudyError
 from uxcx.io.secrets import known_secrets, redact
 from uxcx.io.source_file import DEFAULT_MAX_MB, path_problem
+from uxcx.study.events_options import EventsConfig, EventTask
 from uxcx.study.privacy_options import Privacy
 from uxcx.study.reading_options import ReadingOptions
 from uxcx.study.study_checks import check_files, check_links, study_key
@@ -288,12 +289,21 @@ class StudyFile(_Strict):
                       description="short name; reports go to reports/<name>/")
     title: str | None = None
     description: str | None = None
-    sources: dict[SourceName, SourceConfig]
+    sources: dict[SourceName, SourceConfig] = Field(default_factory=dict)
+    events: EventsConfig | None = Field(None, description="a product event log and the tasks its "
+                                        "events define (uxcx.study.events_options)")
     links: list[tuple[str, str]] = Field(default_factory=list)
     analysis: Analysis = Field(default_factory=Analysis)
     measures: Measures = Field(default_factory=Measures)
     on_invalid: Literal["drop", "stop"] = "drop"
     privacy: Privacy = Field(default_factory=Privacy)
+
+    @model_validator(mode="after")
+    def _some_data(self):
+        if not self.sources and self.events is None:
+            raise ValueError("sources: required key is missing: name at least one source "
+                             f"({', '.join(SOURCE_NAMES)}) or an events: block")
+        return self
 
 
 def read_study(path) -> tuple[StudyFile, Path]:
@@ -327,9 +337,10 @@ def _explain(error: dict, raw: dict) -> str:
     if error["type"] == "extra_forbidden":
         key = str(error["loc"][-1])
         model = _model_at(error["loc"][:-1])
-        near = difflib.get_close_matches(key, list(model.model_fields), n=1) if model else []
+        keys = [field.alias or name for name, field in model.model_fields.items()] if model else []
+        near = difflib.get_close_matches(key, keys, n=1)
         hint = f"; did you mean {near[0]!r}?" if near else ""
-        allowed = f" Allowed here: {', '.join(model.model_fields)}." if model else ""
+        allowed = f" Allowed here: {', '.join(keys)}." if model else ""
         return f"{loc}: unknown key{hint}{allowed}"
     if error["type"] == "literal_error" and len(error["loc"]) >= 2 and error["loc"][0] == "sources" \
             and error["loc"][-1] == "[key]":
@@ -367,6 +378,10 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
             model = Measures
         elif model is StudyFile and part == "privacy":
             model = Privacy
+        elif model is StudyFile and part == "events":
+            model = EventsConfig
+        elif model is EventsConfig and part == "tasks":
+            model, skip = EventTask, True  # next part is the task's name
         elif model is Measures and part in ("drivers", "mediation"):
             model = Drivers if part == "drivers" else Mediation
         elif model is Measures and part == "items":
