@@ -40,7 +40,28 @@ def _digest(file: Path) -> str | None:
 def _inputs(study) -> dict[str, str | None]:
     files = [Path(study.path).resolve()]
     files += [(Path(study.path).parent / source.path).resolve() for source in study.config.sources.values()]
-    return {str(f): _digest(f) for f in files}
+    inputs = {str(f): _digest(f) for f in files}
+    events = study.config.events
+    if events is not None:
+        inputs["events:" + events.path] = _listing(Path(study.path).parent, events.path)
+    return inputs
+
+
+def _listing(folder: Path, pattern: str) -> str:
+    """The event log's files by name, size and modification time: hashing 100 million events'
+    bytes would cost more than the load the cache saves, and an edit changes size or time."""
+    base = folder / pattern
+    if base.is_dir():
+        files = sorted(p for p in base.rglob("*") if p.is_file())
+    elif any(c in pattern for c in "*?["):
+        files = sorted(p for p in folder.glob(pattern) if p.is_file())
+    else:
+        files = [base] if base.is_file() else []
+    h = hashlib.blake2b(digest_size=16)
+    for p in files:
+        info = p.stat()
+        h.update(f"{p}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def write_cache(study, folder: Path, raised: list) -> Path:
@@ -78,8 +99,9 @@ def read_cache(path):
         return None
     if record.get("study") != wanted:
         return None
-    if any(_digest(Path(file)) != digest for file, digest in record["inputs"].items()):
+    study = record["study_object"]
+    if record["inputs"] != _inputs(study):
         return None
     for category, message in record["warnings"]:
         warnings.warn(message, category, stacklevel=3)
-    return record["study_object"]
+    return study

@@ -66,6 +66,14 @@ REASONS: dict[str, str] = {
     "with `dayfirst:` or `date_format:` for the source, or correct the date.",
     "churn date before the start date": "The customer left before they started: the two dates "
     "are swapped or one is mistyped. Correct the dates; the other customers are analysed.",
+    "missing id": "The event has no person id (customer or participant), so it belongs to no one's "
+    "attempt. Fill in the id at the source of the log, or nothing to fix if such events are expected.",
+    "not a timestamp": "The event's time cannot be read as a date and time (e.g. 2025-03-31 14:05:00, "
+    "with or without an offset such as +01:00, or epoch seconds). Correct it at the source of the log.",
+    "outside the study window": "The event happened before the first or after the last day of "
+    "the study's `window:`. Nothing to fix; widen `window:` under `events:` if it should count.",
+    "duplicate event": "The same event (person, session, time, name and properties) appears again; "
+    "it is counted once. Nothing to fix; it is usually a logging retry.",
     "number the map does not recode": "The column has a value map (`values:` or `labels:`) and "
     "this number is not in it. Add it to the map, or correct the value.",
 }

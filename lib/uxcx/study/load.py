@@ -16,6 +16,7 @@ from uxcx.errors import DataError, StudyError
 from uxcx.io.tables import read_table
 from uxcx.study.cache import read_cache
 from uxcx.study.consistency import loaded_problems
+from uxcx.study.events import load_events
 from uxcx.study.ledger import Ledger, LinkCoverage
 from uxcx.study.quality import flags
 from uxcx.study.study_file import Analysis, SourceConfig, StudyFile, read_study
@@ -137,6 +138,11 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
     if unlinked:
         raise StudyError(unlinked, path)
     ledger.links = [_coverage(frames, left, right) for left, right in config.links]
+    if config.events is not None:  # measured in its engine; only per-attempt and per-person rows come back
+        problems = load_events(config, path.parent, frames, ledger, secret=config.analysis.pseudonym_key,
+                               show_dropped_values=config.privacy.show_dropped_values)
+        if mode == "stop" and problems:
+            raise DataError(problems)
     return Study(path=path, config=config, frames=frames, ledger=ledger)
 
 

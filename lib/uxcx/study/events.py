@@ -1,0 +1,55 @@
+"""A study's event log: measured in its engine, accounted for, linked to the other sources.
+
+:func:`load_events` runs the ``events:`` block (:mod:`uxcx.study.events_options`) through
+:func:`uxcx.io.events.run.measure_events` and adds two frames to the study:
+``behaviour``, one row per person × task (the usability roles ``task``, ``success``,
+``time_s``, ``errors``, ``clicks``, ``abandoned`` and the id, so the rest of the kit reads
+it as a usability source), and ``attempts``, one row per attempt. The ledger gains an
+``events`` account (:class:`~uxcx.study.event_ledger.EventLedger`) and the links gain the
+coverage of the log's ids among the customers (or participants) of the other sources.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from uxcx.study.event_ledger import event_account
+from uxcx.study.ledger import Ledger, LinkCoverage
+
+__all__ = ["load_events", "BEHAVIOUR", "ATTEMPTS"]
+
+BEHAVIOUR, ATTEMPTS = "behaviour", "attempts"
+_PARTNERS = {"customer": ("customers", "survey", "usability"), "participant": ("usability", "questionnaire")}
+
+
+def load_events(config, folder, frames: dict, ledger: Ledger, *, secret=None,
+                show_dropped_values: bool = False) -> list:
+    """Measure the study's event log into ``frames`` and ``ledger``; returns the problems of
+    dropped events (for ``on_invalid: stop``), empty when none were dropped."""
+    from uxcx.io.events.run import measure_events
+
+    events = config.events
+    measures = measure_events(events, folder)
+    account = event_account(measures, events, file=events.path)
+    account.pseudonym_secret = secret
+    account.show_dropped_values = show_dropped_values
+    ledger.sources["events"] = account
+    frames[BEHAVIOUR] = measures.people.reset_index(drop=True)
+    frames[ATTEMPTS] = measures.attempts.reset_index(drop=True)
+    key = events.id_role
+    logged = pd.Index(frames[BEHAVIOUR][key].dropna().unique()) if len(frames[BEHAVIOUR]) else pd.Index([])
+    for partner in _PARTNERS[key]:
+        other = frames.get(partner)
+        if other is None or key not in other:
+            continue
+        theirs = pd.Index(other[key].dropna().unique())
+        coverage = LinkCoverage(f"events.{key}", f"{partner}.{key}", len(logged),
+                                int(logged.isin(theirs).sum()), len(theirs), int(theirs.isin(logged).sum()))
+        ledger.links.append(coverage)
+        unmatched = coverage.left_keys - coverage.left_matched
+        if unmatched and partner in ("customers", "usability"):
+            account.notes.append(
+                f"{unmatched:,} of the {coverage.left_keys:,} {key} ids with a task attempt in the event "
+                f"log match no {key} of the {partner} source; their measures are kept but join no "
+                f"{partner} data (a test account, or a {key} missing from the {partner} file)")
+    return account.problems() if account.n_dropped else []
