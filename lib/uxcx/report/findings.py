@@ -107,17 +107,23 @@ def data_quality(study, *, missing=None, worst: float = 0.2, labels: dict | None
     from uxcx.study.quality import missingness
 
     ledger = study.ledger
-    read = sum(s.read for s in ledger.sources.values())
-    kept = sum(s.kept for s in ledger.sources.values())
-    dropped = sum(s.n_dropped for s in ledger.sources.values())
-    files = f"{len(ledger.sources)} source file{'s' if len(ledger.sources) != 1 else ''}"
+    tables = {name: s for name, s in ledger.sources.items() if name != "events"}  # rows, not events
+    read = sum(s.read for s in tables.values())
+    kept = sum(s.kept for s in tables.values())
+    dropped = sum(s.n_dropped for s in tables.values())
+    files = f"{len(tables)} source file{'s' if len(tables) != 1 else ''}"
     out = [f"All {read:,} rows read from {files} are accounted for: "
-           f"{kept:,} kept and {dropped:,} dropped, each with its reason."]
+           f"{kept:,} kept and {dropped:,} dropped, each with its reason."] if tables else []
     by_source = [f"{s.n_dropped:,} in {name} ({_reasons(s.reasons)})"
-                 for name, s in ledger.sources.items() if s.n_dropped]
+                 for name, s in tables.items() if s.n_dropped]
     if by_source:
         out.append(f"Dropped: {'; '.join(by_source)}. The data-quality page lists each dropped row "
                    f"with its row number, column and value, so it can be fixed in the file.")
+    log = ledger.sources.get("events")
+    if log is not None:
+        out.append(f"All {log.read:,} events of the event log are accounted for: {log.kept:,} kept and "
+                   f"{log.n_dropped:,} dropped" + (f" ({_reasons(log.reasons)})" if log.n_dropped else "")
+                   + "; the data-quality page shows examples of each reason.")
     for name, s in ledger.sources.items():
         out += [f"In the {name} file, {text}." for text in s.flags.values()]
         if s.repaired_rows:
@@ -125,7 +131,9 @@ def data_quality(study, *, missing=None, worst: float = 0.2, labels: dict | None
             out.append(f"{_rows(s.repaired_rows)} of the {name} file were repaired and kept: {what}.")
     missing = missingness(study) if missing is None else missing
     # An empty end date means "still a customer", not a gap in the data.
-    heavy = missing[(missing["share_missing"] > worst) & (missing["column"] != "end")]
+    # Nor is the time of a task never completed, in the measures derived from an event log.
+    derived = missing["source"].isin(["behaviour", "attempts"])
+    heavy = missing[(missing["share_missing"] > worst) & (missing["column"] != "end") & ~derived]
     names = study_labels(study, list(heavy["column"])) if labels is None else labels
     for r in heavy.itertuples():
         name = names.get(r.column, r.column)
