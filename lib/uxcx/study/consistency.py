@@ -270,6 +270,7 @@ def _source_keys(source: str, settings, roles: list[str], config, has: dict) -> 
 def _segments(config, present: dict[str, list[str]]) -> list[str]:
     out = []
     every = [c for cols in present.values() for c in cols]
+    every += list(config.events.properties) if config.events is not None else []  # device of an attempt
     for name in dict.fromkeys(config.analysis.segments):
         if name in every:
             continue
