@@ -1,0 +1,272 @@
+"""The cleaning step: an event log's mapped columns to the view ``clean_events``, and its ledger.
+
+:func:`clean_log` reads the raw view (made by :meth:`Engine.read_source` as ``events_raw``)
+and builds, inside the engine:
+
+``events_parsed`` (a view): one row per event read, with ``reason`` NULL for an event kept
+and else the first of these that applies, in this order:
+
+- ``missing id``: the id (customer or participant) is empty after trimming spaces;
+- ``not a timestamp``: the time cannot be read (see below);
+- ``missing event name``: the event name is empty;
+- ``outside the study window``: before the first day or after the last day of ``window:``
+  (whole days in the study's ``timezone``);
+
+``clean_events`` (computed once: a temporary table on DuckDB, a cached view on Spark): the
+events kept, each distinct (person, session, ts_us, event, properties) once, columns
+``person, session, ts_us, event, <property>...`` (text, ``ts_us`` BIGINT UTC microseconds).
+A repeat of an event kept is dropped as ``duplicate event``.
+
+**Timestamps to UTC microseconds**, by the column's type (the family found by
+:mod:`uxcx.io.events.sources`):
+
+- a timestamp with a time zone (Parquet ``isAdjustedToUTC``) is an instant: converted;
+- a timestamp without one, or a date, is a wall clock read in ``timezone`` (a session across a
+  clock change therefore gets its true elapsed seconds);
+- an integer is seconds, milliseconds, microseconds or nanoseconds since 1970-01-01 UTC,
+  decided per value by its magnitude: below 1e11 seconds (up to the year 5138), below 1e14
+  milliseconds, below 1e17 microseconds, else nanoseconds (a float: the same, rounded down to
+  the microsecond);
+- text (every CSV column) is ISO 8601, ``2025-03-30 01:30:00``, ``2025-03-30T01:30:00.250+02:00``,
+  ``...Z``, or a date: with an offset (``Z``, ``+02:00``, ``+0200``, ``+02``) an instant, without
+  a wall clock in ``timezone``; text of digits only is an epoch number as above; anything else is
+  ``not a timestamp``. (The pattern is checked before the engine parses, so that DuckDB and
+  Spark, whose parsers accept different odd forms, read the same values.) A wall-clock time
+  skipped or repeated by a clock change is resolved by the engine's time-zone rules.
+
+:func:`clean_log` then counts, in one aggregate query over ``events_parsed``, the events
+read and dropped by reason, and notes the events whose time is earlier than the previous
+event's in the same file (``out of file order``: not dropped, since the task rules sort by
+time); it keeps up to :data:`EXAMPLES` example rows per reason (file name, row, column, the
+value cut to 40 characters, and the cleaned id in column ``person`` for the study layer to
+pseudonymise; it is never put in a message here), and notes the task event names that never
+occur among the events kept, with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+__all__ = ["CleanLog", "clean_log", "ts_us_sql", "window_us", "REASONS", "EXAMPLES", "ISO_PATTERN"]
+
+REASONS = ("missing id", "not a timestamp", "missing event name", "outside the study window",
+           "duplicate event")
+EXAMPLES = 5
+ISO_PATTERN = ("^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?)?"
+               " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$")
+OFFSET_PATTERN = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+DIGITS_PATTERN = "^-?[0-9]{1,19}$"
+EXAMPLE_COLUMNS = ["file", "row", "reason", "column", "value", "person"]
+ROLES = ("session", "timestamp", "event")
+
+
+@dataclass
+class CleanLog:
+    """What the cleaning step counted: ``read == kept + sum(dropped.values())``."""
+
+    read: int
+    kept: int
+    dropped: dict[str, int]
+    examples: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    log_end_us: int | None = None   # the last kept event's time (None: nothing kept)
+    events: dict[str, int] = field(default_factory=dict)  # task event names found -> events kept
+
+
+def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
+              check_order: bool = True) -> CleanLog:
+    """Build ``events_parsed`` and ``clean_events`` from the view ``raw`` and count what was dropped.
+
+    ``raw`` holds each mapped column under ``r_<role>`` and ``uxcx_file``, ``uxcx_row`` (see
+    :meth:`Engine.read_source`); ``kinds`` is the family of each mapped column by its header.
+    """
+    header = {role: col for col, role in config.columns.items()}
+    props = list(config.properties)
+    engine.view("events_parsed", _parsed_sql(engine, config, header, kinds))
+    keys = ["person", "session", "ts_us", "event"] + [engine.quote(p) for p in props]
+    engine.materialise("clean_events", f"SELECT {', '.join(keys)} FROM events_parsed WHERE reason IS NULL "
+                       f"GROUP BY {', '.join(keys)}")
+    counts = engine.sql(_counts_sql(check_order)).iloc[0]
+    kept = int(engine.sql("SELECT COUNT(*) AS n FROM clean_events")["n"].iloc[0])
+    dropped = {r: int(counts[_slug(r)]) for r in REASONS[:-1]}
+    dropped["duplicate event"] = int(counts["valid"]) - kept
+    examples = _examples(engine, header, keys, dropped)
+    notes = []
+    late = int(counts["out_of_order"]) if check_order else 0
+    if late:
+        notes.append(f"{late:,} events are earlier than the event before them in their file (out of "
+                     "file order); kept, as every task rule sorts each person's events by time")
+    found = _task_events(engine, config.tasks)
+    notes += _missing_names(engine, config.tasks, found)
+    end = counts["log_end_us"]
+    return CleanLog(int(counts["read"]), kept, dropped, examples, notes,
+                    None if pd.isna(end) else int(end), found)
+
+
+def ts_us_sql(engine, col: str, kind: str, timezone: str) -> str:
+    """SQL turning the column expression ``col`` of family ``kind`` into UTC microseconds (NULL if unreadable)."""
+    f = engine.fragment
+    local = timezone not in ("UTC", "Etc/UTC", "GMT")
+
+    def to_utc(wall: str) -> str:
+        return f("wall_to_utc", col=wall, tz=timezone.replace("'", "")) if local else wall
+
+    if kind == "timestamp_tz":
+        return f("utc_us", col=col)
+    if kind == "timestamp_tz_ns":
+        return f("utc_ns_us", col=col)
+    if kind in ("timestamp", "date"):
+        return to_utc(f("wall_us", col=col))
+    if kind == "timestamp_ns":
+        return to_utc(f("wall_ns_us", col=col))
+    if kind == "integer":
+        return _epoch_int(engine, f"CAST({col} AS BIGINT)")
+    if kind == "float":
+        return _epoch_float(engine, f"CAST({col} AS DOUBLE)")
+    text = f"TRIM(CAST({col} AS STRING))"
+    return (f"CASE WHEN {f('matches', col=text, pattern=ISO_PATTERN)} THEN "
+            f"CASE WHEN {f('matches', col=text, pattern=OFFSET_PATTERN)} THEN {f('text_us', col=text)} "
+            f"ELSE {to_utc(f('text_us', col=text))} END "
+            f"WHEN {f('matches', col=text, pattern=DIGITS_PATTERN)} THEN "
+            f"{_epoch_int(engine, f('try_bigint', col=text))} ELSE NULL END")
+
+
+def window_us(window, timezone: str) -> tuple[int, int] | None:
+    """The study window's first day 00:00 and the day after its last, in ``timezone``, as UTC microseconds."""
+    if window is None:
+        return None
+    zone = ZoneInfo(timezone)
+    first = datetime.combine(window[0], time(0), tzinfo=zone)
+    after = datetime.combine(window[1] + timedelta(days=1), time(0), tzinfo=zone)
+    return _us(first), _us(after)
+
+
+def _us(moment: datetime) -> int:
+    delta = moment - datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _epoch_int(engine, x: str) -> str:
+    return (f"CASE WHEN abs({x}) < 100000000000 THEN {x} * 1000000 "
+            f"WHEN abs({x}) < 100000000000000 THEN {x} * 1000 "
+            f"WHEN abs({x}) < 100000000000000000 THEN {x} "
+            f"ELSE {engine.fragment('int_div', col=x, by=1000)} END")
+
+
+def _epoch_float(engine, x: str) -> str:
+    big = engine.fragment("try_bigint", col="floor({x} * {k})")
+    return (f"CASE WHEN NOT (abs({x}) < 1e300) THEN NULL "   # NaN and infinity are no time
+            f"WHEN abs({x}) < 1e11 THEN {big.format(x=x, k='1e6')} "
+            f"WHEN abs({x}) < 1e14 THEN {big.format(x=x, k='1e3')} "
+            f"WHEN abs({x}) < 1e17 THEN {big.format(x=x, k='1')} "
+            f"ELSE {big.format(x=x, k='1e-3')} END")
+
+
+def _text(col: str) -> str:
+    return f"NULLIF(TRIM(CAST({col} AS STRING)), '')"
+
+
+def _parsed_sql(engine, config, header: dict[str, str], kinds: dict[str, str]) -> str:
+    q = engine.quote
+    id_role = config.id_role
+    ts = ts_us_sql(engine, "r_timestamp", kinds[header["timestamp"]], config.timezone)
+    session = _text("r_session") if "session" in header else "CAST(NULL AS STRING)"
+    props = "".join(f", {_text(q('r_' + p))} AS {q(p)}" for p in config.properties)
+    bounds = window_us(config.window, config.timezone)
+    outside = f"WHEN ts_us < {bounds[0]} OR ts_us >= {bounds[1]} THEN 'outside the study window' " \
+        if bounds else ""
+    inner = (f"SELECT {_text('r_' + id_role)} AS person, {session} AS session, {ts} AS ts_us, "
+             f"{_text('r_event')} AS event{props}, uxcx_file, uxcx_row, "
+             f"CAST(r_{id_role} AS STRING) AS raw_id, CAST(r_timestamp AS STRING) AS raw_ts, "
+             "CAST(r_event AS STRING) AS raw_event FROM events_raw")
+    return (f"SELECT *, CASE WHEN person IS NULL THEN 'missing id' "
+            "WHEN ts_us IS NULL THEN 'not a timestamp' WHEN event IS NULL THEN 'missing event name' "
+            f"{outside}ELSE NULL END AS reason FROM ({inner}) parsed")
+
+
+def _slug(reason: str) -> str:
+    return reason.replace(" ", "_")
+
+
+def _counts_sql(check_order: bool) -> str:
+    sums = ", ".join(f"CAST(COALESCE(SUM(CASE WHEN reason = '{r}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS {_slug(r)}"
+                     for r in REASONS[:-1])
+    late = ("CAST(COALESCE(SUM(CASE WHEN ts_us < prev_ts THEN 1 ELSE 0 END), 0) AS BIGINT)"
+            if check_order else "CAST(0 AS BIGINT)")
+    prev = (", LAG(ts_us) OVER (PARTITION BY uxcx_file ORDER BY uxcx_row) AS prev_ts" if check_order else "")
+    return (f"SELECT CAST(COUNT(*) AS BIGINT) AS read, {sums}, "
+            "CAST(COALESCE(SUM(CASE WHEN reason IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS valid, "
+            f"{late} AS out_of_order, MAX(CASE WHEN reason IS NULL THEN ts_us END) AS log_end_us "
+            f"FROM (SELECT reason, ts_us{prev} FROM events_parsed) ordered")
+
+
+def _examples(engine, header: dict[str, str], keys: list[str], dropped: dict[str, int]) -> pd.DataFrame:
+    """Up to EXAMPLES rows per reason: file name, row, reason, column, value (40 characters), person."""
+    frames = []
+    if any(dropped[r] for r in REASONS[:-1]):
+        column = (f"CASE reason WHEN 'missing id' THEN {_lit(header[_id(header)])} "
+                  f"WHEN 'missing event name' THEN {_lit(header['event'])} ELSE {_lit(header['timestamp'])} END")
+        value = ("SUBSTRING(CASE reason WHEN 'missing id' THEN raw_id WHEN 'missing event name' THEN raw_event "
+                 "ELSE raw_ts END, 1, 40)")
+        frames.append(engine.sql(
+            f"SELECT file, row, reason, col AS {engine.quote('column')}, value, person FROM ("
+            f"SELECT uxcx_file AS file, uxcx_row AS row, reason, {column} AS col, {value} AS value, person, "
+            "ROW_NUMBER() OVER (PARTITION BY reason ORDER BY uxcx_file, uxcx_row) AS k "
+            f"FROM events_parsed WHERE reason IS NOT NULL) picked WHERE k <= {EXAMPLES} "
+            "ORDER BY reason, file, row"))
+    if dropped["duplicate event"]:
+        frames.append(engine.sql(
+            "SELECT MAX(uxcx_file) AS file, CASE WHEN MIN(uxcx_file) = MAX(uxcx_file) THEN MAX(uxcx_row) END "
+            f"AS row, 'duplicate event' AS reason, {_lit(header['timestamp'])} AS {engine.quote('column')}, "
+            "SUBSTRING(MIN(raw_ts), 1, 40) AS value, person FROM events_parsed WHERE reason IS NULL "
+            f"GROUP BY {', '.join(keys)} HAVING COUNT(*) > 1 ORDER BY file, row LIMIT {EXAMPLES}"))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in EXAMPLE_COLUMNS})
+    out = pd.concat(frames, ignore_index=True)[EXAMPLE_COLUMNS]
+    out["row"] = out["row"].astype("Int64")
+    return out
+
+
+def _id(header: dict[str, str]) -> str:
+    return next(r for r in header if r not in ROLES and r in ("customer", "participant"))
+
+
+def _lit(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _task_names(tasks) -> list[str]:
+    names = {n for t in tasks.values() for n in (*t.start, *t.success, *t.errors)}
+    return sorted(names)
+
+
+def _task_events(engine, tasks) -> dict[str, int]:
+    names = _task_names(tasks)
+    if not names:
+        return {}
+    found = engine.sql(f"SELECT event, CAST(COUNT(*) AS BIGINT) AS n FROM clean_events WHERE event IN "
+                       f"({', '.join(_lit(n) for n in names)}) GROUP BY event")
+    return dict(zip(found["event"], found["n"].astype(int), strict=True))
+
+
+def _missing_names(engine, tasks, found: dict[str, int]) -> list[str]:
+    """A note per task event name that no kept event has, with the closest names the log does have."""
+    missing = [n for n in _task_names(tasks) if n not in found]
+    if not missing:
+        return []
+    have = engine.sql("SELECT event FROM (SELECT DISTINCT event FROM clean_events) names ORDER BY event "
+                      "LIMIT 10000")["event"].tolist()
+    notes = []
+    for name in missing:
+        kinds = [f"{kind} event of task {task!r}" for task, t in tasks.items()
+                 for kind, names in (("start", t.start), ("success", t.success), ("error", t.errors))
+                 if name in names]
+        close = difflib.get_close_matches(name, have, n=3, cutoff=0.6)
+        near = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        notes.append(f"event {name!r} ({', '.join(kinds)}) never occurs in the log{near}")
+    return notes
