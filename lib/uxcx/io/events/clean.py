@@ -109,7 +109,7 @@ def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
 
 
 def ts_us_sql(engine, col: str, kind: str, timezone: str) -> str:
-    """SQL turning the column expression ``col`` of family ``kind`` into UTC microseconds (NULL if unreadable)."""
+    """SQL turning the expression ``col`` of family ``kind`` into UTC microseconds (NULL if unreadable)."""
     f = engine.fragment
     local = timezone not in ("UTC", "Etc/UTC", "GMT")
 
@@ -194,8 +194,8 @@ def _slug(reason: str) -> str:
 
 
 def _counts_sql(check_order: bool) -> str:
-    sums = ", ".join(f"CAST(COALESCE(SUM(CASE WHEN reason = '{r}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS {_slug(r)}"
-                     for r in REASONS[:-1])
+    sums = ", ".join(f"CAST(COALESCE(SUM(CASE WHEN reason = '{r}' THEN 1 ELSE 0 END), 0) AS BIGINT) "
+                     f"AS {_slug(r)}" for r in REASONS[:-1])
     late = ("CAST(COALESCE(SUM(CASE WHEN ts_us < prev_ts THEN 1 ELSE 0 END), 0) AS BIGINT)"
             if check_order else "CAST(0 AS BIGINT)")
     prev = (", LAG(ts_us) OVER (PARTITION BY uxcx_file ORDER BY uxcx_row) AS prev_ts" if check_order else "")
@@ -209,10 +209,10 @@ def _examples(engine, header: dict[str, str], keys: list[str], dropped: dict[str
     """Up to EXAMPLES rows per reason: file name, row, reason, column, value (40 characters), person."""
     frames = []
     if any(dropped[r] for r in REASONS[:-1]):
-        column = (f"CASE reason WHEN 'missing id' THEN {_lit(header[_id(header)])} "
-                  f"WHEN 'missing event name' THEN {_lit(header['event'])} ELSE {_lit(header['timestamp'])} END")
-        value = ("SUBSTRING(CASE reason WHEN 'missing id' THEN raw_id WHEN 'missing event name' THEN raw_event "
-                 "ELSE raw_ts END, 1, 40)")
+        column = (f"CASE reason WHEN 'missing id' THEN {_lit(header[_id(header)])} WHEN "
+                  f"'missing event name' THEN {_lit(header['event'])} ELSE {_lit(header['timestamp'])} END")
+        value = ("SUBSTRING(CASE reason WHEN 'missing id' THEN raw_id WHEN 'missing event name' THEN "
+                 "raw_event ELSE raw_ts END, 1, 40)")
         frames.append(engine.sql(
             f"SELECT file, row, reason, col AS {engine.quote('column')}, value, person FROM ("
             f"SELECT uxcx_file AS file, uxcx_row AS row, reason, {column} AS col, {value} AS value, person, "

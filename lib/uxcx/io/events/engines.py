@@ -180,8 +180,9 @@ class DuckDBEngine(Engine):
         picked = ", ".join(f"{self.quote(c)} AS {self.quote(a)}" for c, a in columns.items())
         if fmt == "parquet":
             self.con.execute("SET preserve_insertion_order=false")  # stream; the row number gives order
-            body = (f"SELECT {picked}, parse_filename(filename) AS uxcx_file, file_row_number + 1 AS uxcx_row "
-                    f"FROM read_parquet({files}, union_by_name=true, filename=true, file_row_number=true)")
+            body = (f"SELECT {picked}, parse_filename(filename) AS uxcx_file, "
+                    f"file_row_number + 1 AS uxcx_row FROM read_parquet({files}, union_by_name=true, "
+                    "filename=true, file_row_number=true)")
         else:  # read_csv has no row number: the scan keeps each file's order (insertion order kept)
             self.con.execute("SET preserve_insertion_order=true")
             body = (f"SELECT {picked}, parse_filename(filename) AS uxcx_file, "
@@ -323,7 +324,8 @@ def _spark_session(master: str | None):
                          "engine: duckdb")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise StudyError("events: engine: spark needs a Java runtime (17 or later) on PATH or in "
-                         "JAVA_HOME; install one (apt-get install default-jre-headless) or use engine: duckdb")
+                         "JAVA_HOME; install one (apt-get install default-jre-headless) or use engine: "
+                         "duckdb")
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
@@ -355,7 +357,7 @@ def _plain(text: str) -> str:
 
 
 def _plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same dtypes from both engines: nullable integers as int64 (float64 where missing), text as object."""
+    """One set of dtypes from both engines: nullable integers as int64 (float64 if any missing)."""
     for name in frame.columns:
         col = frame[name]
         if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iub":

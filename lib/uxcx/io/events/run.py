@@ -65,7 +65,8 @@ class EventMeasures:
     files: int = 0
 
 
-def measure_events(config, folder, *, engine: Engine | None = None, check_order: bool = True) -> EventMeasures:
+def measure_events(config, folder, *, engine: Engine | None = None,
+                   check_order: bool = True) -> EventMeasures:
     """Measure the tasks of an ``events:`` block on its log, inside the engine it names.
 
     Parameters

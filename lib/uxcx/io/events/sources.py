@@ -197,7 +197,8 @@ def _csv_headers(files: list[Path], columns: list[str]) -> None:
             with open(f, encoding="utf-8-sig", newline="") as handle:
                 header = next(csv.reader(handle), [])
         except (OSError, UnicodeDecodeError, csv.Error) as err:
-            problems.append(Problem(f.name, 1, None, None, f"the header cannot be read ({type(err).__name__})",
+            problems.append(Problem(f.name, 1, None, None,
+                                    f"the header cannot be read ({type(err).__name__})",
                                     hint="save the log as UTF-8 CSV with a header row"))
             continue
         names = [h.strip() for h in header]
