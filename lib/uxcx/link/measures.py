@@ -18,7 +18,7 @@ from uxcx.errors import UxcxError
 from uxcx.study.ledger import LinkCoverage
 
 __all__ = ["participants", "with_participant_columns", "participant_measures", "respondent_measures",
-           "join_measures", "per_key", "questionnaire_frame", "ux_levels", "customer_ux"]
+           "join_measures", "per_key", "questionnaire_frame", "ux_levels", "customer_ux", "usability_source"]
 
 
 def participants(usability: pd.DataFrame, *, subject: str = "participant",
@@ -312,13 +312,34 @@ def ux_levels(values: pd.Series, *, labels=("Low", "Middle", "High")) -> pd.Seri
     return pd.qcut(ranks, len(labels), labels=list(labels)).astype(object).where(values.notna())
 
 
+def usability_source(study) -> pd.DataFrame | None:
+    """The study's task rows: its usability source, else the behaviour measured from its event log.
+
+    A study with an ``events:`` block but no usability test has one row per person × task of
+    the log (``study.frames["behaviour"]``, :mod:`uxcx.study.events`) under the usability roles
+    (``task``, ``success``, ``time_s``, ``errors``, ``clicks``, ``abandoned`` and the id), so it is
+    read as the usability source; a log keyed by customer gains a ``participant`` column equal
+    to the customer, as a usability sheet with a customer key has both. A study with a usability
+    test keeps it (a test and a log measure different people and tasks): None without either.
+    """
+    usability = study.frames.get("usability")
+    behaviour = study.frames.get("behaviour")
+    if (usability is not None and len(usability)) or behaviour is None or not len(behaviour):
+        return usability
+    if "participant" not in behaviour and "customer" in behaviour:
+        behaviour = behaviour.assign(participant=behaviour["customer"])
+    return behaviour
+
+
 def customer_ux(study, items=None) -> tuple[pd.DataFrame, str]:
     """One UX score per customer, and what it is in words; an empty frame when the study has none.
 
     The survey's UX index (the standardised mean of ``items``, by default the UX index items
     the study names or the UMUX-Lite, SUS, ease and ux items present) when the survey has a
     customer key; else the usability test's per-participant SUS, UMUX-Lite or success rate,
-    when the task rows carry a customer key. Several answers of one customer are averaged.
+    when the task rows carry a customer key; without a usability test, the task success rate
+    measured from the event log (:func:`usability_source`). Several answers of one customer are
+    averaged.
     """
     from uxcx.cx.scale_reliability import scale_index
     from uxcx.study import plan
@@ -332,12 +353,13 @@ def customer_ux(study, items=None) -> tuple[pd.DataFrame, str]:
             what = ("the mean of the customer's standardised answers to " + ", ".join(chosen)
                     + " (survey)")
             return per_key(answers[["customer", "ux"]], on="customer"), what
-    usability = study.frames.get("usability")
+    usability = usability_source(study)
     if usability is not None and len(usability) and "customer" in usability:
         people = participant_measures(usability, study.frames.get("questionnaire"),
                                       partial_success=study.analysis.partial_success)
+        where = "usability test" if usability is study.frames.get("usability") else "event log's tasks"
         for measure in ("sus", "umux_lite", "success_rate"):
             if measure in people and people[measure].notna().sum() >= 2:
                 frame = people[["customer", measure]].rename(columns={measure: "ux"})
-                return per_key(frame, on="customer"), f"the customer's {measure} in the usability test"
+                return per_key(frame, on="customer"), f"the customer's {measure} in the {where}"
     return pd.DataFrame(columns=["ux", "responses"]), ""

@@ -26,7 +26,7 @@ MAX_SEGMENT_LEVELS = 20  # a property with more values (a page URL) is no segmen
 class Behaviour(Page):
     """The analyses of notebook 05 on one study (see the notebook's parameters)."""
 
-    def __init__(self, study, out_dir: str = "", *, task: str = "", segment: str = "", horizon: float = 12):
+    def __init__(self, study, out_dir: str = "", *, task: str = "", segment: str = ""):
         from uxcx.errors import UxcxError
 
         super().__init__(study, out_dir, name="05_behaviour")
@@ -41,7 +41,7 @@ class Behaviour(Page):
         self.tasks = [task] if task else known
         self.people = _tasks(people, self.tasks)
         self.attempts = _tasks(attempts, self.tasks)
-        self.segment, self.horizon = segment, horizon
+        self.segment = segment
         self.unit = self.settings.time_unit
 
     @property

@@ -67,7 +67,7 @@ class UxToCx(Page):
         from uxcx.report import plots
         from uxcx.study import plan
 
-        s, u = self.study, self.study.frames.get("usability")
+        s, u = self.study, link.usability_source(self.study)  # the test, else the event log's tasks
         if not self.sections.run(
             "Joining the usability test to the survey",
             plan.missing(u, ["participant", "customer"], "usability")

@@ -79,9 +79,11 @@ def _linked(study, a: str, b: str) -> bool:
 
 
 def _tested_cx(study) -> bool:
-    # behaviour of test participants joined to their survey answers through a customer key
-    return bool(_columns(study, "usability") and _survey_cx(study)
-                and "customer" in _columns(study, "usability") and "customer" in _columns(study, "survey"))
+    # behaviour of test participants (else of the event log's people) joined to their survey answers
+    # through a customer key
+    tested = _columns(study, "usability") or _columns(study, "behaviour")
+    return bool(tested and _survey_cx(study) and "customer" in tested
+                and "customer" in _columns(study, "survey"))
 
 
 def _retention(study) -> bool:
@@ -100,6 +102,8 @@ NEEDS = {
                   "UX measures and CX outcomes of the same people (a survey with both, or a usability "
                   "test linked to a survey by customer)"),
     "retention": (_retention, "a customers source with start dates (and end dates) or tenure and churned"),
+    "behaviour": (lambda study: bool(_columns(study, "behaviour")), "an event log whose tasks were attempted "
+                  "(the study file's events: block)"),
 }
 
 
