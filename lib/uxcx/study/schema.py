@@ -86,6 +86,17 @@ ROLES: dict[str, Role] = {
     "tenure": Role("number", 0, None, description="time as a customer, in the study's time_unit "
                    "(instead of start and end dates)"),
     "churned": Role("binary", 0, 1, description="1 when the customer left, 0 while still a customer"),
+    # task measures from an event log (uxcx.io.events), per attempt and per person x task
+    "session": Role("key", description="session id of an event log"),
+    "attempts": Role("count", 0, None, integer=True, description="attempts at the task"),
+    "successes": Role("count", 0, None, integer=True, description="successful attempts"),
+    "failed_attempts": Role("count", 0, None, integer=True,
+                            description="attempts that ended without success"),
+    "retries": Role("count", 0, None, integer=True, description="attempts after an unsuccessful one"),
+    "first_attempt_success": Role("binary", 0, 1, description="1 when the first attempt succeeded"),
+    "steps": Role("count", 0, None, integer=True,
+                  description="events in the attempt, start and end included"),
+    "first_start": Role("date", description="when the person first started the task"),
     # personal data and free text: never in a report unless the study opts in
     "email": Role("text", personal=True, description="email address"),
     "name": Role("text", personal=True, description="person's name"),
