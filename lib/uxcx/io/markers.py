@@ -28,9 +28,9 @@ def is_marker(text):
     >>> is_marker(pd.Series(["NA", " null ", "North", None])).tolist()
     [True, True, False, False]
     """
-    import pandas as pd
+    from uxcx.io.unicode_text import arrow_strings
 
-    norm = text.astype(pd.StringDtype("pyarrow")).str.strip().str.lower()
+    norm = arrow_strings(text).str.strip().str.lower()
     return norm.isin(list(MISSING_MARKERS)).fillna(False).astype(bool)
 
 

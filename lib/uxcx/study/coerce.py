@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from uxcx.io.markers import is_marker
-from uxcx.io.unicode_text import arrow_text, visible, visible_with_changes
+from uxcx.io.unicode_text import arrow_strings, arrow_text, visible, visible_with_changes
 from uxcx.study.dates import read_dates
 from uxcx.study.numbers import as_float, read_numbers
 from uxcx.study.reading_options import UNIT_SECONDS, Reading
@@ -139,7 +139,7 @@ _ARROW_TEXT = pd.StringDtype("pyarrow")
 def _blank(series: pd.Series) -> pd.Series:
     if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
         return pd.Series(series.isna().to_numpy(bool), index=series.index)
-    text = series.astype(_ARROW_TEXT)
+    text = arrow_strings(series)
     return (text.isna() | (text.str.strip() == "")).fillna(True).astype(bool)
 
 
@@ -151,7 +151,7 @@ def _text(series: pd.Series) -> pd.Series:
         text = values.astype(_ARROW_TEXT)
         text[whole] = values[whole].astype("int64").astype(_ARROW_TEXT)
         return text
-    return series.astype(_ARROW_TEXT).str.strip()
+    return arrow_strings(series).str.strip()
 
 
 def _apply_map(series: pd.Series, value_map: Mapping, kind: str = "") -> tuple[pd.Series, pd.Series]:
@@ -336,7 +336,7 @@ def _cast_dates(series: pd.Series) -> pd.Series | None:
 
 
 def _read_key(series, blank, mapped, reading) -> Coerced:
-    raw = series.astype(_ARROW_TEXT)
+    raw = arrow_strings(series)
     values = _text(series)
     floats = values.str.fullmatch(r"\d+\.0+").fillna(False).astype(bool)  # 123.0 stored as a number
     if floats.any():

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from uxcx.io.shared import shown_headers
-from uxcx.io.unicode_text import visible
+from uxcx.io.unicode_text import arrow_strings, visible
 from uxcx.study.schema import SOURCES, Role, known_role, role
 
 __all__ = ["map_columns", "role_with_range", "left_out", "normal_header", "repeated_header",
@@ -156,7 +156,7 @@ def repeated_header(table: pd.DataFrame) -> np.ndarray:
     same = np.zeros(len(part), dtype=np.int64)
     filled = np.zeros(len(part), dtype=np.int64)
     for at in texts:
-        text = part.iloc[:, at].astype(pd.StringDtype("pyarrow")).str.strip()
+        text = arrow_strings(part.iloc[:, at]).str.strip()
         filled += (text.notna() & (text != "")).fillna(False).to_numpy(dtype=bool)
         same += _is_header(part.iloc[:, at], table.columns[at])
     need = min(2, table.shape[1])
@@ -165,5 +165,5 @@ def repeated_header(table: pd.DataFrame) -> np.ndarray:
 
 
 def _is_header(column: pd.Series, header) -> np.ndarray:
-    text = column.astype(pd.StringDtype("pyarrow")).str.strip().str.lower()  # vectorised (Arrow)
+    text = arrow_strings(column).str.strip().str.lower()  # vectorised (Arrow)
     return (text == normal_header(header)).fillna(False).to_numpy(dtype=bool)
