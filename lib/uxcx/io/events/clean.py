@@ -29,7 +29,7 @@ A repeat of an event kept is dropped as ``duplicate event``.
   the microsecond);
 - text (every CSV column) is ISO 8601, ``2025-03-30 01:30:00``, ``2025-03-30T01:30:00.250+02:00``,
   ``...Z``, or a date: with an offset (``Z``, ``+02:00``, ``+0200``, ``+02``) an instant, without
-  a wall clock in ``timezone``; text of digits only is an epoch number as above; anything else is
+  a wall clock in ``timezone``; text of 9 to 19 digits is an epoch number as above; anything else is
   ``not a timestamp``. (The pattern is checked before the engine parses, so that DuckDB and
   Spark, whose parsers accept different odd forms, read the same values.) A wall-clock time
   skipped or repeated by a clock change is resolved by the engine's time-zone rules.
@@ -59,8 +59,8 @@ REASONS = ("missing id", "not a timestamp", "missing event name", "outside the s
 EXAMPLES = 5
 ISO_PATTERN = ("^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?)?"
                " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$")
-OFFSET_PATTERN = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
-DIGITS_PATTERN = "^-?[0-9]{1,19}$"
+OFFSET_PATTERN = "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"  # after a time
+DIGITS_PATTERN = "^[0-9]{9,19}$"  # an epoch number written as text (a year such as 2025 is none)
 EXAMPLE_COLUMNS = ["file", "row", "reason", "column", "value", "person"]
 ROLES = ("session", "timestamp", "event")
 
@@ -211,8 +211,8 @@ def _examples(engine, header: dict[str, str], keys: list[str], dropped: dict[str
     if any(dropped[r] for r in REASONS[:-1]):
         column = (f"CASE reason WHEN 'missing id' THEN {_lit(header[_id(header)])} WHEN "
                   f"'missing event name' THEN {_lit(header['event'])} ELSE {_lit(header['timestamp'])} END")
-        value = ("SUBSTRING(CASE reason WHEN 'missing id' THEN raw_id WHEN 'missing event name' THEN "
-                 "raw_event ELSE raw_ts END, 1, 40)")
+        value = ("NULLIF(SUBSTRING(CASE reason WHEN 'missing id' THEN raw_id WHEN 'missing event name' THEN "
+                 "raw_event ELSE raw_ts END, 1, 40), '')")  # Spark reads an empty CSV field as NULL
         frames.append(engine.sql(
             f"SELECT file, row, reason, col AS {engine.quote('column')}, value, person FROM ("
             f"SELECT uxcx_file AS file, uxcx_row AS row, reason, {column} AS col, {value} AS value, person, "
