@@ -24,7 +24,10 @@ TASKS = {"checkout": {"start": ["cart"], "success": ["order_placed"], "timeout":
 
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def engine(request):
-    opened = DuckDBEngine() if request.param == "duckdb" else SparkEngine(session=request.getfixturevalue("spark"))
+    if request.param == "duckdb":
+        opened = DuckDBEngine()
+    else:
+        opened = SparkEngine(session=request.getfixturevalue("spark"))
     yield opened
     opened.close()
 
@@ -42,7 +45,7 @@ def _clean(engine, folder, config):
 
 
 def _us(text: str, zone: str = "UTC") -> int:
-    """Microseconds since 1970 of a wall clock in ``zone`` (pandas' tz database, independent of the engines)."""
+    """Microseconds since 1970 of a wall clock in ``zone`` (pandas' time zones, not the engines')."""
     stamp = pd.Timestamp(text)
     stamp = stamp.tz_localize(zone) if stamp.tzinfo is None else stamp
     return int(stamp.tz_convert("UTC").value // 1000)
@@ -50,8 +53,9 @@ def _us(text: str, zone: str = "UTC") -> int:
 
 def _parquet_times(tmp_path, times: pa.Array):
     n = len(times)
-    pq.write_table(pa.table({"uid": [f"p{i}" for i in range(n)], "t": times, "ev": [f"e{i:02d}" for i in range(n)],
-                             "dev": ["m"] * n}), tmp_path / "log.parquet")
+    table = pa.table({"uid": [f"p{i}" for i in range(n)], "t": times, "ev": [f"e{i:02d}" for i in range(n)],
+                      "dev": ["m"] * n})
+    pq.write_table(table, tmp_path / "log.parquet")
 
 
 def _times(engine) -> list:
@@ -75,7 +79,8 @@ def test_naive_parquet_timestamps_are_wall_clocks_in_the_study_zone(engine, tmp_
 @pytest.mark.parametrize("unit", ["us", "ns"])
 def test_aware_parquet_timestamps_are_instants(engine, tmp_path, unit):
     instants = ["2025-03-30T01:50:00+01:00", "2025-03-30T03:10:00+02:00", "2025-07-01T12:00:00.25Z"]
-    _parquet_times(tmp_path, pa.array([pd.Timestamp(t) for t in instants], pa.timestamp(unit, tz="America/New_York")))
+    stamps = [pd.Timestamp(t) for t in instants]
+    _parquet_times(tmp_path, pa.array(stamps, pa.timestamp(unit, tz="America/New_York")))
     _clean(engine, tmp_path, _config("log.parquet", timezone="Asia/Tokyo"))  # the zone reads only naive times
     assert _times(engine) == [_us(t) for t in instants]
 
@@ -83,7 +88,7 @@ def test_aware_parquet_timestamps_are_instants(engine, tmp_path, unit):
 def test_epoch_numbers_by_magnitude_and_dates(engine, tmp_path):
     _parquet_times(tmp_path, pa.array([1735725600, 1735725600123, 1735725600123456, 1735725600123456789],
                                       pa.int64()))
-    _clean(engine, tmp_path, _config("log.parquet", timezone="Europe/Berlin"))  # epochs are UTC whatever the zone
+    _clean(engine, tmp_path, _config("log.parquet", timezone="Europe/Berlin"))  # epochs are UTC: no zone
     assert _times(engine) == [1735725600000000, 1735725600123000, 1735725600123456, 1735725600123456]
     _parquet_times(tmp_path, pa.array([1735725600.5, 1735725600123.0, float("nan")], pa.float64()))
     _clean(engine, tmp_path, _config("log.parquet"))
@@ -131,12 +136,12 @@ ROWS = [
     ("u2", "not a time at all, and much longer than forty characters", "cart", "m"),  # 5: not a timestamp
     ("u3", "2025-01-10 10:00:00", "", "m"),                                        # 6: missing event name
     ("u1", "2025-01-10 10:00:00", "cart", "m"),                                    # 7: duplicate of line 2
-    ("u1", "2024-12-31 23:30:00", "cart", "m"),                                    # 8: before the window (Berlin)
-    ("u1", "2025-01-31 23:59:59", "cart", "m"),                                    # 9: kept: the last day counts
+    ("u1", "2024-12-31 23:30:00", "cart", "m"),  # 8: before the window (Berlin)
+    ("u1", "2025-01-31 23:59:59", "cart", "m"),  # 9: kept: the last day counts
     ("u1", "2025-02-01 00:00:00", "cart", "m"),                                    # 10: after the window
-    ("u4", "2025-01-10 09:00:00", "cart", "d"),                                    # 11: kept (out of file order)
+    ("u4", "2025-01-10 09:00:00", "cart", "d"),  # 11: kept (out of file order)
     ("u5", "2024-12-31T23:30:00Z", "cart", "d"),                                   # 12: kept: 00:30 in Berlin
-    ("u1", "2025-01-10 10:05:00", "order_placd", "m"),                             # 13: kept (a typo of the task)
+    ("u1", "2025-01-10 10:05:00", "order_placd", "m"),  # 13: kept (a typo of the task)
     ("u1", "2025-01-10 10:00:00", "cart", "t"),                                    # 14: kept: another device
 ]
 
@@ -181,10 +186,11 @@ def test_drops_with_reasons_counts_examples_and_notes(engine, tmp_path, fmt):
                       "ORDER BY person, ts_us, device")
     assert kept.to_dict("list") == {
         "person": ["u1", "u1", "u1", "u1", "u4", "u5"], "session": [None] * 6,
-        "ts_us": [_us(t, "Europe/Berlin") for t in ("2025-01-10 10:00", "2025-01-10 10:00", "2025-01-10 10:05",
-                                                     "2025-01-31 23:59:59", "2025-01-10 09:00")]
-        + [_us("2024-12-31 23:30:00")],
-        "event": ["cart", "cart", "order_placd", "cart", "cart", "cart"], "device": ["m", "t", "m", "m", "d", "d"],
+        "ts_us": [_us(t, "Europe/Berlin") for t in ("2025-01-10 10:00", "2025-01-10 10:00",
+                                                     "2025-01-10 10:05", "2025-01-31 23:59:59",
+                                                     "2025-01-10 09:00")] + [_us("2024-12-31 23:30:00")],
+        "event": ["cart", "cart", "order_placd", "cart", "cart", "cart"],
+        "device": ["m", "t", "m", "m", "d", "d"],
     }
 
 

@@ -59,7 +59,8 @@ REASONS = ("missing id", "not a timestamp", "missing event name", "outside the s
 EXAMPLES = 5
 ISO_PATTERN = ("^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?)?"
                " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$")
-OFFSET_PATTERN = "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"  # after a time
+# an offset follows a time (the -01 of a date is none)
+OFFSET_PATTERN = "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 DIGITS_PATTERN = "^[0-9]{9,19}$"  # an epoch number written as text (a year such as 2025 is none)
 EXAMPLE_COLUMNS = ["file", "row", "reason", "column", "value", "person"]
 ROLES = ("session", "timestamp", "event")
