@@ -27,7 +27,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 setup: $(VENV)/.installed
 
-report: $(VENV)/.installed      ## run every notebook on $(STUDY) into reports/<study name>/
+# The sample's event log is git-ignored (a few million rows): written when missing or older
+# than its generator, before the sample study's report needs it.
+SAMPLE_EVENTS := data/sample/events/_manifest.json
+$(SAMPLE_EVENTS): lib/uxcx/datasets/sample_events.py lib/uxcx/datasets/sample_events_model.py \
+                  lib/uxcx/datasets/sample.py lib/uxcx/datasets/sample_model.py | $(VENV)/.installed
+	$(BIN)/uxcx sample data/sample --events-only >/dev/null
+
+report: $(VENV)/.installed $(if $(filter data/sample/study.yml,$(STUDY)),$(SAMPLE_EVENTS)) ## run every notebook on $(STUDY) into reports/<study name>/
 	$(BIN)/uxcx report $(STUDY) --jobs $(JOBS)
 
 test: $(VENV)/.installed-dev    ## the whole test suite
@@ -39,7 +46,7 @@ lab: $(VENV)/.installed         ## JupyterLab on notebooks/ with the kit's kerne
 sample: $(VENV)/.installed      ## regenerate the sample study in data/sample/
 	$(BIN)/uxcx sample data/sample
 
-validate: $(VENV)/.installed    ## check $(STUDY) and print its ledger
+validate: $(VENV)/.installed $(if $(filter data/sample/study.yml,$(STUDY)),$(SAMPLE_EVENTS)) ## check $(STUDY) and print its ledger
 	$(BIN)/uxcx validate $(STUDY)
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev

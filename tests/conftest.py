@@ -124,6 +124,33 @@ def _locked(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sample_events():
+    """data/sample/events/ (git-ignored: a fresh clone has none) exists and matches its generator.
+
+    Written once, under a lock file beside it, whichever process asks first: the xdist workers
+    of this run and any other run on the same tree. The writer replaces the folder atomically.
+    """
+    from uxcx.datasets.sample import DEFAULT_SEED, write_sample_events
+    from uxcx.datasets.sample_events import events_fingerprint
+
+    folder = ROOT / "data" / "sample"
+    expected = events_fingerprint(DEFAULT_SEED)
+
+    def fresh() -> bool:
+        try:
+            doc = json.loads((folder / "events" / "_manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        files = [folder / "events" / name for name in doc.get("rows", ())]
+        return doc.get("fingerprint") == expected and all(f.is_file() for f in files)
+
+    if not fresh():
+        with _locked(folder / ".events.lock"):
+            if not fresh():
+                write_sample_events(folder, DEFAULT_SEED)
+
+
 def report_once(tmp_path_factory, name: str, study: Path) -> Report:
     """Run ``uxcx.run_report`` on ``study`` once per session, whichever worker asks first."""
     import uxcx

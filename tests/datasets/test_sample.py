@@ -31,7 +31,7 @@ def frames() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> tuple[Path, list[Path]]:
     folder = tmp_path_factory.mktemp("sample")
-    return folder, write_sample(folder)
+    return folder, write_sample(folder, events=False)  # the log: tests/datasets/test_sample_events.py
 
 
 @pytest.fixture(scope="module")

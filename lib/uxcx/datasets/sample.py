@@ -10,7 +10,8 @@ One latent "experienced usability" ``u ~ N(0, 1)`` per customer is shared by
 every source in which the customer appears, so the kit's links (UX -> CX ->
 retention) have effects of known size to find. The constants of the model are in
 :mod:`uxcx.datasets.sample_model`; the text of the study file and the README is
-rendered by :mod:`uxcx.datasets.sample_text`.
+rendered by :mod:`uxcx.datasets.sample_text`. The product event log of the same customers
+(``events/``, Parquet, a few million rows) is drawn by :mod:`uxcx.datasets.sample_events`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from uxcx.datasets.sample_events import simulate_events, write_events
+from uxcx.datasets.sample_events_text import events_readme
 from uxcx.datasets.sample_model import (  # noqa: F401 (the model's constants, also read from here)
     BASE_HAZARD,
     CES_0,
@@ -98,7 +101,7 @@ from uxcx.datasets.sample_model import (  # noqa: F401 (the model's constants, a
 )
 from uxcx.datasets.sample_text import readme, study_yaml
 
-__all__ = ["DEFAULT_SEED", "generate", "write_sample"]
+__all__ = ["DEFAULT_SEED", "generate", "write_sample", "write_sample_events"]
 
 DEFAULT_SEED = 20261123
 
@@ -322,39 +325,44 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     return _simulate(seed)[0]
 
 
-def write_sample(directory: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the sample study: four CSV files, ``study.yml`` and ``README.md``.
+def write_sample(directory: str | Path, seed: int = DEFAULT_SEED, *, events: bool = True) -> list[Path]:
+    """Write the sample study: four CSV files, ``study.yml``, ``README.md`` and the event log.
 
     Parameters
     ----------
     directory : str or pathlib.Path
         Folder to write into; created if missing. Existing files of the same
-        names are overwritten.
+        names are overwritten, and ``events/`` is replaced as a whole.
     seed : int, default 20261123
         Seed for :func:`generate`; also written as the study's analysis seed.
+    events : bool, default True
+        Also write the event log, one Parquet file per month in ``events/``
+        (:mod:`uxcx.datasets.sample_events`). The README describes the log either way.
 
     Returns
     -------
     list of pathlib.Path
         The files written, in the order usability, questionnaire, survey,
-        customers, study file, README.
+        customers, study file, README, then the event log's files by month.
 
     Notes
     -----
     CSV files are UTF-8 without BOM, ``\\n`` line endings, no index; times carry
-    one decimal and revenue two, so the same seed gives byte-identical files.
-    The README's realised figures are computed from the frames just written.
+    one decimal and revenue two, so the same seed gives byte-identical files (the
+    Parquet files too, with the same pyarrow). The README's realised figures are
+    computed from the frames and the log just generated.
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     [path.name for path in write_sample(folder)]
+    ...     [path.name for path in write_sample(folder, events=False)]
     ['usability.csv', 'questionnaire.csv', 'survey.csv', 'customers.csv', 'study.yml', 'README.md']
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     frames, latent = _simulate(seed)
+    log = simulate_events(frames, latent, seed)
     float_format = {"usability": "%.1f", "customers": "%.2f"}
     paths = []
     for name, frame in frames.items():
@@ -362,9 +370,21 @@ def write_sample(directory: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
         frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8",
                      float_format=float_format.get(name))
         paths.append(path)
-    texts = {"study.yml": study_yaml(seed), "README.md": readme(frames, latent, seed)}
-    for name, text in texts.items():
+    text = readme(frames, latent, seed) + events_readme(log, frames, latent, seed)
+    for name, content in {"study.yml": study_yaml(seed), "README.md": text}.items():
         path = folder / name
-        path.write_text(text, encoding="utf-8", newline="\n")
+        path.write_text(content, encoding="utf-8", newline="\n")
         paths.append(path)
-    return paths
+    return paths + (write_events(folder, log, seed) if events else [])
+
+
+def write_sample_events(directory: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write only the sample's event log into ``<directory>/events/`` (the CSV files untouched).
+
+    For a fresh clone, where the log (git-ignored) is missing: ``make report`` and the test
+    suite call it through ``uxcx sample data/sample --events-only``. Returns the Parquet files.
+    """
+    frames, latent = _simulate(seed)
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_events(folder, simulate_events(frames, latent, seed), seed)

@@ -83,9 +83,13 @@ def validation_text(study) -> str:
 
 
 def _sample(args) -> int:
-    from uxcx.datasets.sample import DEFAULT_SEED, write_sample
+    from uxcx.datasets.sample import DEFAULT_SEED, write_sample, write_sample_events
 
-    paths = write_sample(args.directory, seed=args.seed if args.seed is not None else DEFAULT_SEED)
+    seed = args.seed if args.seed is not None else DEFAULT_SEED
+    if args.events_only:
+        paths = write_sample_events(args.directory, seed=seed)
+    else:
+        paths = write_sample(args.directory, seed=seed, events=args.events)
     for p in paths:
         print(p)
     return 0
@@ -115,6 +119,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sample", help="write the synthetic sample study into a folder")
     s.add_argument("directory", help="folder to write (created if missing)")
     s.add_argument("--seed", type=int, default=None, help="random seed (default: the sample's)")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--no-events", dest="events", action="store_false",
+                       help="skip the event log (events/, a few million rows of Parquet)")
+    which.add_argument("--events-only", action="store_true",
+                       help="write only the event log into DIRECTORY/events/ (the CSV files untouched)")
     s.set_defaults(func=_sample)
     return p
 
