@@ -24,7 +24,8 @@ import yaml
 from conftest import ROOT, Report, report_once
 
 SAMPLE = ROOT / "data" / "sample" / "study.yml"
-NOTEBOOKS = ["00_data_quality", "01_usability", "02_customer_experience", "03_ux_to_cx", "04_retention"]
+NOTEBOOKS = ["00_data_quality", "01_usability", "02_customer_experience", "03_ux_to_cx", "04_retention",
+             "05_behaviour"]
 
 
 # --- study shapes cut from the sample --------------------------------------------------------
@@ -33,6 +34,8 @@ def _sample_doc() -> dict:
     doc = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     for source in doc["sources"].values():  # absolute paths: the shape's study lives in tmp
         source["path"] = str((SAMPLE.parent / source["path"]).resolve())
+    if doc.get("events"):
+        doc["events"]["path"] = str((SAMPLE.parent / doc["events"]["path"]).resolve())
     return doc
 
 
@@ -75,6 +78,7 @@ def _shape(folder: Path, name: str, sources: list[str]) -> Path:
     doc = _sample_doc()
     doc["name"] = f"shape-{name}"
     doc["sources"] = {k: v for k, v in doc["sources"].items() if k in sources}
+    doc.pop("events", None)  # a shape is a cut of the sources; the full and renamed studies keep the log
     doc["links"] = [pair for pair in doc["links"]
                     if all(side.split(".")[0] in sources for side in pair)]
     path = folder / f"{name}.yml"
@@ -134,20 +138,24 @@ SHAPES = {
 MISSING_UX_TEST = ("usability", "questionnaire", "task", "sus")
 MISSING_SURVEY = ("survey", "nps", "csat", "customer experience", "cx")
 MISSING_CUSTOMERS = ("customer", "retention", "churn", "tenure")
+MISSING_EVENTS = ("event log", "events:")
 EXPECTED = {
     # the sample survey carries UMUX-Lite items, so 01 runs its UMUX-Lite section on it
     "survey": {"00_data_quality": "ok", "01_usability": "ok",
-               "02_customer_experience": "ok", "03_ux_to_cx": "ok", "04_retention": MISSING_CUSTOMERS},
+               "02_customer_experience": "ok", "03_ux_to_cx": "ok", "04_retention": MISSING_CUSTOMERS,
+               "05_behaviour": MISSING_EVENTS},
     "usability_questionnaire": {"00_data_quality": "ok", "01_usability": "ok",
                                 "02_customer_experience": MISSING_SURVEY, "03_ux_to_cx": None,
-                                "04_retention": MISSING_CUSTOMERS},
+                                "04_retention": MISSING_CUSTOMERS, "05_behaviour": MISSING_EVENTS},
     "questionnaire": {"00_data_quality": "ok", "01_usability": "ok",
                       "02_customer_experience": MISSING_SURVEY, "03_ux_to_cx": None,
-                      "04_retention": MISSING_CUSTOMERS},
+                      "04_retention": MISSING_CUSTOMERS, "05_behaviour": MISSING_EVENTS},
     "survey_customers": {"00_data_quality": "ok", "01_usability": "ok",
-                         "02_customer_experience": "ok", "03_ux_to_cx": "ok", "04_retention": "ok"},
+                         "02_customer_experience": "ok", "03_ux_to_cx": "ok", "04_retention": "ok",
+                         "05_behaviour": MISSING_EVENTS},
     "no_survey": {"00_data_quality": "ok", "01_usability": "ok",
-                  "02_customer_experience": MISSING_SURVEY, "03_ux_to_cx": None, "04_retention": "ok"},
+                  "02_customer_experience": MISSING_SURVEY, "03_ux_to_cx": None, "04_retention": "ok",
+                  "05_behaviour": MISSING_EVENTS},
     "renamed": dict.fromkeys(NOTEBOOKS, "ok"),
     "full": dict.fromkeys(NOTEBOOKS, "ok"),
 }

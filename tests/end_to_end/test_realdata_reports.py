@@ -49,12 +49,12 @@ MUST_RUN = {
     "telco": ["00_data_quality", "04_retention"],
 }
 MUST_SKIP = {
-    "kastle": ["02_customer_experience", "04_retention"],
-    "jpfolador": ["02_customer_experience", "04_retention"],
-    "heritrace": ["02_customer_experience", "04_retention"],
-    "ldi": ["01_usability", "03_ux_to_cx", "04_retention"],
-    "carpentries": ["01_usability", "04_retention"],
-    "telco": ["01_usability", "02_customer_experience"],
+    "kastle": ["02_customer_experience", "04_retention", "05_behaviour"],
+    "jpfolador": ["02_customer_experience", "04_retention", "05_behaviour"],
+    "heritrace": ["02_customer_experience", "04_retention", "05_behaviour"],
+    "ldi": ["01_usability", "03_ux_to_cx", "04_retention", "05_behaviour"],
+    "carpentries": ["01_usability", "04_retention", "05_behaviour"],
+    "telco": ["01_usability", "02_customer_experience", "05_behaviour"],
 }
 
 

@@ -93,7 +93,7 @@ def _check(browser, folder: Path) -> list[str]:
 def test_sample_report_reads_well_in_a_browser(browser, sample_report):
     problems = _check(browser, sample_report.out)
     assert not problems, "\n".join(problems)
-    assert len(list((sample_report.out / "_checks").glob("*.png"))) == 6  # the index and five pages
+    assert len(list((sample_report.out / "_checks").glob("*.png"))) == 7  # the index and six pages
 
 
 def test_a_small_real_study_reads_well_in_a_browser(browser, tmp_path_factory):

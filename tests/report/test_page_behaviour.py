@@ -249,6 +249,10 @@ def test_finish_saves_results_and_findings(open_page, tmp_path):
     doc = json.loads((tmp_path / "out" / "05_behaviour.json").read_text())
     assert doc["results"]["skipped_sections"] == {}
     assert doc["findings"] == page.notes and len(doc["findings"]) > 10
+    # the index leads with what failed attempts cost: CX and churn first, the counts after
+    assert doc["findings"][0].startswith("Customers whose checkout failed more than once")
+    lead = [i for i, f in enumerate(doc["findings"]) if f.startswith(("Customers whose", "Retention curves"))]
+    assert lead == list(range(len(lead))) and doc["findings"][len(lead)].startswith("Of 1,000,050 events")
     assert (tmp_path / "out" / "05_behaviour.funnel.csv").exists()
 
 

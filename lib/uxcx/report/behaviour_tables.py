@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["LEVEL", "LEVELS", "OUTCOMES", "log_account", "log_table", "task_table", "funnel_table",
-           "outcome_table", "failed_levels", "month_of", "id_column"]
+           "outcome_table", "failed_levels", "month_of", "id_column", "shown_shares"]
 
 LEVEL = "failed attempts"  # the column of each person's failed-attempt level, as readers see it
 LEVELS = ("0", "1", "2+")
@@ -73,7 +73,7 @@ def funnel_table(people: pd.DataFrame, *, confidence_level: float = 0.95) -> pd.
 
     started = people.groupby("task", sort=True, observed=True).size()
     parts = [pd.DataFrame({"task": started.index, "stage": "started", "people": started.to_numpy(),
-                           "n": started.to_numpy(), "estimate": 1.0})]
+                           "n": started.to_numpy()})]
     for stage, column in _STAGES[1:]:
         rate = completion_rate(people, success=column, by="task", confidence_level=confidence_level)
         count = people[column].eq(1).groupby(people["task"], observed=True).sum()
@@ -99,6 +99,18 @@ def outcome_table(attempts: pd.DataFrame) -> pd.DataFrame:
     rank = {o: i for i, o in enumerate([*OUTCOMES, "censored"])}
     out["_order"] = out["outcome"].map(rank).fillna(len(rank))
     return out.sort_values(["task", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def shown_shares(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """``frame`` with the share ``columns`` written as percentages for readers (the CSV keeps numbers).
+
+    >>> shown_shares(pd.DataFrame({"share": [0.95432, 0.000004, None]}), ["share"])["share"].tolist()
+    ['95.4%', '< 0.1%', '']
+    """
+    def words(x) -> str:
+        return "" if pd.isna(x) else "< 0.1%" if 0 < x < 0.001 else f"{x:.1%}"
+
+    return frame.assign(**{c: frame[c].map(words) for c in columns})
 
 
 def failed_levels(failed: pd.Series) -> pd.Series:

@@ -25,11 +25,20 @@ def _level(frame: pd.DataFrame) -> str:
 
 
 def _share(row, conf: str) -> str:
-    return f"{row['estimate']:.0%} ({conf} CI {row['ci_low']:.0%} to {row['ci_high']:.0%})"
+    """A share with its interval; one decimal where whole percentages would hide it (99.6% is not 100%).
+
+    >>> _share({"estimate": 0.996, "ci_low": 0.991, "ci_high": 0.998}, "95%")
+    '99.6% (95% CI 99.1% to 99.8%)'
+    """
+    values = [row["estimate"], row["ci_low"], row["ci_high"]]
+    fine = any(0 < v < 0.01 or 0.99 < v < 1 for v in values) or round(values[1], 2) == round(values[2], 2)
+    f = ".1%" if fine else ".0%"
+    return f"{values[0]:{f}} ({conf} CI {values[1]:{f}} to {values[2]:{f}})"
 
 
 def log_findings(log: dict) -> list[str]:
-    """The event log's account: events read, kept and dropped by reason, and the engine.
+    """The event log's account: events read, kept and dropped by reason, and the engine (its notes
+    are shown under the table, as the data-quality page gives them).
 
     >>> log_findings({"read": 1200, "kept": 1190, "dropped": {"missing id": 10}, "engine": "duckdb",
     ...               "notes": []})[0]
@@ -40,7 +49,7 @@ def log_findings(log: dict) -> list[str]:
     engine = {"duckdb": "DuckDB", "spark": "Apache Spark"}.get(log["engine"], log["engine"])
     sentence = (f"Of {log['read']:,} events read from the event log, {log['kept']:,} were kept and "
                 f"{dropped:,} dropped" + (f" ({reasons})" if reasons else ""))
-    return [sentence + (f", in {engine}." if engine else "."), *[str(n) for n in log["notes"]]]
+    return [sentence + (f", in {engine}." if engine else ".")]
 
 
 def funnel_findings(funnel: pd.DataFrame, *, who: str = "people") -> list[str]:
@@ -81,7 +90,8 @@ def time_findings(times: pd.DataFrame) -> list[str]:
 def segment_findings(rates: pd.DataFrame, *, segment: str, label: str = "") -> list[str]:
     """Per task: the segment level with the lowest and highest completion, when their intervals part."""
     out, conf = [], _level(rates)
-    for task, rows in rates.dropna(subset=["estimate"]).groupby("task", sort=False):
+    known = rates[rates[segment] != "(not known)"].dropna(subset=["estimate"])
+    for task, rows in known.groupby("task", sort=False):
         if len(rows) < 2:
             continue
         low, high = rows.loc[rows["estimate"].idxmin()], rows.loc[rows["estimate"].idxmax()]
@@ -93,10 +103,11 @@ def segment_findings(rates: pd.DataFrame, *, segment: str, label: str = "") -> l
     return out
 
 
-def trend_findings(rates: pd.DataFrame, *, period: str = "month") -> list[str]:
-    """Per task: completion in the first and the last period, and whether their intervals part."""
+def trend_findings(rates: pd.DataFrame, *, period: str = "month", minimum: int = 30) -> list[str]:
+    """Per task: completion in the first and the last period of ``minimum`` people or more, and whether
+    their intervals part (a month of a handful of first attempts says little)."""
     out, conf = [], _level(rates)
-    for task, rows in rates.dropna(subset=["estimate"]).groupby("task", sort=False):
+    for task, rows in rates[rates["n"] >= minimum].dropna(subset=["estimate"]).groupby("task", sort=False):
         rows = rows.sort_values(period)
         if len(rows) < 2:
             continue

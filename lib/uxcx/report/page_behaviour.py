@@ -44,6 +44,13 @@ class Behaviour(Page):
         self.segment = segment
         self.unit = self.settings.time_unit
 
+    def finish(self):
+        """Save the results and findings, the sentences on CX and churn by failed attempts first."""
+        first = ("Customers whose ", "Retention curves by failed ")
+        lead = [n for n in self.notes if n.startswith(first)]
+        self.notes = lead + [n for n in self.notes if not n.startswith(first)]
+        return super().finish()
+
     @property
     def no_events(self) -> str:
         if self.events is None:
@@ -73,7 +80,7 @@ class Behaviour(Page):
         self.results.update(event_log=table, engine=log["engine"], tasks=tasks)
         self.notes += words.log_findings(log)
         plots_behaviour.log_bars(table)
-        show(plots.table(table))
+        show(plots.table(bt.shown_shares(table, ["share of read"]), note=" ".join(log["notes"])))
         show(plots.table(tasks))
 
     def funnel(self) -> None:
@@ -91,7 +98,7 @@ class Behaviour(Page):
         plots_behaviour.funnel_bars(funnel)
         show(plots.table(funnel))
         plots_behaviour.outcome_bars(outcomes)
-        show(plots.table(outcomes))
+        show(plots.table(bt.shown_shares(outcomes, ["share of ended attempts"])))
 
     def segmented(self) -> pd.DataFrame:
         """The per-person frame with the customers' segments joined through the id (where they join)."""
@@ -136,6 +143,7 @@ class Behaviour(Page):
         labels = plan.labels(self.study, chosen)
         by_rate, by_time = [], []
         for name in chosen[:3]:
+            frame = frame.assign(**{name: _known(frame[name])})
             rate = uxcx.completion_rate(frame, by=["task", name], **options)
             time = uxcx.task_time(frame, by=["task", name], **options)
             self.notes += words.segment_findings(rate, segment=name, label=labels.get(name, name))
@@ -279,6 +287,11 @@ def _tasks(frame: pd.DataFrame | None, tasks: list[str]) -> pd.DataFrame:
     if frame is None or "task" not in frame:
         return pd.DataFrame(columns=["task"])
     return frame[frame["task"].isin(tasks)]
+
+
+def _known(values: pd.Series) -> pd.Series:
+    """A segment with its missing values named (a person the customers source does not hold)."""
+    return values.astype(object).where(values.notna(), "(not known)")
 
 
 def _enough_levels(data: pd.DataFrame) -> pd.DataFrame:

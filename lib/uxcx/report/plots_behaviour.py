@@ -44,7 +44,7 @@ def funnel_bars(funnel: pd.DataFrame, *, ax=None):
     for k, stage in enumerate(stages):
         rows = funnel[funnel["stage"] == stage].set_index("task").reindex(tasks)
         pos = np.arange(len(tasks)) + (k - (len(stages) - 1) / 2) * height
-        share = rows["estimate"].to_numpy(float) * 100
+        share = rows["estimate"].fillna(1.0).to_numpy(float) * 100  # "started" is all of them
         ax.barh(pos, share, height=height * 0.9, color=PALETTE[k % len(PALETTE)], label=stage)
         if "ci_low" in rows and k:
             err = np.vstack([share - rows["ci_low"] * 100, rows["ci_high"] * 100 - share])
@@ -56,8 +56,7 @@ def funnel_bars(funnel: pd.DataFrame, *, ax=None):
     ax.set_xlim(0, 125)
     percent_axis(ax.xaxis)
     ax.set_xlabel("share of the people who started the task (bars: adjusted-Wald interval)")
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(1, len(tasks)) - 0.15),
-              ncols=len(stages))
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     ax.set_title("From starting a task to succeeding")
     return fig
 
@@ -82,8 +81,7 @@ def outcome_bars(outcomes: pd.DataFrame, *, ax=None):
     ax.set_xlim(0, 100)
     percent_axis(ax.xaxis)
     ax.set_xlabel("share of the attempts that ended")
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3 / max(1, len(tasks)) - 0.2),
-              ncols=4)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     ax.set_title("How attempts ended")
     return fig
 
