@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 
 import pandas as pd
 
@@ -262,7 +263,9 @@ class SparkEngine(Engine):
 
     def sql(self, query):
         try:
-            return _plain_frame(self.spark.sql(query).toPandas())
+            with warnings.catch_warnings():  # pyspark repeats a failure as a warning, paths and values in it
+                warnings.filterwarnings("ignore", message="toPandas attempted Arrow optimization")
+                return _plain_frame(self.spark.sql(query).toPandas())
         except Exception as err:
             raise self.failure(err, "read the event log") from None
 
