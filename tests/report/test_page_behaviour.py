@@ -214,7 +214,9 @@ def test_cx_by_failed_attempts_recovers_the_planted_drop_in_csat(open_page):
     assert list(levels.index) == ["0", "1", "2+"]
     assert levels.loc["2+", "estimate"] < levels.loc["1", "estimate"] < levels.loc["0", "estimate"]
     test = csat[csat["kind"] == "test"].iloc[0]
-    assert "Kruskal" in test["method"] and test["p_value"] < 1e-6
+    # R 4.2: kruskal.test(csat ~ factor(level), data = <the surveyed customers and their checkout level>)
+    assert "Kruskal" in test["method"] and test["statistic"] == pytest.approx(132.04014277, rel=1e-9)
+    assert test["df"] == 2 and test["p_value"] < 1e-6
     assert {"p_value", "log10_p_value"} <= set(table.columns)
     worst = "Customers whose checkout failed more than once gave a mean Satisfaction (CSAT) of"
     assert any(s.startswith(worst) for s in page.notes)
@@ -227,12 +229,20 @@ def test_retention_by_failed_attempts_gives_hazard_ratios_and_the_sentence(open_
     page.with_retention()
     cox = page.results["cox_failed_attempts"]
     checkout = cox[cox["task"] == "checkout"].set_index("term")
-    hr = checkout.loc[f"{bt.LEVEL}[2+]"]
-    assert hr["ci_low"] > 1.5  # planted: 4 times the hazard of no failed attempt
+    # R 4.2 (survival 3.4): coxph(Surv(duration, event) ~ level, ties = "efron"), level a factor
+    # with levels 0, 1, 2+ on the customers joined to their checkout level (summary(f)$conf.int)
+    for term, (hr, low, high) in {"1": (1.86486605118, 1.44097673198, 2.41345006595),
+                                  "2+": (3.52017323656, 2.75914176986, 4.49111377705)}.items():
+        row = checkout.loc[f"{bt.LEVEL}[{term}]"]
+        assert (row["estimate"], row["ci_low"], row["ci_high"]) == pytest.approx((hr, low, high), rel=1e-7)
+    assert checkout.loc[f"{bt.LEVEL}[2+]", "ci_low"] > 1.5  # planted: 4 times the hazard of no failed attempt
     # the page's Cox model is uxcx.cox on the customers joined to their level
     data = page.results["retention_by_failed_attempts"]
     assert set(data[data["task"] == "checkout"][bt.LEVEL].dropna()) == {"0", "1", "2+"}
-    assert page.results["logrank_failed_attempts"]["p_value"].iloc[0] < 1e-6
+    # R 4.2: survdiff(Surv(duration, event) ~ level)$chisq
+    logrank = page.results["logrank_failed_attempts"].set_index("task")
+    assert logrank.loc["checkout", "statistic"] == pytest.approx(113.224586445, rel=1e-9)
+    assert logrank.loc["checkout", "p_value"] < 1e-6
     worst = "Customers whose checkout failed more than once left"
     sentence = next(s for s in page.notes if s.startswith(worst))
     assert "times as fast as those whose checkout never failed (95% CI" in sentence
