@@ -83,7 +83,7 @@ def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
               check_order: bool = True) -> CleanLog:
     """Build ``events_parsed`` and ``clean_events`` from the view ``raw`` and count what was dropped.
 
-    ``raw`` holds each mapped column under ``r_<role>`` and ``uxcx_file``, ``uxcx_row`` (see
+    ``raw`` holds each mapped column under ``r_<role>`` and ``uxcx_path``, ``uxcx_file``, ``uxcx_row`` (see
     :meth:`Engine.read_source`); ``kinds`` is the family of each mapped column by its header.
     """
     header = {role: col for col, role in config.columns.items()}
@@ -182,7 +182,7 @@ def _parsed_sql(engine, config, header: dict[str, str], kinds: dict[str, str]) -
     outside = f"WHEN ts_us < {bounds[0]} OR ts_us >= {bounds[1]} THEN 'outside the study window' " \
         if bounds else ""
     inner = (f"SELECT {_text('r_' + id_role)} AS person, {session} AS session, {ts} AS ts_us, "
-             f"{_text('r_event')} AS event{props}, uxcx_file, uxcx_row, "
+             f"{_text('r_event')} AS event{props}, uxcx_path, uxcx_file, uxcx_row, "
              f"CAST(r_{id_role} AS STRING) AS raw_id, CAST(r_timestamp AS STRING) AS raw_ts, "
              "CAST(r_event AS STRING) AS raw_event FROM events_raw")
     return (f"SELECT *, CASE WHEN person IS NULL THEN 'missing id' "
@@ -199,7 +199,7 @@ def _counts_sql(check_order: bool) -> str:
                      f"AS {_slug(r)}" for r in REASONS[:-1])
     late = ("CAST(COALESCE(SUM(CASE WHEN ts_us < prev_ts THEN 1 ELSE 0 END), 0) AS BIGINT)"
             if check_order else "CAST(0 AS BIGINT)")
-    prev = (", LAG(ts_us) OVER (PARTITION BY uxcx_file ORDER BY uxcx_row) AS prev_ts" if check_order else "")
+    prev = (", LAG(ts_us) OVER (PARTITION BY uxcx_path ORDER BY uxcx_row) AS prev_ts" if check_order else "")
     return (f"SELECT CAST(COUNT(*) AS BIGINT) AS read, {sums}, "
             "CAST(COALESCE(SUM(CASE WHEN reason IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS valid, "
             f"{late} AS out_of_order, MAX(CASE WHEN reason IS NULL THEN ts_us END) AS log_end_us "
@@ -217,12 +217,12 @@ def _examples(engine, header: dict[str, str], keys: list[str], dropped: dict[str
         frames.append(engine.sql(
             f"SELECT file, row, reason, col AS {engine.quote('column')}, value, person FROM ("
             f"SELECT uxcx_file AS file, uxcx_row AS row, reason, {column} AS col, {value} AS value, person, "
-            "ROW_NUMBER() OVER (PARTITION BY reason ORDER BY uxcx_file, uxcx_row) AS k "
+            "ROW_NUMBER() OVER (PARTITION BY reason ORDER BY uxcx_path, uxcx_row) AS k "
             f"FROM events_parsed WHERE reason IS NOT NULL) picked WHERE k <= {EXAMPLES} "
             "ORDER BY reason, file, row"))
     if dropped["duplicate event"]:
         frames.append(engine.sql(
-            "SELECT MAX(uxcx_file) AS file, CASE WHEN MIN(uxcx_file) = MAX(uxcx_file) THEN MAX(uxcx_row) END "
+            "SELECT MAX(uxcx_file) AS file, CASE WHEN MIN(uxcx_path) = MAX(uxcx_path) THEN MAX(uxcx_row) END "
             f"AS row, 'duplicate event' AS reason, {_lit(header['timestamp'])} AS {engine.quote('column')}, "
             "SUBSTRING(MIN(raw_ts), 1, 40) AS value, person FROM events_parsed WHERE reason IS NULL "
             f"GROUP BY {', '.join(keys)} HAVING COUNT(*) > 1 ORDER BY file, row LIMIT {EXAMPLES}"))

@@ -101,11 +101,13 @@ class Engine:
         return self.fragment("quote", name=name.replace(q, q + q))
 
     def read_source(self, name: str, paths: list[str], fmt: str, columns, kinds=None) -> None:
-        """Create the view ``name`` over the files: the mapped columns, ``uxcx_file`` and ``uxcx_row``.
+        """Create the view ``name``: the mapped columns, ``uxcx_path``, ``uxcx_file`` and ``uxcx_row``.
 
         ``columns`` is a list of column names or a dict column -> name in the view;
         ``kinds`` the family of each column (:data:`uxcx.io.events.sources.KINDS`).
-        ``uxcx_file`` is the file name (no folder); ``uxcx_row`` the row as a reader counts it
+        ``uxcx_path`` is the file's path (for ordering only: never shown, since partitions often
+        share a name such as ``part-0.parquet``), ``uxcx_file`` its name (no folder, for messages);
+        ``uxcx_row`` the row as a reader counts it
         (Parquet: 1 = the first row; CSV: the line, the header being line 1).
         """
         raise NotImplementedError
@@ -181,12 +183,12 @@ class DuckDBEngine(Engine):
         picked = ", ".join(f"{self.quote(c)} AS {self.quote(a)}" for c, a in columns.items())
         if fmt == "parquet":
             self.con.execute("SET preserve_insertion_order=false")  # stream; the row number gives order
-            body = (f"SELECT {picked}, parse_filename(filename) AS uxcx_file, "
+            body = (f"SELECT {picked}, filename AS uxcx_path, parse_filename(filename) AS uxcx_file, "
                     f"file_row_number + 1 AS uxcx_row FROM read_parquet({files}, union_by_name=true, "
                     "filename=true, file_row_number=true)")
         else:  # read_csv has no row number: the scan keeps each file's order (insertion order kept)
             self.con.execute("SET preserve_insertion_order=true")
-            body = (f"SELECT {picked}, parse_filename(filename) AS uxcx_file, "
+            body = (f"SELECT {picked}, filename AS uxcx_path, parse_filename(filename) AS uxcx_file, "
                     "CAST(ROW_NUMBER() OVER (PARTITION BY filename) + 1 AS BIGINT) AS uxcx_row "
                     f"FROM read_csv({files}, header=true, all_varchar=true, filename=true, delim=',', "
                     "quote='\"', union_by_name=true)")
@@ -250,12 +252,13 @@ class SparkEngine(Engine):
                 frame = frame.withColumn("uxcx_order", order)
                 row = None
             picked = [F.col(self.quote(c)).alias(a) for c, a in columns.items()]
-            frame = frame.select(*picked, F.col("_metadata.file_name").alias("uxcx_file"),
+            frame = frame.select(*picked, F.col("_metadata.file_path").alias("uxcx_path"),
+                                 F.col("_metadata.file_name").alias("uxcx_file"),
                                  *([row.alias("uxcx_row")] if row is not None else [F.col("uxcx_order")]))
             if row is None:  # a CSV file's lines, in the order read (one file is one partition below 128 MB)
                 from pyspark.sql import Window
 
-                by_file = Window.partitionBy("uxcx_file").orderBy("uxcx_order")
+                by_file = Window.partitionBy("uxcx_path").orderBy("uxcx_order")
                 frame = frame.withColumn("uxcx_row", F.row_number().over(by_file) + 1).drop("uxcx_order")
             frame.createOrReplaceTempView(name)
         except Exception as err:  # Py4J and pyspark errors share no narrower base
