@@ -1,1 +1,14 @@
-"""Event logs to per-person UX measures, inside an embedded engine (DuckDB) or Spark."""
+"""Event logs to per-person UX measures, inside an embedded engine (DuckDB) or Spark.
+
+One module per idea: :mod:`~uxcx.io.events.sources` (which files, partition checks),
+:mod:`~uxcx.io.events.engines` (DuckDB and Spark behind one SQL text),
+:mod:`~uxcx.io.events.clean` (the view ``clean_events`` and the ledger's counts),
+:mod:`~uxcx.io.events.tasks` (attempts and people from a task's events) and
+:mod:`~uxcx.io.events.run` (:func:`measure_events`, the one entry point).
+"""
+
+from uxcx.io.events.engines import Engine, open_engine
+from uxcx.io.events.run import EventMeasures, measure_events
+from uxcx.io.events.sources import EventSource, event_source
+
+__all__ = ["measure_events", "EventMeasures", "open_engine", "Engine", "event_source", "EventSource"]
