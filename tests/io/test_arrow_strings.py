@@ -31,3 +31,19 @@ def test_arrow_strings_of_other_columns_is_astype():
     for series in (pd.Series([1, None, "x"], dtype=object), pd.Series([1.5, np.nan]),
                    pd.Series(VALUES, dtype=ARROW)):
         _same(arrow_strings(series), series.astype(ARROW))
+
+
+def test_python_strings_equals_astype_for_labels_and_ids():
+    from uxcx.io.unicode_text import python_strings
+
+    n = 30_000
+    labels = pd.Series(np.array(["Mobile", "Desktop", "Tablet", ""], dtype=object)[np.arange(n) % 4],
+                       index=np.arange(n) + 2, name="Device").astype(ARROW)
+    ids = pd.Series([f"R{i:07d}" for i in range(n)], name="id").astype(ARROW)
+    for series in (labels, ids, labels.iloc[:50]):
+        series = series.copy()
+        series.iloc[::7] = pd.NA
+        got = python_strings(series)
+        assert got.dtype == pd.StringDtype("python")
+        pd.testing.assert_series_equal(got, series.astype("string"), check_exact=True)
+        assert got.isna().sum() == series.isna().sum()

@@ -20,7 +20,7 @@ import re
 import unicodedata
 
 __all__ = ["INVISIBLE", "visible", "visible_series", "visible_with_changes", "arrow_text",
-           "arrow_strings"]
+           "arrow_strings", "python_strings"]
 
 #: Characters removed before comparing: zero-width space / non-joiner / joiner, word joiner,
 #: byte-order mark (zero-width no-break space), soft hyphen, left-to-right and right-to-left
@@ -68,6 +68,40 @@ def arrow_strings(series):
     else:
         return series.astype(pd.StringDtype("pyarrow"))
     return pd.Series(pd.arrays.ArrowStringArray(arrow), index=series.index, name=series.name)
+
+
+_FEW = 1_000  # distinct values in a sample of _SAMPLE cells: a column of labels, not of ids
+_SAMPLE = 10_000
+
+
+def python_strings(series):
+    """``series.astype("string")`` (Python storage) for Arrow text, each distinct value made once.
+
+    A column of a few labels ("Mobile", "Desktop") repeats a handful of values a million
+    times: they are made into Python strings once and the cells point at them (what a sample
+    of the column suggests; ids are converted cell by cell, which is faster for them). The
+    values, missing cells and dtype are those of ``astype("string")``.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
+            and pd.StringDtype() == pd.StringDtype("python")):  # "string" may name Arrow storage
+        return series.astype("string")
+    arrow = pa.array(series.array)
+    arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+    n = len(arrow)
+    sample = arrow.take(np.linspace(0, n - 1, _SAMPLE).astype(np.int64)) if n > _SAMPLE else arrow
+    if n > _SAMPLE and pc.count_distinct(sample).as_py() < _FEW:
+        encoded = pc.dictionary_encode(arrow)
+        words = np.append(encoded.dictionary.to_numpy(zero_copy_only=False), pd.NA)
+        at = pc.fill_null(encoded.indices, len(words) - 1).to_numpy(zero_copy_only=False)
+        cells = words[at]
+    else:
+        cells = arrow.to_numpy(zero_copy_only=False)  # missing cells are None: pd.NA below
+    return pd.Series(pd.arrays.StringArray(cells), index=series.index, name=series.name)
 
 
 def arrow_text(series):
