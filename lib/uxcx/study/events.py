@@ -20,6 +20,8 @@ __all__ = ["load_events", "BEHAVIOUR", "ATTEMPTS"]
 
 BEHAVIOUR, ATTEMPTS = "behaviour", "attempts"
 _PARTNERS = {"customer": ("customers", "survey", "usability"), "participant": ("usability", "questionnaire")}
+# where every person of the log should be found: an id missing there is worth a note
+_HOME = {"customer": "customers", "participant": "usability"}
 
 
 def load_events(config, folder, frames: dict, ledger: Ledger, *, secret=None,
@@ -35,8 +37,9 @@ def load_events(config, folder, frames: dict, ledger: Ledger, *, secret=None,
     account.show_dropped_values = show_dropped_values
     ledger.sources["events"] = account
     frames[BEHAVIOUR] = measures.people.reset_index(drop=True)
-    frames[ATTEMPTS] = measures.attempts.reset_index(drop=True)
     key = events.id_role
+    # columns named by role, as in every frame of the study (the engine calls the id person)
+    frames[ATTEMPTS] = measures.attempts.rename(columns={"person": key}).reset_index(drop=True)
     logged = pd.Index(frames[BEHAVIOUR][key].dropna().unique()) if len(frames[BEHAVIOUR]) else pd.Index([])
     for partner in _PARTNERS[key]:
         other = frames.get(partner)
@@ -47,7 +50,7 @@ def load_events(config, folder, frames: dict, ledger: Ledger, *, secret=None,
                                 int(logged.isin(theirs).sum()), len(theirs), int(theirs.isin(logged).sum()))
         ledger.links.append(coverage)
         unmatched = coverage.left_keys - coverage.left_matched
-        if unmatched and partner in ("customers", "usability"):
+        if unmatched and partner == _HOME[key]:
             account.notes.append(
                 f"{unmatched:,} of the {coverage.left_keys:,} {key} ids with a task attempt in the event "
                 f"log match no {key} of the {partner} source; their measures are kept but join no "
