@@ -169,6 +169,7 @@ class DuckDBEngine(Engine):
         if temp_dir is None and self._own:
             temp_dir = self._tmp = tempfile.mkdtemp(prefix="uxcx-duckdb-")
         self.con.execute("SET TimeZone='UTC'")
+        self.con.execute("SET enable_progress_bar=false")  # a notebook cell is no terminal: no bar in reports
         if memory_limit:
             self.con.execute(f"SET memory_limit='{_plain(memory_limit)}'")
         if temp_dir:
