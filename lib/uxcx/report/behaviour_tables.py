@@ -104,11 +104,13 @@ def outcome_table(attempts: pd.DataFrame) -> pd.DataFrame:
 def shown_shares(frame: pd.DataFrame, columns) -> pd.DataFrame:
     """``frame`` with the share ``columns`` written as percentages for readers (the CSV keeps numbers).
 
-    >>> shown_shares(pd.DataFrame({"share": [0.95432, 0.000004, None]}), ["share"])["share"].tolist()
-    ['95.4%', '< 0.1%', '']
+    >>> shown_shares(pd.DataFrame({"share": [0.95432, 0.000004, 0.99999, None]}), ["share"])["share"].tolist()
+    ['95.4%', '< 0.1%', '> 99.9%', '']
     """
     def words(x) -> str:
-        return "" if pd.isna(x) else "< 0.1%" if 0 < x < 0.001 else f"{x:.1%}"
+        if pd.isna(x):
+            return ""
+        return "< 0.1%" if 0 < x < 0.001 else "> 99.9%" if 0.999 < x < 1 else f"{x:.1%}"
 
     return frame.assign(**{c: frame[c].map(words) for c in columns})
 
