@@ -1,0 +1,356 @@
+"""Tasks defined by events: per-attempt and per-person task measures, as SQL both engines run.
+
+A task is named by its events (``start``, ``success``, ``errors``) and a time-out. The UX
+measures are the seed's usability metrics, taken from the behaviour of every customer instead
+of a test's sample: task success (completion), time on task (from the start to the success),
+errors, abandonment, clicks (steps) to completion and retries (Sauro & Lewis, *Quantifying
+the User Experience*, 2nd ed., 2016, ch. 2 and ch. 4: completion rates, task time measured
+on successful attempts, errors as a count per attempt). The rules, per person (and session,
+when the log has one), over the events in time order:
+
+* **Order.** Events at the same microsecond are ordered start events first, then other
+  events, then errors, then successes, then by event name (and then by their properties), so
+  a start and a success logged together make an attempt of 0 s, and an error logged with the
+  success belongs to the attempt.
+* **Attempts.** Every start event of the task begins a new attempt. An attempt ends at the
+  first of: its first success event no later than the time-out (``success``, the end is that
+  event); the next start event of the task no later than the time-out (``restarted``);
+  otherwise, when the time-out (start + ``timeout_s``) reaches past the end of the log
+  (``log_end_us``), the attempt is ``censored`` (neither success nor failure: its end, at the
+  log's end, was not observed; a session still under way at the log's end may not have ended
+  there); otherwise the session's last event no later than the time-out (``session_end``,
+  only when the log has sessions); otherwise the time-out (``timeout``, the end is start +
+  time-out). "No later than" is inclusive: an event exactly at the time-out counts.
+* **Per attempt**: ``person``, ``session``, ``task``, ``attempt`` (1, 2, ... per person and
+  task in time order, across sessions), ``start``, ``end`` (UTC timestamps; a censored
+  attempt ends at the log's end), ``outcome``, ``success`` (1/0, NaN when censored),
+  ``time_s`` (start to success in seconds, NaN unless a success), ``errors`` (the task's error
+  events inside the attempt), ``steps`` (every event of the person inside the attempt, the
+  start and the success included), ``retry`` (1 when the person's previous attempt at the
+  task, in any session, did not succeed, whatever its outcome), and each property of the
+  start event.
+* **Per person and task** (``people``): the id, ``task``, ``attempts``, ``successes``,
+  ``success`` (1 if any attempt succeeded, NaN when none did and one is censored, else 0),
+  ``first_attempt_success`` (NaN when the first attempt is censored), ``time_s`` and
+  ``clicks`` (of the first successful attempt), ``errors`` (all attempts),
+  ``failed_attempts`` (ended without success; censored excluded), ``retries`` (sum of
+  ``retry``), ``abandoned`` (1 when the last attempt that is not censored did not succeed,
+  NaN when every attempt is censored), ``first_start`` and the properties of the first attempt.
+* A success event outside any attempt (before any start, or after an attempt ended) is not an
+  attempt (the cleaning step counts it as a note); errors outside an attempt are not counted.
+
+How it scales: the log is read once; each event is tagged with its kind for every task
+(a cross join with the small task list, so the work grows with tasks x events), and one
+window pass per person partition (one sort by time) numbers the attempts with running
+sums. Everything after works on one row per attempt. No self-join of events.
+
+The SQL is one text for DuckDB and Spark SQL: window functions with explicit frames, CASE,
+GROUP BY, ``||`` and ``CHR``; no FILTER, QUALIFY, ``::`` casts or quoted identifiers. Event
+names come from the study file: they become string literals with quotes and backslashes
+written as ``CHR(39)``/``CHR(92)`` (Spark reads a backslash in a literal as an escape, DuckDB
+does not), and control characters are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+import pandas as pd
+
+from uxcx.errors import StudyError
+
+__all__ = ["task_queries", "measure_tasks", "attempts_frame", "people_frame", "ATTEMPT_TABLE"]
+
+# The relation the attempts are kept in between the two queries of measure_tasks.
+ATTEMPT_TABLE = "uxcx_task_attempts"
+START, OTHER, ERROR, SUCCESS = 0, 1, 2, 3  # the kind of an event for a task; also the tie order
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PROPERTY = re.compile(r"[a-z][a-z0-9_]*")
+_TAKEN = {"person", "session", "task", "attempt", "start", "end", "outcome", "success", "time_s", "errors",
+          "steps", "retry", "attempts", "successes", "first_attempt_success", "failed_attempts", "clicks",
+          "retries", "abandoned", "first_start", "customer", "participant", "ts_us", "event"}
+_FAILED = "('timeout', 'restarted', 'session_end')"
+# A relation made from a query and kept for the next one (the only dialect-specific text here).
+_KEEP = {"duckdb": ("CREATE OR REPLACE TEMP TABLE {name} AS {query}", "DROP TABLE IF EXISTS {name}"),
+         "spark": ("CACHE TABLE {name} AS {query}", "DROP VIEW IF EXISTS {name}")}
+
+
+class _Task(Protocol):
+    start: list[str]
+    success: list[str]
+    errors: list[str]
+    timeout_s: float
+
+
+def literal(text: str) -> str:
+    """``text`` as an SQL string literal both DuckDB and Spark read alike.
+
+    >>> literal("it's")
+    "'it' || CHR(39) || 's'"
+    """
+    if not isinstance(text, str) or _CONTROL.search(text):
+        raise StudyError(f"event and task names are printable text; got {str(text)[:40]!r} (a control "
+                         "character such as a tab or line break): write the name as the log has it")
+    parts = re.split(r"(['\\])", text)
+    pieces = [f"CHR({ord(p)})" if p in ("'", "\\") else f"'{p}'" for p in parts if p != ""]
+    return " || ".join(pieces) or "''"
+
+
+def _in_list(names: list[str]) -> str:
+    return "(" + ", ".join(literal(n) for n in dict.fromkeys(names)) + ")"
+
+
+def _check(tasks: dict[str, _Task], properties: list[str]) -> None:
+    if not tasks:
+        raise StudyError("events: tasks: name at least one task (its start, success and error events)")
+    for name, task in tasks.items():
+        parts = {"start": task.start, "success": task.success, "errors": task.errors}
+        if not task.start or not task.success:
+            raise StudyError(f"task {name!r}: give at least one start and one success event")
+        seen: dict[str, str] = {}
+        for part, names in parts.items():
+            for event in names:
+                if seen.setdefault(event, part) != part:
+                    raise StudyError(f"task {name!r}: event {event!r} is both a {seen[event]} and a {part} "
+                                     "event; an event plays one part in a task")
+        if not task.timeout_s > 0:
+            raise StudyError(f"task {name!r}: the time-out is above 0 seconds, got {task.timeout_s!r}")
+    bad = [p for p in properties if not _PROPERTY.fullmatch(p) or p in _TAKEN]
+    if bad:
+        raise StudyError(f"events: columns: the property roles {bad} clash with the task measures' own "
+                         f"columns ({', '.join(sorted(_TAKEN))}) or are not lower-case names: rename them")
+
+
+def _kind_case(tasks: dict[str, _Task]) -> str:
+    single = len(tasks) == 1
+    whens = []
+    for name, task in tasks.items():
+        for kind, names in ((START, task.start), (ERROR, task.errors), (SUCCESS, task.success)):
+            if names:
+                task_is = "" if single else f"t.task = {literal(name)} AND "
+                whens.append(f"WHEN {task_is}e.event IN {_in_list(names)} THEN {kind}")
+    return "CASE " + " ".join(whens) + f" ELSE {OTHER} END"
+
+
+def _task_list(tasks: dict[str, _Task]) -> str:
+    rows = [f"SELECT {literal(name)} AS task, CAST({round(task.timeout_s * 1e6)} AS BIGINT) AS timeout_us"
+            for name, task in tasks.items()]
+    return " UNION ALL ".join(rows)
+
+
+def _attempts_sql(tasks: dict[str, _Task], has_session: bool, properties: list[str], log_end_us: int) -> str:
+    props = [f"p_{i}" for i in range(len(properties))]
+    pick = "".join(f", e.{p} AS {a}" for p, a in zip(properties, props))
+    session = "e.session" if has_session else "CAST(NULL AS STRING)"
+    part = "task, person, session" if has_session else "task, person"
+    order = "ts_us, kind, event NULLS FIRST" + "".join(f", {a} NULLS FIRST" for a in props)
+    running = f"OVER (PARTITION BY {part} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    in_time = "ts_us - attempt_start <= timeout_us"
+    start_props = "".join(f", MAX(CASE WHEN kind = {START} THEN {a} END) AS {a}" for a in props)
+    session_end = ("WHEN session_last_us - start_us <= timeout_us THEN 'session_end' " if has_session else "")
+    by_person = "PARTITION BY task, person ORDER BY start_us, session NULLS FIRST, attempt_no"
+    return f"""
+WITH task_list AS ({_task_list(tasks)}),
+marked AS (
+  SELECT t.task, t.timeout_us, e.person, {session} AS session, e.ts_us, e.event{pick},
+    {_kind_case(tasks)} AS kind
+  FROM clean_events e CROSS JOIN task_list t
+),
+running AS (
+  SELECT task, timeout_us, person, session, ts_us, kind{''.join(', ' + a for a in props)},
+    SUM(CASE WHEN kind = {START} THEN 1 ELSE 0 END) {running} AS attempt_no,
+    MAX(CASE WHEN kind = {START} THEN ts_us END) {running} AS attempt_start,
+    SUM(CASE WHEN kind = {ERROR} THEN 1 ELSE 0 END) {running} AS errors_so_far,
+    COUNT(*) {running} AS pos
+  FROM marked
+),
+per_attempt AS (
+  SELECT task, timeout_us, person, session, attempt_no,
+    MIN(ts_us) AS start_us, MIN(pos) AS start_pos, MIN(errors_so_far) AS errors_before,
+    MIN(CASE WHEN kind = {SUCCESS} AND {in_time} THEN ts_us END) AS success_us,
+    MIN(CASE WHEN kind = {SUCCESS} AND {in_time} THEN pos END) AS success_pos,
+    MIN(CASE WHEN kind = {SUCCESS} AND {in_time} THEN errors_so_far END) AS errors_at_success,
+    SUM(CASE WHEN {in_time} THEN 1 ELSE 0 END) AS steps_in_time,
+    SUM(CASE WHEN kind = {ERROR} AND {in_time} THEN 1 ELSE 0 END) AS errors_in_time,
+    MAX(ts_us) AS last_us{start_props}
+  FROM running
+  WHERE attempt_no > 0
+  GROUP BY task, timeout_us, person, session, attempt_no
+),
+bounded AS (
+  SELECT a.*,
+    LEAD(start_us) OVER (PARTITION BY {part} ORDER BY attempt_no) AS next_start_us,
+    MAX(last_us) OVER (PARTITION BY {part}) AS session_last_us
+  FROM per_attempt a
+),
+ended AS (
+  SELECT b.*, CASE
+    WHEN success_us IS NOT NULL THEN 'success'
+    WHEN next_start_us - start_us <= timeout_us THEN 'restarted'
+    WHEN start_us + timeout_us > CAST({int(log_end_us)} AS BIGINT) THEN 'censored'
+    {session_end}ELSE 'timeout' END AS outcome
+  FROM bounded b
+),
+numbered AS (
+  SELECT d.*, ROW_NUMBER() OVER ({by_person}) AS attempt, LAG(outcome) OVER ({by_person}) AS previous
+  FROM ended d
+)
+SELECT person, session, task, attempt, start_us,
+  CASE outcome WHEN 'success' THEN success_us WHEN 'restarted' THEN next_start_us
+    WHEN 'censored' THEN CAST({int(log_end_us)} AS BIGINT) WHEN 'session_end' THEN session_last_us
+    ELSE start_us + timeout_us END AS end_us,
+  outcome,
+  CASE outcome WHEN 'success' THEN 1 WHEN 'censored' THEN NULL ELSE 0 END AS success,
+  CASE WHEN outcome = 'success' THEN success_us - start_us END AS time_us,
+  CASE WHEN outcome = 'success' THEN errors_at_success - errors_before ELSE errors_in_time END AS errors,
+  CASE WHEN outcome = 'success' THEN success_pos - start_pos + 1 ELSE steps_in_time END AS steps,
+  CASE WHEN previous IS NOT NULL AND previous <> 'success' THEN 1 ELSE 0 END AS retry{
+      ''.join(', ' + a for a in props)}
+FROM numbered
+ORDER BY task, person, attempt"""
+
+
+def _people_sql(source: str, n_properties: int) -> str:
+    props = [f"p_{i}" for i in range(n_properties)]
+    first_props = "".join(f", MAX(CASE WHEN attempt = 1 THEN {a} END) AS {a}" for a in props)
+    of_first_success = "CASE WHEN attempt = first_success THEN {} END"
+    return f"""
+WITH marked AS (
+  SELECT a.*,
+    MIN(CASE WHEN outcome = 'success' THEN attempt END) OVER (PARTITION BY task, person) AS first_success,
+    MAX(CASE WHEN outcome <> 'censored' THEN attempt END) OVER (PARTITION BY task, person) AS last_observed
+  FROM {source} a
+)
+SELECT person, task, COUNT(*) AS attempts,
+  SUM(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END) AS successes,
+  CASE WHEN MAX(first_success) IS NOT NULL THEN 1
+    WHEN SUM(CASE WHEN outcome = 'censored' THEN 1 ELSE 0 END) > 0 THEN NULL ELSE 0 END AS success,
+  MAX(CASE WHEN attempt = 1 THEN success END) AS first_attempt_success,
+  MAX({of_first_success.format('time_us')}) AS time_us,
+  SUM(errors) AS errors,
+  SUM(CASE WHEN outcome IN {_FAILED} THEN 1 ELSE 0 END) AS failed_attempts,
+  MAX({of_first_success.format('steps')}) AS clicks,
+  SUM(retry) AS retries,
+  MAX(CASE WHEN attempt = last_observed THEN 1 - success END) AS abandoned,
+  MIN(start_us) AS first_start_us{first_props}
+FROM marked
+GROUP BY task, person
+ORDER BY task, person"""
+
+
+def task_queries(tasks: dict[str, _Task], *, has_session: bool, properties: list[str],
+                 log_end_us: int) -> dict[str, str]:
+    """The SQL of the per-attempt and per-person task measures, reading the view ``clean_events``.
+
+    Parameters
+    ----------
+    tasks : dict
+        Task name to an object with ``start``, ``success``, ``errors`` (lists of event names)
+        and ``timeout_s`` (seconds), such as :class:`uxcx.study.events_options.EventTask`.
+    has_session : bool
+        Whether ``clean_events.session`` holds sessions (attempts then also end with them).
+    properties : list of str
+        The property columns of ``clean_events`` kept on each attempt (from its start event).
+    log_end_us : int
+        The end of the log in UTC microseconds: attempts whose time-out reaches past it are
+        censored.
+
+    Returns
+    -------
+    dict
+        ``"attempts"`` and ``"people"``: each one SQL text for DuckDB and Spark alike, reading
+        ``clean_events(person, session, ts_us, event, <properties>)``; the rules are in the
+        module's docstring. Times come out as ``start_us``/``end_us``/``time_us``
+        (microseconds) and properties as ``p_0``, ``p_1``, ...; :func:`attempts_frame` and
+        :func:`people_frame` give them their names and types. ``"people"`` repeats the
+        attempts query inside it; :func:`measure_tasks` runs it once instead.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> checkout = SimpleNamespace(start=["cart_viewed"], success=["order_placed"],
+    ...                            errors=["payment_error"], timeout_s=1800.0)
+    >>> sql = task_queries({"checkout": checkout}, has_session=True, properties=[], log_end_us=0)
+    >>> sorted(sql), "clean_events" in sql["people"]
+    (['attempts', 'people'], True)
+    """
+    properties = list(properties)
+    _check(tasks, properties)
+    attempts = _attempts_sql(tasks, has_session, properties, log_end_us)
+    people = f"WITH task_attempts AS ({attempts}\n)" + _people_sql("task_attempts", len(properties)).replace(
+        "WITH marked AS", ",\nmarked AS", 1)
+    return {"attempts": attempts, "people": people}
+
+
+class _Engine(Protocol):
+    dialect: str
+
+    def sql(self, query: str) -> pd.DataFrame: ...
+
+    def execute(self, query: str) -> None: ...
+
+
+def measure_tasks(engine: _Engine, tasks: dict[str, _Task], *, has_session: bool, properties: list[str],
+                  log_end_us: int, id_role: str = "person") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the task queries on ``engine`` over its view ``clean_events``: (attempts, people).
+
+    The attempts are computed once and kept in the engine (``ATTEMPT_TABLE``: a temporary
+    table in DuckDB, a cached view in Spark), then fetched and summarised per person from
+    there, so the log is read once. The frames are typed by :func:`attempts_frame` and
+    :func:`people_frame`; the person's id column of ``people`` is named ``id_role``.
+    """
+    properties = list(properties)
+    _check(tasks, properties)
+    attempts_sql = _attempts_sql(tasks, has_session, properties, log_end_us)
+    keep, drop = _KEEP[engine.dialect]
+    engine.execute(keep.format(name=ATTEMPT_TABLE, query=attempts_sql))
+    try:
+        attempts = engine.sql(f"SELECT * FROM {ATTEMPT_TABLE} ORDER BY task, person, attempt")
+        people = engine.sql(_people_sql(ATTEMPT_TABLE, len(properties)))
+    finally:
+        engine.execute(drop.format(name=ATTEMPT_TABLE))
+    return attempts_frame(attempts, properties), people_frame(people, properties, id_role=id_role)
+
+
+def _timestamps(micros: pd.Series) -> pd.Series:
+    return pd.to_datetime(pd.to_numeric(micros).astype("Int64"), unit="us", utc=True)
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values).fillna(0).astype("int64")
+
+
+def _share(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values).astype("float64")
+
+
+def attempts_frame(raw: pd.DataFrame, properties: list[str]) -> pd.DataFrame:
+    """The attempts query's result with names and types: ids text, counts int64, times UTC."""
+    out = pd.DataFrame({
+        "person": raw["person"].astype("string"), "session": raw["session"].astype("string"),
+        "task": raw["task"].astype("string"), "attempt": _whole(raw["attempt"]),
+        "start": _timestamps(raw["start_us"]), "end": _timestamps(raw["end_us"]),
+        "outcome": raw["outcome"].astype("string"), "success": _share(raw["success"]),
+        "time_s": _share(raw["time_us"]) / 1e6, "errors": _whole(raw["errors"]),
+        "steps": _whole(raw["steps"]), "retry": _whole(raw["retry"]),
+    })
+    for i, name in enumerate(properties):
+        out[name] = raw[f"p_{i}"].astype("string")
+    return out.reset_index(drop=True)
+
+
+def people_frame(raw: pd.DataFrame, properties: list[str], *, id_role: str = "person") -> pd.DataFrame:
+    """The people query's result with names and types; the id column is named ``id_role``."""
+    out = pd.DataFrame({
+        id_role: raw["person"].astype("string"), "task": raw["task"].astype("string"),
+        "attempts": _whole(raw["attempts"]), "successes": _whole(raw["successes"]),
+        "success": _share(raw["success"]), "first_attempt_success": _share(raw["first_attempt_success"]),
+        "time_s": _share(raw["time_us"]) / 1e6, "errors": _whole(raw["errors"]),
+        "failed_attempts": _whole(raw["failed_attempts"]), "clicks": _share(raw["clicks"]),
+        "retries": _whole(raw["retries"]), "abandoned": _share(raw["abandoned"]),
+        "first_start": _timestamps(raw["first_start_us"]),
+    })
+    for i, name in enumerate(properties):
+        out[name] = raw[f"p_{i}"].astype("string")
+    return out.reset_index(drop=True)
