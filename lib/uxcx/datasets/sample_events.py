@@ -250,7 +250,7 @@ def _tables(people: dict, sessions: dict, ev: dict, bad: dict) -> tuple[dict[str
     rows = np.r_[np.arange(ev["ts"].size), bad["source"]]
     ts = np.r_[ev["ts"], bad["ts"]]
     copy = np.r_[np.zeros(ev["ts"].size, np.int64), 1 + np.arange(bad["source"].size)]
-    order = np.lexsort((copy, ev["ts"][rows]))
+    order = np.lexsort((copy, rows, ev["ts"][rows]))
     rows, ts, copy = rows[order], ts[order], copy[order]
     session = ev["session"][rows]
     who = sessions["who"][session]
