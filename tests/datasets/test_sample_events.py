@@ -312,6 +312,11 @@ def test_failed_checkouts_go_with_faster_churn_by_the_kits_cox(simulated):
     np.testing.assert_allclose(fit.loc["failed[2+]", ["ci_low", "ci_high"]].astype(float), r["hr_2plus_ci"],
                                rtol=1e-4)
     np.testing.assert_allclose(fit.loc["failed[1]", "estimate"], r["hr_1"], rtol=1e-5)
+    # R 4, survival: d = this frame as CSV, failed a factor with levels 0, 1, 2+;
+    # summary(coxph(Surv(duration, event) ~ failed, data = d))$conf.int (Efron ties):
+    #   failed1 1.209817458 (1.057160672-1.384518287), failed2+ 2.243968181 (1.991220431-2.528797476)
+    np.testing.assert_allclose([r["hr_1"], r["hr_2plus"], *r["hr_2plus_ci"]],
+                               [1.209817458, 2.243968181, 1.991220431, 2.528797476], rtol=1e-8)
     assert 1.6 < two < 3.5 and r["hr_2plus_ci"][0] > 1.3  # planted: a clearly faster churn
     assert f"**{r['hr_2plus']:.2f}** ({r['hr_2plus_ci'][0]:.2f}-{r['hr_2plus_ci'][1]:.2f})" in README
     assert r["churn_2plus"] > r["churn_1"] > r["churn_0"]
