@@ -108,3 +108,16 @@ def test_the_report_cache_sees_a_changed_partition(shop):
     pq.write_table(_log([("c3", "s1", "2025-05-01 10:00:00", "cart_viewed", "mobile")]),
                    shop.parent / "events" / "2025-05.parquet")
     assert _inputs(study) != before
+
+
+def test_a_second_load_reuses_the_measures_until_a_partition_changes(shop):
+    first = load_study(shop)
+    first.frames["behaviour"].loc[0, "errors"] = 99  # a researcher's edit stays in their study
+    again = load_study(shop)
+    assert 99 not in again.frames["behaviour"]["errors"].tolist()
+    pq.write_table(_log([("c3", "s5", "2025-05-01 10:00:00", "cart_viewed", "mobile"),
+                         ("c3", "s5", "2025-05-01 10:00:30", "order_placed", "mobile")]),
+                   shop.parent / "events" / "2025-05.parquet")
+    changed = load_study(shop)
+    assert "c3" in set(changed.frames["behaviour"]["customer"])
+    assert changed.ledger.sources["events"].read == 14

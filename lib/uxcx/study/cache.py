@@ -20,7 +20,7 @@ import pickle
 import warnings
 from pathlib import Path
 
-__all__ = ["CACHE_ENV", "write_cache", "read_cache"]
+__all__ = ["CACHE_ENV", "write_cache", "read_cache", "listing"]
 
 CACHE_ENV = "UXCX_STUDY_CACHE"
 _CHUNK = 1 << 20
@@ -43,11 +43,11 @@ def _inputs(study) -> dict[str, str | None]:
     inputs = {str(f): _digest(f) for f in files}
     events = study.config.events
     if events is not None:
-        inputs["events:" + events.path] = _listing(Path(study.path).parent, events.path)
+        inputs["events:" + events.path] = listing(Path(study.path).parent, events.path)
     return inputs
 
 
-def _listing(folder: Path, pattern: str) -> str:
+def listing(folder: Path, pattern: str) -> str:
     """The event log's files by name, size and modification time: hashing 100 million events'
     bytes would cost more than the load the cache saves, and an edit changes size or time."""
     base = folder / pattern

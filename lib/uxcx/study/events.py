@@ -11,8 +11,12 @@ coverage of the log's ids among the customers (or participants) of the other sou
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
 import pandas as pd
 
+from uxcx.study.cache import listing
 from uxcx.study.event_ledger import event_account
 from uxcx.study.ledger import Ledger, LinkCoverage
 
@@ -22,16 +26,31 @@ BEHAVIOUR, ATTEMPTS = "behaviour", "attempts"
 _PARTNERS = {"customer": ("customers", "survey", "usability"), "participant": ("usability", "questionnaire")}
 # where every person of the log should be found: an id missing there is worth a note
 _HOME = {"customer": "customers", "participant": "usability"}
+_MEASURED: dict = {}
+
+
+def _measured(events, folder):
+    """The log's measures, run once per process while its files and settings are unchanged.
+
+    A notebook session or a test run loads the same study many times; the engine's pass over
+    millions of events is the cost of a load, and the result is the same while the files
+    (by name, size and modification time) and the ``events:`` block are.
+    """
+    from uxcx.io.events.run import measure_events
+
+    key = (events.model_dump_json(), str(Path(folder).resolve()), listing(Path(folder), events.path))
+    if key not in _MEASURED:
+        _MEASURED.clear()  # one log at a time: a large one's frames are not kept twice
+        _MEASURED[key] = measure_events(events, folder)
+    return copy.deepcopy(_MEASURED[key])  # the study's frames are its own to change
 
 
 def load_events(config, folder, frames: dict, ledger: Ledger, *, secret=None,
                 show_dropped_values: bool = False) -> list:
     """Measure the study's event log into ``frames`` and ``ledger``; returns the problems of
     dropped events (for ``on_invalid: stop``), empty when none were dropped."""
-    from uxcx.io.events.run import measure_events
-
     events = config.events
-    measures = measure_events(events, folder)
+    measures = _measured(events, folder)
     account = event_account(measures, events, file=events.path)
     account.pseudonym_secret = secret
     account.show_dropped_values = show_dropped_values
