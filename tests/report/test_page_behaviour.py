@@ -128,7 +128,8 @@ def open_page(tmp_path, monkeypatch, rng):
                 source="events", file="events/", read=1_000_050, kept=1_000_000, engine="duckdb",
                 counted={"missing id": 40, "not a timestamp": 10}, notes=["3 successes with no start"])
         monkeypatch.setattr(uxcx, "load_study", lambda _: study, raising=False)
-        return Behaviour(path, str(tmp_path / "out"), **{k: v for k, v in kw.items() if k in ("task",)})
+        options = {k: v for k, v in kw.items() if k in ("task", "n_boot")}
+        return Behaviour(path, str(tmp_path / "out"), **options)
 
     return make
 
@@ -264,6 +265,19 @@ def test_finish_saves_results_and_findings(open_page, tmp_path):
     lead = [i for i, f in enumerate(doc["findings"]) if f.startswith(("Customers whose", "Retention curves"))]
     assert lead == list(range(len(lead))) and doc["findings"][len(lead)].startswith("Of 1,000,050 events")
     assert (tmp_path / "out" / "05_behaviour.funnel.csv").exists()
+
+
+def test_n_boot_sets_the_resamples_of_the_effect_size_intervals(open_page, monkeypatch):
+    asked, compare = [], uxcx.compare_by_level
+
+    def recorded(*args, **kw):
+        asked.append(kw["n_boot"])
+        return compare(*args, **kw)
+
+    page = open_page(n_boot=50)
+    monkeypatch.setattr(uxcx, "compare_by_level", recorded, raising=False)
+    page.with_cx()
+    assert asked and set(asked) == {50}
 
 
 def test_one_task_named_in_the_parameters(open_page):

@@ -26,7 +26,7 @@ MAX_SEGMENT_LEVELS = 20  # a property with more values (a page URL) is no segmen
 class Behaviour(Page):
     """The analyses of notebook 05 on one study (see the notebook's parameters)."""
 
-    def __init__(self, study, out_dir: str = "", *, task: str = "", segment: str = ""):
+    def __init__(self, study, out_dir: str = "", *, task: str = "", segment: str = "", n_boot: int = 2000):
         from uxcx.errors import UxcxError
 
         super().__init__(study, out_dir, name="05_behaviour")
@@ -41,7 +41,7 @@ class Behaviour(Page):
         self.tasks = [task] if task else known
         self.people = _tasks(people, self.tasks)
         self.attempts = _tasks(attempts, self.tasks)
-        self.segment = segment
+        self.segment, self.n_boot = segment, n_boot
         self.unit = self.settings.time_unit
 
     def finish(self):
@@ -215,7 +215,7 @@ class Behaviour(Page):
                     continue
                 result = uxcx.compare_by_level(data, outcome=outcome, level=bt.LEVEL, reference="0",
                                                alpha=self.settings.alpha, seed=self.settings.seed,
-                                               **self.options)
+                                               n_boot=self.n_boot, **self.options)
                 name = labels.get(outcome, outcome)
                 self.notes += words.failed_cx_findings(result, task=task, outcome=outcome, label=name,
                                                          level=bt.LEVEL)
