@@ -2,7 +2,8 @@
 
 :func:`validate` maps the study's column names onto roles, reads each column as
 its role says (:mod:`uxcx.study.coerce`), checks the result with the pandera schema of
-:mod:`uxcx.study.schema`, drops invalid rows with their reasons and returns the clean
+:mod:`uxcx.study.schema` (computed directly, as pandera reports it: :mod:`uxcx.study.frame_checks`),
+drops invalid rows with their reasons and returns the clean
 frame with its :class:`~uxcx.study.ledger.SourceLedger`.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
+from uxcx.study.frame_checks import failure_cases
 from uxcx.study.header_map import NOT_ITEMS, left_out, map_columns, repeated_header, role_with_range
 from uxcx.study.ledger import PROBLEM_COLUMNS, SourceLedger
 from uxcx.study.privacy import pseudonym_key, pseudonymise
@@ -22,7 +23,6 @@ from uxcx.study.schema import (
     OUT_OF_RANGE,
     SOURCES,
     Role,
-    frame_schema,
     role,
 )
 from uxcx.study.total_rows import drop_total_rows, label_columns
@@ -164,12 +164,10 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
         roles[key[0]] = role(key[0])
         account.notes.append(f"no {key[0]} column: each row's number in the file is its id")
 
-    check = frame_schema(source, roles)
     blanked = pd.DataFrame(columns=PROBLEM_COLUMNS)
-    try:
-        check.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases.dropna(subset=["index"])
+    cases = failure_cases(frame, source, roles)  # frame_schema's checks, as pandera reports them
+    if len(cases):
+        cases = cases.dropna(subset=["index"])
         if config.out_of_range == "blank":  # the cell goes, the row stays
             cell = cases["check"].astype(str).isin([OUT_OF_RANGE, NOT_WHOLE]).to_numpy()
             blanked = _blanked(cases[cell], table.set_axis(rows), keep, roles, source)
