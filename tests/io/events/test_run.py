@@ -164,3 +164,14 @@ def test_engine_given_is_left_open(tmp_path):
     measure_events(_config(), tmp_path, engine=engine)
     assert int(engine.sql("SELECT COUNT(*) AS n FROM clean_events")["n"][0]) == 10
     engine.close()
+
+
+def test_a_log_with_every_event_dropped_gives_empty_frames_and_the_counts(tmp_path):
+    rows = [(None, "s1", "2025-03-30 01:50:00", "cart_viewed", "mobile"),
+            ("c1", "s1", "2025-03-30 01:50:00", "cart_viewed", "mobile")]
+    _write(tmp_path, days=(rows,))
+    measures = measure_events(_config(window=("2025-04-01", "2025-04-30")), tmp_path)
+    assert (measures.read, measures.kept) == (2, 0)
+    assert measures.dropped["missing id"] == 1 and measures.dropped["outside the study window"] == 1
+    assert measures.attempts.empty and measures.people.empty
+    assert list(measures.people.columns[:2]) == ["customer", "task"]
