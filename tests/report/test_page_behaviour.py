@@ -199,7 +199,7 @@ def test_completion_over_time_per_month_of_the_first_attempt(open_page):
     months = page.people["first_start"].dt.strftime("%Y-%m")
     assert sorted(rates["month"].unique()) == sorted(months.unique())
     assert rates["n"].sum() == page.people["success"].notna().sum()
-    assert any(" in 2025-01 to " in s for s in page.notes)
+    assert any(s.startswith("checkout: completion ") and " in 2025-01 " in s for s in page.notes)
 
 
 def test_cx_by_failed_attempts_recovers_the_planted_drop_in_csat(open_page):

@@ -112,10 +112,12 @@ def trend_findings(rates: pd.DataFrame, *, period: str = "month", minimum: int =
         if len(rows) < 2:
             continue
         first, last = rows.iloc[0], rows.iloc[-1]
-        moved = "rose" if last["estimate"] > first["estimate"] else "fell"
+        change = last["estimate"] - first["estimate"]
+        moved = "rose from" if change > 0.0005 else "fell from" if change < -0.0005 else "was"
+        link = "to" if moved != "was" else "and"
         apart = first["ci_high"] < last["ci_low"] or last["ci_high"] < first["ci_low"]
         verdict = "a change beyond the intervals" if apart else "within the intervals, so no clear change"
-        out.append(f"{task}: completion {moved} from {_share(first, conf)} in {first[period]} to "
+        out.append(f"{task}: completion {moved} {_share(first, conf)} in {first[period]} {link} "
                    f"{_share(last, conf)} in {last[period]}; {verdict}.")
     return out
 
