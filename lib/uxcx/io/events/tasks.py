@@ -11,7 +11,8 @@ when the log has one), over the events in time order:
 * **Order.** Events at the same microsecond are ordered start events first, then other
   events, then errors, then successes, then by event name (and then by their properties), so
   a start and a success logged together make an attempt of 0 s, and an error logged with the
-  success belongs to the attempt.
+  success belongs to the attempt. (The order among other events at one moment changes no
+  measure, so the sort leaves it free.)
 * **Attempts.** Every start event of the task begins a new attempt. An attempt ends at the
   first of: its first success event no later than the time-out (``success``, the end is that
   event); the next start event of the task no later than the time-out (``restarted``);
@@ -122,43 +123,65 @@ def _check(tasks: dict[str, _Task], properties: list[str]) -> None:
                          f"columns ({', '.join(sorted(_TAKEN))}) or are not lower-case names: rename them")
 
 
-def _kind_case(tasks: dict[str, _Task]) -> str:
-    single = len(tasks) == 1
-    whens = []
+def _kind_case(tasks: dict[str, _Task], single: bool) -> tuple[str, str]:
+    """The kind of each event for its task, and its name's rank among the task's names of that kind."""
+    kinds, ranks = [], []
     for name, task in tasks.items():
+        task_is = "" if single else f"t.task = {literal(name)} AND "
         for kind, names in ((START, task.start), (ERROR, task.errors), (SUCCESS, task.success)):
             if names:
-                task_is = "" if single else f"t.task = {literal(name)} AND "
-                whens.append(f"WHEN {task_is}e.event IN {_in_list(names)} THEN {kind}")
-    return "CASE " + " ".join(whens) + f" ELSE {OTHER} END"
+                kinds.append(f"WHEN {task_is}e.event IN {_in_list(names)} THEN {kind}")
+                ranks += [f"WHEN {task_is}e.event = {literal(n)} THEN {i}"
+                          for i, n in enumerate(sorted(set(names)))]
+    return (f"CASE {' '.join(kinds)} ELSE {OTHER} END", f"CASE {' '.join(ranks)} ELSE 0 END")
 
 
 def _task_list(tasks: dict[str, _Task]) -> str:
-    rows = [f"SELECT {literal(name)} AS task, CAST({round(task.timeout_s * 1e6)} AS BIGINT) AS timeout_us"
+    rows = [f"SELECT {literal(name)} AS task, CAST({_micros(task)} AS BIGINT) AS timeout_us"
             for name, task in tasks.items()]
     return " UNION ALL ".join(rows)
 
 
+def _micros(task: _Task) -> int:
+    return round(task.timeout_s * 1e6)
+
+
 def _attempts_sql(tasks: dict[str, _Task], has_session: bool, properties: list[str], log_end_us: int) -> str:
+    # One task (the common case): no task column through the sort, its name and time-out are literals.
+    single = len(tasks) == 1
+    only = next(iter(tasks))
+    t_ = "" if single else "task, "
+    timeout = f"CAST({_micros(tasks[only])} AS BIGINT)" if single else "timeout_us"
+    task_out = f"{literal(only)} AS task" if single else "task"
+    carry = "" if single else "task, timeout_us, "
     props = [f"p_{i}" for i in range(len(properties))]
-    pick = "".join(f", e.{p} AS {a}" for p, a in zip(properties, props))
+    kind, rank = _kind_case(tasks, single)
+    # Properties matter on start events only: others carry NULL through the sort (less to move).
+    raw = "".join(f", e.{p} AS raw_{a}" for p, a in zip(properties, props))
+    keep = "".join(f", CASE WHEN kind = {START} THEN raw_{a} END AS {a}" for a in props)
     session = "e.session" if has_session else "CAST(NULL AS STRING)"
-    part = "task, person, session" if has_session else "task, person"
-    order = "ts_us, kind, event NULLS FIRST" + "".join(f", {a} NULLS FIRST" for a in props)
+    part = f"{t_}person, session" if has_session else f"{t_}person"
+    order = "ts_us, kind, name_rank" + "".join(f", {a} NULLS FIRST" for a in props)
     running = f"OVER (PARTITION BY {part} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-    in_time = "ts_us - attempt_start <= timeout_us"
-    start_props = "".join(f", MAX(CASE WHEN kind = {START} THEN {a} END) AS {a}" for a in props)
-    session_end = ("WHEN session_last_us - start_us <= timeout_us THEN 'session_end' " if has_session else "")
-    by_person = "PARTITION BY task, person ORDER BY start_us, session NULLS FIRST, attempt_no"
+    in_time = f"ts_us - attempt_start <= {timeout}"
+    start_props = "".join(f", MAX({a}) AS {a}" for a in props)  # one start per attempt
+    session_end = f"WHEN session_last_us - start_us <= {timeout} THEN 'session_end' " if has_session else ""
+    by_person = f"PARTITION BY {t_}person ORDER BY start_us, session NULLS FIRST, attempt_no"
+    source = "clean_events e" if single else "clean_events e CROSS JOIN task_list t"
+    pass_task = "" if single else "t.task, t.timeout_us, "
+    listed = "" if single else f"WITH task_list AS ({_task_list(tasks)}),"
+    log_end = f"CAST({int(log_end_us)} AS BIGINT)"
     return f"""
-WITH task_list AS ({_task_list(tasks)}),
+{listed or 'WITH'}
+tagged AS (
+  SELECT {pass_task}e.person, {session} AS session, e.ts_us, {kind} AS kind, {rank} AS name_rank{raw}
+  FROM {source}
+),
 marked AS (
-  SELECT t.task, t.timeout_us, e.person, {session} AS session, e.ts_us, e.event{pick},
-    {_kind_case(tasks)} AS kind
-  FROM clean_events e CROSS JOIN task_list t
+  SELECT {carry}person, session, ts_us, kind, name_rank{keep} FROM tagged
 ),
 running AS (
-  SELECT task, timeout_us, person, session, ts_us, kind{''.join(', ' + a for a in props)},
+  SELECT {carry}person, session, ts_us, kind{''.join(', ' + a for a in props)},
     SUM(CASE WHEN kind = {START} THEN 1 ELSE 0 END) {running} AS attempt_no,
     MAX(CASE WHEN kind = {START} THEN ts_us END) {running} AS attempt_start,
     SUM(CASE WHEN kind = {ERROR} THEN 1 ELSE 0 END) {running} AS errors_so_far,
@@ -166,7 +189,7 @@ running AS (
   FROM marked
 ),
 per_attempt AS (
-  SELECT task, timeout_us, person, session, attempt_no,
+  SELECT {carry}person, session, attempt_no,
     MIN(ts_us) AS start_us, MIN(pos) AS start_pos, MIN(errors_so_far) AS errors_before,
     MIN(CASE WHEN kind = {SUCCESS} AND {in_time} THEN ts_us END) AS success_us,
     MIN(CASE WHEN kind = {SUCCESS} AND {in_time} THEN pos END) AS success_pos,
@@ -176,7 +199,7 @@ per_attempt AS (
     MAX(ts_us) AS last_us{start_props}
   FROM running
   WHERE attempt_no > 0
-  GROUP BY task, timeout_us, person, session, attempt_no
+  GROUP BY {carry}person, session, attempt_no
 ),
 bounded AS (
   SELECT a.*,
@@ -187,8 +210,8 @@ bounded AS (
 ended AS (
   SELECT b.*, CASE
     WHEN success_us IS NOT NULL THEN 'success'
-    WHEN next_start_us - start_us <= timeout_us THEN 'restarted'
-    WHEN start_us + timeout_us > CAST({int(log_end_us)} AS BIGINT) THEN 'censored'
+    WHEN next_start_us - start_us <= {timeout} THEN 'restarted'
+    WHEN start_us + {timeout} > {log_end} THEN 'censored'
     {session_end}ELSE 'timeout' END AS outcome
   FROM bounded b
 ),
@@ -196,10 +219,10 @@ numbered AS (
   SELECT d.*, ROW_NUMBER() OVER ({by_person}) AS attempt, LAG(outcome) OVER ({by_person}) AS previous
   FROM ended d
 )
-SELECT person, session, task, attempt, start_us,
+SELECT person, session, {task_out}, attempt, start_us,
   CASE outcome WHEN 'success' THEN success_us WHEN 'restarted' THEN next_start_us
-    WHEN 'censored' THEN CAST({int(log_end_us)} AS BIGINT) WHEN 'session_end' THEN session_last_us
-    ELSE start_us + timeout_us END AS end_us,
+    WHEN 'censored' THEN {log_end} WHEN 'session_end' THEN session_last_us
+    ELSE start_us + {timeout} END AS end_us,
   outcome,
   CASE outcome WHEN 'success' THEN 1 WHEN 'censored' THEN NULL ELSE 0 END AS success,
   CASE WHEN outcome = 'success' THEN success_us - start_us END AS time_us,
@@ -208,7 +231,7 @@ SELECT person, session, task, attempt, start_us,
   CASE WHEN previous IS NOT NULL AND previous <> 'success' THEN 1 ELSE 0 END AS retry{
       ''.join(', ' + a for a in props)}
 FROM numbered
-ORDER BY task, person, attempt"""
+ORDER BY {t_}person, attempt"""
 
 
 def _people_sql(source: str, n_properties: int) -> str:
