@@ -12,9 +12,10 @@ and else the first of these that applies, in this order:
 - ``outside the study window``: before the first day or after the last day of ``window:``
   (whole days in the study's ``timezone``);
 
-``clean_events`` (computed once: a temporary table on DuckDB, a cached view on Spark): the
-events kept, each distinct (person, session, ts_us, event, properties) once, columns
-``person, session, ts_us, event, <property>...`` (text, ``ts_us`` BIGINT UTC microseconds).
+``clean_events`` (computed once: a temporary table on DuckDB, which spills to disk beyond its
+memory limit, a cached view on Spark): the events kept, each distinct (person, session,
+ts_us, event, properties) once, columns ``person, session, ts_us, event, <property>...``
+(text, ``ts_us`` BIGINT UTC microseconds).
 A repeat of an event kept is dropped as ``duplicate event``.
 
 **Timestamps to UTC microseconds**, by the column's type (the family found by
@@ -35,12 +36,14 @@ A repeat of an event kept is dropped as ``duplicate event``.
   skipped or repeated by a clock change is resolved by the engine's time-zone rules.
 
 :func:`clean_log` then counts, in one aggregate query over ``events_parsed``, the events
-read and dropped by reason, and notes the events whose time is earlier than the previous
-event's in the same file (``out of file order``: not dropped, since the task rules sort by
-time); it keeps up to :data:`EXAMPLES` example rows per reason (file name, row, column, the
-value cut to 40 characters, and the cleaned id in column ``person`` for the study layer to
-pseudonymise; it is never put in a message here), and notes the task event names that never
-occur among the events kept, with a did-you-mean.
+read and dropped by reason; the events kept per name (one more pass, over ``clean_events``),
+so that a duplicate is an event valid but not kept; and notes the events whose time is
+earlier than the previous event's in the same file (``out of file order``: not dropped, since
+the task rules sort by time; one sort of the log, so by default only in logs of up to
+:data:`ORDER_CHECK_MAX` events). It keeps up to :data:`EXAMPLES` example rows per reason (file
+name, row, column, the value cut to 40 characters, and the cleaned id in column ``person``
+for the study layer to pseudonymise; it is never put in a message here), and notes the task
+event names that never occur among the events kept, with a did-you-mean.
 """
 
 from __future__ import annotations
@@ -52,11 +55,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-__all__ = ["CleanLog", "clean_log", "ts_us_sql", "window_us", "REASONS", "EXAMPLES", "ISO_PATTERN"]
+__all__ = ["CleanLog", "clean_log", "ts_us_sql", "window_us", "REASONS", "EXAMPLES", "ISO_PATTERN",
+           "ORDER_CHECK_MAX"]
 
 REASONS = ("missing id", "not a timestamp", "missing event name", "outside the study window",
            "duplicate event")
 EXAMPLES = 5
+ORDER_CHECK_MAX = 20_000_000  # events out of file order are counted up to this size by default (one sort)
 ISO_PATTERN = ("^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?)?"
                " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$")
 # an offset follows a time (the -01 of a date is none)
@@ -80,33 +85,47 @@ class CleanLog:
 
 
 def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
-              check_order: bool = True) -> CleanLog:
+              check_order: bool | None = None) -> CleanLog:
     """Build ``events_parsed`` and ``clean_events`` from the view ``raw`` and count what was dropped.
 
-    ``raw`` holds each mapped column under ``r_<role>`` and ``uxcx_path``, ``uxcx_file``, ``uxcx_row`` (see
-    :meth:`Engine.read_source`); ``kinds`` is the family of each mapped column by its header.
+    ``raw`` holds each mapped column under ``r_<role>`` and ``uxcx_path``, ``uxcx_file``,
+    ``uxcx_row`` (see :meth:`Engine.read_source`); ``kinds`` is the family of each mapped column
+    by its header. ``check_order`` counts the events out of file order (one sort of the log);
+    None (the default) counts them in logs of up to :data:`ORDER_CHECK_MAX` events.
     """
     header = {role: col for col, role in config.columns.items()}
     props = list(config.properties)
-    engine.view("events_parsed", _parsed_sql(engine, config, header, kinds))
+    engine.view("events_parsed", _parsed_sql(engine, config, header, kinds, raw))
     keys = ["person", "session", "ts_us", "event"] + [engine.quote(p) for p in props]
+    # computed once: the count of names below and the task queries read it
     engine.materialise("clean_events", f"SELECT {', '.join(keys)} FROM events_parsed WHERE reason IS NULL "
                        f"GROUP BY {', '.join(keys)}")
-    counts = engine.sql(_counts_sql(check_order)).iloc[0]
-    kept = int(engine.sql("SELECT COUNT(*) AS n FROM clean_events")["n"].iloc[0])
+    counts = engine.sql(_counts_sql()).iloc[0]
+    names = engine.sql("SELECT event, CAST(COUNT(*) AS BIGINT) AS n FROM clean_events GROUP BY event")
+    events = dict(zip(names["event"], names["n"].astype(int), strict=True))
+    kept, read = sum(events.values()), int(counts["read"])
     dropped = {r: int(counts[_slug(r)]) for r in REASONS[:-1]}
     dropped["duplicate event"] = int(counts["valid"]) - kept
     examples = _examples(engine, header, keys, dropped)
-    notes = []
-    late = int(counts["out_of_order"]) if check_order else 0
-    if late:
-        notes.append(f"{late:,} events are earlier than the event before them in their file (out of "
-                     "file order); kept, as every task rule sorts each person's events by time")
-    found = _task_events(engine, config.tasks)
-    notes += _missing_names(engine, config.tasks, found)
+    notes = _order_note(engine, read, check_order) + _missing_names(config.tasks, events)
+    wanted = set(_task_names(config.tasks))
     end = counts["log_end_us"]
-    return CleanLog(int(counts["read"]), kept, dropped, examples, notes,
-                    None if pd.isna(end) else int(end), found)
+    return CleanLog(read, kept, dropped, examples, notes, None if pd.isna(end) else int(end),
+                    {e: n for e, n in events.items() if e in wanted})
+
+
+def _order_note(engine, read: int, check_order: bool | None) -> list[str]:
+    if check_order is False or (check_order is None and read > ORDER_CHECK_MAX):
+        return [] if check_order is False else [
+            f"events out of file order not counted ({read:,} events, above {ORDER_CHECK_MAX:,}): the task "
+            "rules sort each person's events by time in any case"]
+    late = int(engine.sql("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT ts_us, LAG(ts_us) OVER ("
+                          "PARTITION BY uxcx_path ORDER BY uxcx_row) AS prev_ts FROM events_parsed) ordered "
+                          "WHERE ts_us < prev_ts")["n"].iloc[0])
+    if not late:
+        return []
+    return [f"{late:,} events are earlier than the event before them in their file (out of file order); "
+            "kept, as every task rule sorts each person's events by time"]
 
 
 def ts_us_sql(engine, col: str, kind: str, timezone: str) -> str:
@@ -172,7 +191,7 @@ def _text(col: str) -> str:
     return f"NULLIF(TRIM(CAST({col} AS STRING)), '')"
 
 
-def _parsed_sql(engine, config, header: dict[str, str], kinds: dict[str, str]) -> str:
+def _parsed_sql(engine, config, header: dict[str, str], kinds: dict[str, str], raw: str) -> str:
     q = engine.quote
     id_role = config.id_role
     ts = ts_us_sql(engine, "r_timestamp", kinds[header["timestamp"]], config.timezone)
@@ -184,7 +203,7 @@ def _parsed_sql(engine, config, header: dict[str, str], kinds: dict[str, str]) -
     inner = (f"SELECT {_text('r_' + id_role)} AS person, {session} AS session, {ts} AS ts_us, "
              f"{_text('r_event')} AS event{props}, uxcx_path, uxcx_file, uxcx_row, "
              f"CAST(r_{id_role} AS STRING) AS raw_id, CAST(r_timestamp AS STRING) AS raw_ts, "
-             "CAST(r_event AS STRING) AS raw_event FROM events_raw")
+             f"CAST(r_event AS STRING) AS raw_event FROM {raw}")
     return (f"SELECT *, CASE WHEN person IS NULL THEN 'missing id' "
             "WHEN ts_us IS NULL THEN 'not a timestamp' WHEN event IS NULL THEN 'missing event name' "
             f"{outside}ELSE NULL END AS reason FROM ({inner}) parsed")
@@ -194,16 +213,13 @@ def _slug(reason: str) -> str:
     return reason.replace(" ", "_")
 
 
-def _counts_sql(check_order: bool) -> str:
+def _counts_sql() -> str:
+    """The one aggregate of the ledger: events read, dropped by reason, valid, and the log's end."""
     sums = ", ".join(f"CAST(COALESCE(SUM(CASE WHEN reason = '{r}' THEN 1 ELSE 0 END), 0) AS BIGINT) "
                      f"AS {_slug(r)}" for r in REASONS[:-1])
-    late = ("CAST(COALESCE(SUM(CASE WHEN ts_us < prev_ts THEN 1 ELSE 0 END), 0) AS BIGINT)"
-            if check_order else "CAST(0 AS BIGINT)")
-    prev = (", LAG(ts_us) OVER (PARTITION BY uxcx_path ORDER BY uxcx_row) AS prev_ts" if check_order else "")
     return (f"SELECT CAST(COUNT(*) AS BIGINT) AS read, {sums}, "
             "CAST(COALESCE(SUM(CASE WHEN reason IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS valid, "
-            f"{late} AS out_of_order, MAX(CASE WHEN reason IS NULL THEN ts_us END) AS log_end_us "
-            f"FROM (SELECT reason, ts_us{prev} FROM events_parsed) ordered")
+            "MAX(CASE WHEN reason IS NULL THEN ts_us END) AS log_end_us FROM events_parsed")
 
 
 def _examples(engine, header: dict[str, str], keys: list[str], dropped: dict[str, int]) -> pd.DataFrame:
@@ -246,22 +262,12 @@ def _task_names(tasks) -> list[str]:
     return sorted(names)
 
 
-def _task_events(engine, tasks) -> dict[str, int]:
-    names = _task_names(tasks)
-    if not names:
-        return {}
-    found = engine.sql(f"SELECT event, CAST(COUNT(*) AS BIGINT) AS n FROM clean_events WHERE event IN "
-                       f"({', '.join(_lit(n) for n in names)}) GROUP BY event")
-    return dict(zip(found["event"], found["n"].astype(int), strict=True))
-
-
-def _missing_names(engine, tasks, found: dict[str, int]) -> list[str]:
+def _missing_names(tasks, events: dict[str, int]) -> list[str]:
     """A note per task event name that no kept event has, with the closest names the log does have."""
-    missing = [n for n in _task_names(tasks) if n not in found]
+    missing = [n for n in _task_names(tasks) if n not in events]
     if not missing:
         return []
-    have = engine.sql("SELECT event FROM (SELECT DISTINCT event FROM clean_events) names ORDER BY event "
-                      "LIMIT 10000")["event"].tolist()
+    have = sorted(events)
     notes = []
     for name in missing:
         kinds = [f"{kind} event of task {task!r}" for task, t in tasks.items()

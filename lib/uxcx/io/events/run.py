@@ -66,7 +66,7 @@ class EventMeasures:
 
 
 def measure_events(config, folder, *, engine: Engine | None = None,
-                   check_order: bool = True) -> EventMeasures:
+                   check_order: bool | None = None) -> EventMeasures:
     """Measure the tasks of an ``events:`` block on its log, inside the engine it names.
 
     Parameters
@@ -78,9 +78,10 @@ def measure_events(config, folder, *, engine: Engine | None = None,
     engine : Engine, optional
         An open engine to use (it is left open); default one opened from ``config.engine``,
         ``config.spark_master`` and ``config.memory_limit``, and closed at the end.
-    check_order : bool
+    check_order : bool, optional
         Count the events earlier than the event before them in their file (a note); one
-        more sort of the log.
+        more sort of the log. Default: in logs of up to 20 million events
+        (:data:`uxcx.io.events.clean.ORDER_CHECK_MAX`).
 
     Returns
     -------
