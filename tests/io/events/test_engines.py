@@ -124,3 +124,12 @@ def test_engine_errors_are_the_kits_and_quote_no_value(engine):
     assert not isinstance(err.value, DataError)
     assert "customer-4711" not in str(err.value)
     assert str(err.value).startswith(f"The {engine.dialect} engine could not")
+
+
+@pytest.mark.spark
+def test_open_engine_spark_reuses_the_running_session(spark):
+    engine = open_engine("spark")
+    assert engine.dialect == "spark"
+    assert engine.spark.sparkContext.applicationId == spark.sparkContext.applicationId
+    assert engine.spark.conf.get("spark.sql.session.timeZone") == "UTC"
+    engine.close()

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from uxcx.errors import StudyError
+from uxcx.errors import DataError, StudyError
 from uxcx.io.events.engines import DuckDBEngine, SparkEngine
 from uxcx.io.events.run import EventMeasures, measure_events
 from uxcx.study.events_options import EventsConfig
@@ -175,3 +175,13 @@ def test_a_log_with_every_event_dropped_gives_empty_frames_and_the_counts(tmp_pa
     assert measures.dropped["missing id"] == 1 and measures.dropped["outside the study window"] == 1
     assert measures.attempts.empty and measures.people.empty
     assert list(measures.people.columns[:2]) == ["customer", "task"]
+
+
+def test_a_partition_missing_a_mapped_column_stops_before_any_engine(tmp_path):
+    _write(tmp_path)
+    frame = _frame(DAY2).drop(columns=["device"])
+    (tmp_path / "events" / "day=3").mkdir()
+    frame.to_parquet(tmp_path / "events" / "day=3" / "part-0.parquet")
+    with pytest.raises(DataError) as err:
+        measure_events(_config(), tmp_path)
+    assert [(p.file, p.column) for p in err.value.problems] == [("part-0.parquet", "device")]

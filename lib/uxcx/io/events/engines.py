@@ -8,8 +8,10 @@ frames; nothing of the raw log enters pandas. :func:`open_engine` opens one:
   so that a log far larger than memory streams through.
 - ``spark``: a :class:`pyspark.sql.SparkSession` on ``master`` (else the environment's
   ``UXCX_SPARK_MASTER``, else ``local[*]``), session time zone UTC, quiet logs, one session
-  per process (an active session is reused). ``pip install 'uxcx[spark]'`` and a Java
-  runtime are needed; without them a :class:`~uxcx.errors.StudyError` says so.
+  per process (an active session is reused; it is set to read Parquet nanosecond timestamps
+  as integers, ``spark.sql.legacy.parquet.nanosAsLong``, since Spark reads no other way what
+  pandas writes). ``pip install 'uxcx[spark]'`` and a Java runtime are needed; without them a
+  :class:`~uxcx.errors.StudyError` says so.
 
 **One definition of every query.** The cleaning and task queries are SQL text in the subset
 DuckDB and Spark SQL both accept: window functions, CASE, COALESCE, integer arithmetic,
