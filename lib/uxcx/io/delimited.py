@@ -25,6 +25,7 @@ import pyarrow.csv as pa_csv
 from uxcx.errors import DataError, Problem
 from uxcx.io.markers import literal_text, literal_text_c
 from uxcx.io.shared import column_names, fail, replaced, to_utf8
+from uxcx.io.unicode_text import arrow_strings, python_strings
 
 _DELIMITERS = (",", ";", "\t", "|")  # in order of preference on a tie
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes (|)"}
@@ -128,7 +129,7 @@ def _title_row(body: bytes, header: list[str], delimiter: str):
     lead = _LEADING_BLANKS.match(rest)
     lines = 1 + (len(_LINE_BREAK.findall(lead.group())) if lead else 0)
     rest = rest[lead.end():] if lead else rest
-    if not rest.strip():
+    if not rest or rest.isspace():  # as `not rest.strip()`, without copying the file
         return None
     below, found, width = _sniff(rest, None)
     sample = _sample(rest)
@@ -252,8 +253,11 @@ def _read_fast(body, delimiter, text_names):
                 column_types={name: pa.string() for name in text_names},
                 null_values=_PANDAS_NA, strings_can_be_null=False))
         frame = _empty_as_null(table).to_pandas(types_mapper=pd.ArrowDtype)
-        wanted = {name: "string" for name in text_names if name in frame}
-        frame = frame.astype(wanted) if wanted else frame  # astype({}) copies every column
+        wanted = [name for name in text_names if name in frame]
+        if frame.columns.is_unique:  # as astype("string"), each label made once
+            frame = replaced(frame, {name: python_strings(arrow_strings(frame[name])) for name in wanted})
+        elif wanted:  # astype({}) copies every column
+            frame = frame.astype(dict.fromkeys(wanted, "string"))
         # "NA" (North America), "None": text columns keep them (read as written above,
         # only the empty cell missing); the loader decides by role. Columns of markers
         # alone were read as nothing and are read again as text.

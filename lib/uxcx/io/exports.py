@@ -310,7 +310,8 @@ def synthetic_header(body: bytes) -> bytes | None:
     """
     from uxcx.io.labels import MISSING_LABELS, SCALES, normal_label
 
-    line = re.split(rb"\r\n|\n|\r", body, maxsplit=1)[0].decode("utf-8", errors="replace")
+    brk = re.search(rb"\r\n|\n|\r", body)  # the first line only: no copy of the rest of the file
+    line = (body[:brk.start()] if brk else body).decode("utf-8", errors="replace")
     if not line.strip():
         return None
 

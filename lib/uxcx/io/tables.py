@@ -314,8 +314,10 @@ def _drop_blank(frame, rows):
     """Remove rows whose every cell is empty; their row numbers."""
     if frame.shape[1] == 0 or len(frame) == 0:
         return frame.reset_index(drop=True), rows, []
-    if any(_null_count(frame.iloc[:, j]) == 0 for j in range(frame.shape[1])):
-        return frame, rows, []  # a column without gaps: no row is blank
+    # a column without gaps: no row is blank (Arrow columns first: they know their count)
+    order = sorted(range(frame.shape[1]), key=lambda j: not isinstance(frame.dtypes.iloc[j], pd.ArrowDtype))
+    if any(_null_count(frame.iloc[:, j]) == 0 for j in order):
+        return frame, rows, []
     blank = np.logical_and.reduce([frame.iloc[:, j].isna().to_numpy(dtype=bool)
                                    for j in range(frame.shape[1])])
     if not blank.any():
