@@ -163,12 +163,42 @@ def _numbers(table: pd.DataFrame, start: int) -> tuple[np.ndarray, np.ndarray]:
         tail = _as_numbers(column.iloc[start:]).to_numpy(dtype=float, na_value=np.nan)
         if np.isnan(tail).all():
             continue
-        above = _as_numbers(column.iloc[:start])
         tails.append(tail)
-        body.append((above.sum(), above.count(), above.abs().max() if above.count() else 0.0))
+        body.append(_sum_count_largest(column.iloc[:start]))
     if not tails:
         return np.empty((len(table) - start, 0)), np.empty((3, 0))
     return np.column_stack(tails), np.array(body, dtype=float).T
+
+
+def _sum_count_largest(column: pd.Series) -> tuple[float, int, float]:
+    """The sum, count and largest absolute value of a column's numbers.
+
+    Computed in numpy on the float values as pandas' ``sum``, ``count`` and ``abs().max()``
+    compute them (missing cells as 0 in the sum), without their overhead per call.
+    """
+    if not (pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype)):
+        above = _as_numbers(column)
+        return above.sum(), above.count(), above.abs().max() if above.count() else 0.0
+    values = _floats(column)
+    missing = np.isnan(values)
+    count = int(len(values) - missing.sum())
+    with np.errstate(invalid="ignore"):  # inf - inf: the sum is NaN, as pandas gives it
+        total = np.where(missing, 0.0, values).sum()
+    return total, count, np.nanmax(np.abs(values)) if count else 0.0
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """A numeric column as float64, missing as NaN (an Arrow column cast in Arrow: twice as fast)."""
+    if isinstance(column.dtype, pd.ArrowDtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:  # a safe cast: an integer beyond 2**53 stops it, and numpy converts instead
+            cast = pc.cast(pa.array(column.array), pa.float64())
+            return pc.fill_null(cast, np.nan).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return column.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _sums_up(tail: np.ndarray, body: np.ndarray, at: int, row_number: int) -> bool:

@@ -198,7 +198,8 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
         blanked = blanked.assign(reason=blanked["reason"] + ": blanked").drop(columns="role")
     dropped = dropped.drop(columns="role", errors="ignore")
     dropped = dropped.sort_values("row", kind="stable").reset_index(drop=True)
-    clean = frame.loc[~frame.index.isin(dropped["row"])]
+    gone = frame.index.isin(dropped["row"])
+    clean = frame.loc[~gone] if gone.any() else frame  # no copy of a million rows to drop none
     # repairs are counted by record (a reshaped sheet's task row), as drops are
     fixed = pd.Series(False, index=clean.index)
     for what, mask in repairs.items():
