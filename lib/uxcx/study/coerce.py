@@ -184,8 +184,10 @@ _SPACE_RUN = ("[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\x{1680}\\x{2000}-\\x{
 def _map_norm(series: pd.Series):
     """Labels as compared with the map's (:func:`_norm`): lower case, one space between words (Arrow)."""
     text = arrow_text(_text(series))
-    collapsed = pc.replace_substring_regex(pc.utf8_lower(text), _SPACE_RUN, " ")
-    return pc.utf8_trim(collapsed, " ")
+    # answers repeat a few labels: each distinct text is normalised once, then spread back
+    encoded = pc.dictionary_encode(text)
+    collapsed = pc.replace_substring_regex(pc.utf8_lower(encoded.dictionary), _SPACE_RUN, " ")
+    return pc.take(pc.utf8_trim(collapsed, " "), encoded.indices)
 
 
 def _numbers_only(values) -> bool:
