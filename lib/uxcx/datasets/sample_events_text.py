@@ -18,7 +18,7 @@ from uxcx.datasets.sample_events import EVENT_NAMES, PAGES, EventLog
 from uxcx.datasets.sample_events_model import DEVICE_SHARE, DEVICES
 from uxcx.datasets.sample_model import N_CUSTOMERS
 
-__all__ = ["event_figures", "events_readme", "failed_checkouts"]
+__all__ = ["event_figures", "events_readme", "failed_checkouts", "attempted_checkout"]
 
 
 def failed_checkouts(log: EventLog) -> np.ndarray:
@@ -26,6 +26,12 @@ def failed_checkouts(log: EventLog) -> np.ndarray:
     a = log.attempts
     failed = a["customer"].to_numpy()[a["outcome"].to_numpy() != "success"]
     return np.bincount(failed, minlength=log.ids.size)[:N_CUSTOMERS]
+
+
+def attempted_checkout(log: EventLog) -> np.ndarray:
+    """Whether each real customer (row of customers.csv) attempted a checkout at least once."""
+    tried = np.bincount(log.attempts["customer"].to_numpy(), minlength=log.ids.size)[:N_CUSTOMERS]
+    return tried > 0
 
 
 def _csat_by_customer(frames: dict[str, pd.DataFrame]) -> np.ndarray:
@@ -53,11 +59,13 @@ def event_figures(log: EventLog, frames: dict[str, pd.DataFrame], latent: dict) 
     """
     from statsmodels.duration.hazard_regression import PHReg
 
-    failed = failed_checkouts(log)
-    group = np.minimum(failed, 2)
-    csat = _csat_by_customer(frames)
+    # among the customers who attempted a checkout, as notebook 05 counts them: one who never
+    # tried has no failed checkout to count, and would dilute the reference group
+    tried = attempted_checkout(log)
+    group = np.minimum(failed_checkouts(log), 2)[tried]
+    csat = _csat_by_customer(frames)[tried]
     answered = ~np.isnan(csat)
-    cl = latent["customers"]
+    cl = {k: np.asarray(v)[tried] for k, v in latent["customers"].items() if k in ("months", "churned")}
     design = np.column_stack([group == 1, group == 2]).astype(float)
     fit = PHReg(cl["months"], design, status=cl["churned"].astype(float), ties="efron").fit()
     hr, ci = np.exp(fit.params), np.exp(fit.conf_int())
@@ -67,7 +75,8 @@ def event_figures(log: EventLog, frames: dict[str, pd.DataFrame], latent: dict) 
         pick = answered & (group == g)
         r[f"csat_{label}"], r[f"n_csat_{label}"] = csat[pick].mean(), int(pick.sum())
         r[f"churn_{label}"] = cl["churned"][group == g].mean()
-    r["no_csat"] = int((~answered).sum())
+    r["no_csat"] = int(np.isnan(_csat_by_customer(frames)).sum())  # of all customers, as the model reads it
+    r["attempted"] = int(tried.sum())
     return r
 
 
@@ -86,6 +95,7 @@ def _table(log: EventLog, r: dict) -> str:
          f"{f['outcome_success']:,} / {f['outcome_restarted']:,} / {f['outcome_timeout']:,} / "
          f"{f['outcome_session_end']:,}"),
         ("Error events in attempts (form_error + payment_error)", f"{f['error_events']:,}"),
+        ("Customers who attempted a checkout (the base of the rows below)", f"{r['attempted']:,}"),
         ("Customers with 0 / 1 / 2+ failed checkouts",
          f"{pct(r['share_0'])} / {pct(r['share_1'])} / **{pct(r['share_2plus'])}**"),
         ("Mean CSAT (Satisfaction) by failed checkouts 0 / 1 / 2+ (respondents)",
