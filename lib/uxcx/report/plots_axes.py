@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from cycler import cycler
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator, PercentFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, LogLocator, NullLocator
 
 from uxcx.errors import UxcxError
 
@@ -82,12 +82,27 @@ def panel_axes(ax, nrows: int, ncols: int, figsize, *, sharex: bool = False, **g
     return fig, axes
 
 
+class _PercentTicks(Formatter):
+    """Percent ticks with as many decimals as their spacing needs: 20%, 40%; 98.5%, 99.0%; 99.25%."""
+
+    def format_ticks(self, values):
+        steps = np.diff(np.asarray(values, float))
+        step = float(np.min(np.abs(steps[steps != 0]))) if (steps != 0).any() else 1.0
+        decimals = 0
+        while decimals < 4 and abs(round(step * 10**decimals) - step * 10**decimals) > 1e-6:
+            decimals += 1
+        return [f"{v:.{decimals}f}%" for v in values]
+
+    def __call__(self, x, pos=None):
+        return f"{x:g}%"
+
+
 def percent_axis(axis, *, absolute: bool = False) -> None:
     """Ticks of an axis drawn in percent points (0-100) read as "40%"."""
     if absolute:  # diverging bars: both sides are shares
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
     else:
-        axis.set_major_formatter(PercentFormatter(100, decimals=0))
+        axis.set_major_formatter(_PercentTicks())
 
 
 def seconds_axis(axis, span: float = 100.0) -> None:
