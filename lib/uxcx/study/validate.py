@@ -153,8 +153,9 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
             bad_parts.append(_problems(got.bad, header, cell, got.reason, r, source, name, config))
         for what, mask in got.repairs.items():
             repairs[f"{header}: {what}"] = mask
-    frame = pd.DataFrame(columns, index=rows)
-    hints, implausible = plausibility(frame, table.set_axis(rows), keep, roles, source, config,
+    frame = pd.DataFrame(columns, index=rows, copy=False)  # the columns are coerce's own
+    table = table.set_axis(rows)  # the file's values by row number, for the messages below
+    hints, implausible = plausibility(frame, table, keep, roles, source, config,
                                       decimal_comma_file=decimal_comma)
     account.notes += hints
     bad_parts += implausible
@@ -170,10 +171,10 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
         cases = cases.dropna(subset=["index"])
         if config.out_of_range == "blank":  # the cell goes, the row stays
             cell = cases["check"].astype(str).isin([OUT_OF_RANGE, NOT_WHOLE]).to_numpy()
-            blanked = _blanked(cases[cell], table.set_axis(rows), keep, roles, source)
+            blanked = _blanked(cases[cell], table, keep, roles, source)
             cases = cases[~cell]
         if len(cases):
-            bad_parts.append(_check_problems(cases, frame, table.set_axis(rows), keep, roles,
+            bad_parts.append(_check_problems(cases, frame, table, keep, roles,
                                              source))
     blank = pd.DataFrame({"row": raw.blank_rows, "column": None, "value": None,
                           "reason": "blank row", "expected": "", "hint": ""})
