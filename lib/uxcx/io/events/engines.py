@@ -40,6 +40,7 @@ import re
 import shutil
 import tempfile
 import warnings
+from urllib.parse import quote as quote_url
 
 import pandas as pd
 
@@ -48,6 +49,7 @@ from uxcx.errors import DataError, Problem, StudyError, UxcxError
 __all__ = ["Engine", "DuckDBEngine", "SparkEngine", "open_engine", "DIALECT", "SPARK_MASTER_ENV"]
 
 SPARK_MASTER_ENV = "UXCX_SPARK_MASTER"
+_NO_FOLDER = re.compile(r"(file:)?(?:/+[^/\s\"'`]+)+/([^/\s\"'`]+)")
 
 # The only dialect-specific SQL of the event queries. {col}: an expression; {tz}: an IANA zone.
 DIALECT = {
@@ -140,10 +142,15 @@ class Engine:
     def failure(self, err: Exception, doing: str) -> UxcxError:
         """An engine exception as the kit's error: the file and column named, values cut out."""
         text = str(err)
-        found = [n for p, n in self._files.items() if p in text]
-        found += [n for n in set(self._files.values()) if not found and f'"{n}"' in text]
+        found = []
         for path, file in sorted(self._files.items(), key=lambda kv: -len(kv[0])):
-            text = text.replace("file://" + path, file).replace(path, file)
+            for form in (path, quote_url(path)):  # Spark names files by URL: file:///a%20b/x.parquet
+                if form in text:
+                    found.append(file)
+                    for prefix in ("file://", "file:", ""):
+                        text = text.replace(prefix + form, file)
+        found += [n for n in set(self._files.values()) if not found and f'"{n}"' in text]
+        text = _NO_FOLDER.sub(r"\2", text)  # any other path (a spill file, a jar): its last part only
         text = re.sub(r"'[^']*'", "'…'", text).replace("\t", " ")
         lines = [line for line in text.splitlines() if line.strip()]
         reason = " ".join(lines[:2])[:300]
