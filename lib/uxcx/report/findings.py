@@ -131,9 +131,7 @@ def data_quality(study, *, missing=None, worst: float = 0.2, labels: dict | None
             out.append(f"{_rows(s.repaired_rows)} of the {name} file were repaired and kept: {what}.")
     missing = missingness(study) if missing is None else missing
     # An empty end date means "still a customer", not a gap in the data.
-    # Nor is the time of a task never completed, in the measures derived from an event log.
-    derived = missing["source"].isin(["behaviour", "attempts"])
-    heavy = missing[(missing["share_missing"] > worst) & (missing["column"] != "end") & ~derived]
+    heavy = missing[(missing["share_missing"] > worst) & (missing["column"] != "end")]
     names = study_labels(study, list(heavy["column"])) if labels is None else labels
     for r in heavy.itertuples():
         name = names.get(r.column, r.column)

@@ -29,7 +29,8 @@ from uxcx.study.schema import role
 __all__ = ["ledger_bars", "missingness_bars", "distributions", "link_bars"]
 
 # What one row of each kind of source is, for axis labels ("errors per attempt").
-_ROW_WORDS = (({"participant", "task"}, "attempt"), ({"respondent"}, "respondent"),
+_ROW_WORDS = (({"attempt", "outcome"}, "attempt"), ({"attempts", "task"}, "person and task"),
+              ({"participant", "task"}, "attempt"), ({"respondent"}, "respondent"),
               ({"customer", "start"}, "customer"), ({"participant"}, "participant"))
 
 

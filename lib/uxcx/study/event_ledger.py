@@ -38,6 +38,16 @@ class EventLedger(SourceLedger):
     def reasons(self) -> dict[str, int]:
         return {reason: int(n) for reason, n in self.counted.items() if n}
 
+    def exported(self, problems: pd.DataFrame | None = None) -> pd.DataFrame:
+        """As :meth:`SourceLedger.exported`, but the time of an event that was read (outside the
+        window, or a duplicate) is shown as written: a time is no personal datum, and the fix
+        starts from it (a device clock at 1970-01-01). Unreadable times stay masked."""
+        out = super().exported(problems)
+        if problems is None and len(out):
+            readable = self.dropped["reason"].isin(["outside the study window", "duplicate event"]).to_numpy()
+            out.loc[readable, "value"] = self.dropped.loc[readable, "value"].to_numpy()
+        return out
+
     def as_dict(self) -> dict:
         out = super().as_dict()
         out["unit"] = "event"
@@ -55,7 +65,9 @@ def event_account(measures, config, *, file: str) -> EventLedger:
         dropped = pd.DataFrame({
             # the row within its file (Parquet: the first record is 1), where the engine knows it
             "row": pd.to_numeric(examples.get("row"), errors="coerce") if "row" in examples else pd.NA,
-            "column": examples["column"].astype(str) if "column" in examples else "",
+            # the file with the column: a row number finds the event only in its own file
+            "column": (examples["column"].astype(str) + ", " + examples["file"].astype(str))
+            if "file" in examples else examples["column"].astype(str),
             "value": examples["value"] if "value" in examples else None,
             "reason": examples["reason"].astype(str),
             "expected": "",

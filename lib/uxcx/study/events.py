@@ -23,7 +23,9 @@ from uxcx.study.ledger import Ledger, LinkCoverage
 __all__ = ["load_events", "BEHAVIOUR", "ATTEMPTS"]
 
 BEHAVIOUR, ATTEMPTS = "behaviour", "attempts"
-_PARTNERS = {"customer": ("customers", "survey", "usability"), "participant": ("usability", "questionnaire")}
+# the sources a log's ids are looked up in: its people's records and their answers (a usability
+# test of 60 among a log of millions would only read as 99% unmatched)
+_PARTNERS = {"customer": ("customers", "survey"), "participant": ("usability", "questionnaire")}
 # where every person of the log should be found: an id missing there is worth a note
 _HOME = {"customer": "customers", "participant": "usability"}
 _MEASURED: dict = {}

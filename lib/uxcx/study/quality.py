@@ -20,6 +20,9 @@ SUS_ITEMS = [f"sus_{i}" for i in range(1, 11)]
 def missingness(study) -> pd.DataFrame:
     """Missing values per source and column of the clean frames.
 
+    The frames an event log yields (``behaviour``, ``attempts``) are left out: they are
+    measured, not read, and a time on task is missing by design where a task was not completed.
+
     Returns
     -------
     DataFrame
@@ -28,6 +31,8 @@ def missingness(study) -> pd.DataFrame:
     """
     rows = []
     for source, frame in study.frames.items():
+        if source in ("behaviour", "attempts"):  # measured, not read: no time of a task never done
+            continue
         missing = frame.isna().sum()
         for column in frame.columns:
             rows.append({"source": source, "column": column, "kind": role(column).kind,
