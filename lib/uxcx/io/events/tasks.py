@@ -185,7 +185,7 @@ running AS (
     SUM(CASE WHEN kind = {START} THEN 1 ELSE 0 END) {running} AS attempt_no,
     MAX(CASE WHEN kind = {START} THEN ts_us END) {running} AS attempt_start,
     SUM(CASE WHEN kind = {ERROR} THEN 1 ELSE 0 END) {running} AS errors_so_far,
-    COUNT(*) {running} AS pos
+    ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY {order}) AS pos
   FROM marked
 ),
 per_attempt AS (
