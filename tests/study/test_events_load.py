@@ -121,3 +121,13 @@ def test_a_second_load_reuses_the_measures_until_a_partition_changes(shop):
     changed = load_study(shop)
     assert "c3" in set(changed.frames["behaviour"]["customer"])
     assert changed.ledger.sources["events"].read == 14
+
+
+def test_dropped_events_name_their_file_and_show_read_times_but_no_ids(shop):
+    dropped = load_study(shop).ledger.dropped().query("source == 'events'")
+    by_reason = dropped.set_index("reason")
+    assert by_reason.loc["outside the study window", "column"] == "at, 2025-04.parquet"
+    assert by_reason.loc["outside the study window", "value"].startswith("2026-02-01 12:00:00")
+    assert by_reason.loc["duplicate event", "value"].startswith("2025-03-01 10:04:00")
+    assert by_reason.loc["missing id", "column"] == "uid, 2025-04.parquet"
+    assert not dropped["value"].astype(str).str.contains("c1|c2|c3|x9").any()
