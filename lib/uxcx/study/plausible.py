@@ -70,8 +70,10 @@ def plausibility(frame: pd.DataFrame, table: pd.DataFrame, keep: dict, roles: di
     return notes, problems
 
 
-def _whole_values(values: pd.Series) -> np.ndarray | None:
-    v = values.dropna().to_numpy(dtype=float)
+def _whole_values(columns: list[pd.Series]) -> np.ndarray | None:
+    """The answers of a family of items, missing ones left out, when all are whole numbers."""
+    v = np.concatenate([c.to_numpy(dtype=float, na_value=np.nan) for c in columns])
+    v = v[~np.isnan(v)]
     if len(v) < _MIN_ANSWERS or not np.all(v == np.round(v)):
         return None
     return v
@@ -85,7 +87,7 @@ def _shifted_scales(frame, roles, source, config) -> list[str]:
             families.setdefault((name.rstrip("0123456789"), r.low, r.high), []).append(name)
     notes = []
     for (_, low, high), names in families.items():
-        v = _whole_values(pd.concat([frame[n] for n in names], ignore_index=True))
+        v = _whole_values([frame[n] for n in names])
         if v is None:
             continue
         for shift in (+1, -1):
