@@ -20,7 +20,7 @@ import pickle
 import warnings
 from pathlib import Path
 
-__all__ = ["CACHE_ENV", "write_cache", "read_cache", "listing"]
+__all__ = ["CACHE_ENV", "write_cache", "read_cache", "listing", "listed_files"]
 
 CACHE_ENV = "UXCX_STUDY_CACHE"
 _CHUNK = 1 << 20
@@ -47,18 +47,21 @@ def _inputs(study) -> dict[str, str | None]:
     return inputs
 
 
+def listed_files(folder: Path, pattern: str) -> list[Path]:
+    """The files an event log's ``path`` names: a file, every file under a folder, or a glob's."""
+    base = Path(folder) / pattern
+    if base.is_dir():
+        return sorted(p for p in base.rglob("*") if p.is_file())
+    if any(c in pattern for c in "*?["):
+        return sorted(p for p in Path(folder).glob(pattern) if p.is_file())
+    return [base] if base.is_file() else []
+
+
 def listing(folder: Path, pattern: str) -> str:
     """The event log's files by name, size and modification time: hashing 100 million events'
     bytes would cost more than the load the cache saves, and an edit changes size or time."""
-    base = folder / pattern
-    if base.is_dir():
-        files = sorted(p for p in base.rglob("*") if p.is_file())
-    elif any(c in pattern for c in "*?["):
-        files = sorted(p for p in folder.glob(pattern) if p.is_file())
-    else:
-        files = [base] if base.is_file() else []
     h = hashlib.blake2b(digest_size=16)
-    for p in files:
+    for p in listed_files(folder, pattern):
         info = p.stat()
         h.update(f"{p}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return h.hexdigest()

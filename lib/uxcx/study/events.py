@@ -12,11 +12,12 @@ coverage of the log's ids among the customers (or participants) of the other sou
 from __future__ import annotations
 
 import copy
+import sys
 from pathlib import Path
 
 import pandas as pd
 
-from uxcx.study.cache import listing
+from uxcx.study.cache import listed_files, listing
 from uxcx.study.event_ledger import event_account
 from uxcx.study.ledger import Ledger, LinkCoverage
 
@@ -29,6 +30,7 @@ _PARTNERS = {"customer": ("customers", "survey"), "participant": ("usability", "
 # where every person of the log should be found: an id missing there is worth a note
 _HOME = {"customer": "customers", "participant": "usability"}
 _MEASURED: dict = {}
+_SAY_PROGRESS = 256 * 2**20  # bytes of log above which the load says what it is doing
 
 
 def _measured(events, folder):
@@ -43,7 +45,16 @@ def _measured(events, folder):
     key = (events.model_dump_json(), str(Path(folder).resolve()), listing(Path(folder), events.path))
     if key not in _MEASURED:
         _MEASURED.clear()  # one log at a time: a large one's frames are not kept twice
+        files = listed_files(Path(folder), events.path)
+        size = sum(f.stat().st_size for f in files)
+        if size > _SAY_PROGRESS:  # a minute or two of silence reads as a hang
+            print(f"uxcx: measuring the event log ({len(files):,} files, {size / 2**20:,.0f} MiB) "
+                  f"in {events.engine} ...", file=sys.stderr, flush=True)
         _MEASURED[key] = measure_events(events, folder)
+        if size > _SAY_PROGRESS:
+            m = _MEASURED[key]
+            print(f"uxcx: {m.read:,} events measured in {m.seconds:,.0f} s: {len(m.attempts):,} attempts "
+                  f"by {len(m.people):,} person-tasks", file=sys.stderr, flush=True)
     return copy.deepcopy(_MEASURED[key])  # the study's frames are its own to change
 
 
