@@ -143,8 +143,10 @@ _ARROW_TEXT = pd.StringDtype("pyarrow")
 def _blank(series: pd.Series) -> pd.Series:
     if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
         return pd.Series(series.isna().to_numpy(bool), index=series.index)
-    text = arrow_strings(series)
-    return (text.isna() | (text.str.strip() == "")).fillna(True).astype(bool)
+    text = pa.array(arrow_strings(series).array)  # missing or only spaces (stripped as .str.strip does)
+    empty = pc.or_kleene(pc.is_null(text), pc.equal(pc.utf8_trim_whitespace(text), ""))
+    return pd.Series(pc.fill_null(empty, True).to_numpy(zero_copy_only=False), index=series.index,
+                     name=series.name)
 
 
 def _text(series: pd.Series) -> pd.Series:
