@@ -242,28 +242,34 @@ def _kind(text: pd.Series, header: str, share: float, *, sampled: bool = False) 
     n = len(text)
     text = text.str.slice(0, SCAN_CHARS)  # a long cell is looked at in its first characters
     of = f"of {n:,} filled rows" + (" sampled" if sampled else "")
+    # each pattern is tried once per distinct text and its answer given to every cell holding it
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype=text.dtype)
+
+    def cells(found: pd.Series) -> pd.Series:
+        return found.take(codes).reset_index(drop=True)
 
     def seen(kind: str, hits) -> Finding:
         return Finding(kind, f"content looks like {kind} in {int(hits):,} {of}")
 
-    email = _email(text)
+    email = cells(_email(distinct))
     if email.any():
         return seen("email addresses", email.sum())
-    ip = _ip(text)
+    ip = cells(_ip(distinct))
     if ip.any():
         return seen("IP addresses", ip.sum())
-    phone = _phone(text).astype(bool)
+    phone = cells(_phone(distinct).astype(bool))
     if phone.mean() >= share:
         return seen("phone numbers", phone.sum())
-    coordinates = _whole(text, _LATLONG, _LATLONG_LONGEST)
+    coordinates = cells(_whole(distinct, _LATLONG, _LATLONG_LONGEST))
     if coordinates.mean() >= share:
         return seen("coordinates", coordinates.sum())
     if _NAME_HEADER.search(header):
-        names = (_whole(text, _NAME, _NAME_LONGEST) & text.str[0].str.isupper()).fillna(False)
+        names = cells((_whole(distinct, _NAME, _NAME_LONGEST) & distinct.str[0].str.isupper()).fillna(False))
         if names.mean() >= share:
             return Finding("person names", f"header asks for a name and the content looks like "
                                            f"person names in {int(names.sum()):,} {of}")
-    words = text.str.split().str.len()
+    words = cells(distinct.str.split().str.len())
     different = text.nunique()
     if n >= 5 and different >= min(10, 0.8 * n) and words.median() >= 4:
         return Finding("free text", f"content looks like free text ({different:,} different "
