@@ -136,3 +136,36 @@ def test_open_engine_spark_reuses_the_running_session(spark):
     assert engine.spark.sparkContext.applicationId == spark.sparkContext.applicationId
     assert engine.spark.conf.get("spark.sql.session.timeZone") == "UTC"
     engine.close()
+
+
+def test_a_wall_clock_skipped_or_repeated_by_a_clock_change_reads_as_python_does(engine):
+    # Python's zoneinfo (fold=0): a skipped 02:30 (30 March) takes the offset before the change,
+    # +01:00; a repeated 02:30 (26 October) its first occurrence, +02:00
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    walls = [datetime(2025, 3, 30, 2, 30), datetime(2025, 10, 26, 2, 30), datetime(2025, 10, 26, 1, 59)]
+    wall_us = [int((w - datetime(1970, 1, 1)).total_seconds()) * 1_000_000 for w in walls]
+    expected = [int(w.replace(tzinfo=ZoneInfo("Europe/Berlin")).timestamp()) * 1_000_000 for w in walls]
+    assert expected[0] - wall_us[0] == -3600 * 1_000_000 and expected[1] - wall_us[1] == -7200 * 1_000_000
+    utc = [engine.fragment("wall_to_utc", col=f"CAST({w} AS BIGINT)", tz="Europe/Berlin") for w in wall_us]
+    rows = " UNION ALL ".join(f"SELECT {i} AS i, {x} AS x" for i, x in enumerate(utc))
+    got = engine.sql(rows + " ORDER BY i")
+    assert got["x"].tolist() == expected
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Sydney",
+                                  "America/Sao_Paulo"])
+def test_duckdb_reads_every_wall_clock_of_a_year_as_python_does(zone):
+    # every quarter hour of 2025, clock changes included, against zoneinfo (fold=0)
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    walls = [datetime(2025, 1, 1) + timedelta(minutes=15 * i) for i in range(4 * 24 * 365)]
+    expected = [int(w.replace(tzinfo=ZoneInfo(zone)).timestamp()) * 1_000_000 for w in walls]
+    engine = DuckDBEngine()
+    engine.con.register("walls", pd.DataFrame({"i": range(len(walls)), "w": [
+        int((w - datetime(1970, 1, 1)).total_seconds()) * 1_000_000 for w in walls]}))
+    got = engine.sql(f"SELECT {engine.fragment('wall_to_utc', col='w', tz=zone)} AS x FROM walls ORDER BY i")
+    engine.close()
+    assert got["x"].tolist() == expected

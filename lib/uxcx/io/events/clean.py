@@ -32,8 +32,14 @@ A repeat of an event kept is dropped as ``duplicate event``.
   ``...Z``, or a date: with an offset (``Z``, ``+02:00``, ``+0200``, ``+02``) an instant, without
   a wall clock in ``timezone``; text of 9 to 19 digits is an epoch number as above; anything else is
   ``not a timestamp``. (The pattern is checked before the engine parses, so that DuckDB and
-  Spark, whose parsers accept different odd forms, read the same values.) A wall-clock time
-  skipped or repeated by a clock change is resolved by the engine's time-zone rules.
+  Spark, whose parsers accept different odd forms, read the same values.)
+
+A wall clock skipped by a clock change (02:30 on the spring day in Berlin) takes the offset
+before the change (it reads as 03:30 summer time); one repeated (02:30 on the autumn day) its
+first occurrence (summer time): the rule of Python's ``zoneinfo`` (``fold=0``), Java and Spark,
+which DuckDB follows through :data:`~uxcx.io.events.engines.DIALECT` (exact for the one-hour
+changes of nearly every zone; a zone with a 30-minute change, Lord Howe Island, may read the
+half hour after its autumn change 30 minutes early on DuckDB).
 
 :func:`clean_log` then counts, in one aggregate query over ``events_parsed``, the events
 read and dropped by reason; the events kept per name (one more pass, over ``clean_events``),

@@ -58,7 +58,10 @@ DIALECT = {
         "wall_us": "epoch_us(CAST({col} AS TIMESTAMP))",       # naive timestamp -> wall-clock us
         "utc_ns_us": "epoch_us(CAST({col} AS TIMESTAMPTZ))",   # tz-aware, nanoseconds
         "wall_ns_us": "epoch_us(CAST({col} AS TIMESTAMP))",    # naive, nanoseconds
-        "wall_to_utc": "epoch_us(timezone('{tz}', make_timestamp({col})))",  # wall us in tz -> UTC us
+        # wall us in tz -> UTC us; a repeated wall clock (autumn) takes its first instant, as Spark,
+        # Java and Python (fold=0) do, where DuckDB alone takes the second: the earlier of two readings
+        "wall_to_utc": "LEAST(epoch_us(timezone('{tz}', make_timestamp({col}))), "
+                       "epoch_us(timezone('{tz}', make_timestamp({col} - 3600000000))) + 3600000000)",
         "text_us": "epoch_us(TRY_CAST({col} AS TIMESTAMPTZ))",  # ISO text (no offset: read as UTC)
         "matches": "regexp_matches({col}, '{pattern}')",
         "try_bigint": "TRY_CAST({col} AS BIGINT)",
