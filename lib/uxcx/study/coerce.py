@@ -61,7 +61,8 @@ class Coerced:
 
 
 def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
-           decimal_comma: bool = False, reading: Reading | None = None) -> Coerced:
+           decimal_comma: bool = False, reading: Reading | None = None,
+           written: pd.Series | None = None) -> Coerced:
     """Read ``series`` as role ``r``, applying ``value_map`` (label -> value) first.
 
     Parameters
@@ -77,12 +78,15 @@ def coerce(series: pd.Series, r: Role, value_map: Mapping | None = None, *,
     reading : Reading, optional
         The study file's conventions for this role (:func:`uxcx.study.reading_options.reading_for`):
         ``decimal``, ``thousands``, ``dayfirst``, ``date_format``, ``units``, ``missing``.
+    written : pandas.Series, optional
+        The column as the reader gave it, when ``series`` holds the same text in Arrow
+        (converted once for several checks): unchanged keys keep these Python strings.
     """
     reading = reading or Reading(decimal_comma_file=decimal_comma)
     if decimal_comma and not reading.decimal_comma_file:
         reading = replace(reading, decimal_comma_file=True)
     repairs: dict[str, pd.Series] = {}
-    written = series
+    written = series if written is None else written
     if _is_text(series):
         clean, fixed = visible_with_changes(series)
         if r.kind in _TEXT_KINDS:

@@ -139,8 +139,12 @@ def role_with_range(name: str, config, items=None) -> Role:
     return found
 
 
-def repeated_header(table: pd.DataFrame) -> np.ndarray:
-    """Rows whose every filled cell repeats its column's name (at least two cells, or the one)."""
+def repeated_header(table: pd.DataFrame, in_arrow: dict | None = None) -> np.ndarray:
+    """Rows whose every filled cell repeats its column's name (at least two cells, or the one).
+
+    ``in_arrow`` may give columns of ``table`` (by header) already as Arrow-backed text.
+    """
+    in_arrow = in_arrow or {}
     out = np.zeros(len(table), dtype=bool)
     # a typed column (numbers, dates) cannot hold its header's text
     texts = [at for at in range(table.shape[1])
@@ -149,7 +153,8 @@ def repeated_header(table: pd.DataFrame) -> np.ndarray:
         return out
     candidate = np.zeros(len(table), dtype=bool)
     for at in texts[:2]:  # a repeated header repeats one of its first two text columns
-        candidate |= _is_header(table.iloc[:, at], table.columns[at])
+        column = in_arrow.get(table.columns[at]) if table.columns.is_unique else None
+        candidate |= _is_header(table.iloc[:, at] if column is None else column, table.columns[at])
     if not candidate.any():
         return out
     part = table[candidate]

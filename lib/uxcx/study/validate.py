@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from uxcx.io.unicode_text import arrow_strings
 from uxcx.study.frame_checks import failure_cases
 from uxcx.study.header_map import NOT_ITEMS, left_out, map_columns, repeated_header, role_with_range
 from uxcx.study.ledger import PROBLEM_COLUMNS, SourceLedger
@@ -107,7 +108,9 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     account.read = len(table) + n_blank + len(removed)
     if account.read == 0:
         account.notes.append("the file has a header but no data rows")
-    repeated = repeated_header(table)
+    in_arrow = _text_in_arrow(table)  # Python-string columns handed to Arrow once, for the checks
+    shown = table
+    repeated = repeated_header(table, in_arrow)
     if repeated.any():
         table, rows = table[~repeated], rows[~repeated]
         bad_header = pd.DataFrame({
@@ -116,6 +119,8 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
             "hint": "the header row appears again here (files pasted together); it is left out"})
     if not raw.reshaped:  # a "Total" row under the data is no customer: dropped, with its reason
         table, rows, removed = drop_total_rows(table, rows, removed, label_columns(mapping))
+    if table is not shown:
+        in_arrow = _text_in_arrow(table)
     decimal_comma = getattr(raw, "delimiter", None) not in (None, ",")
 
     personal, why, ignored = find_personal(table, mapping, roles_of, source, config)
@@ -142,7 +147,8 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     for header, name in keep.items():
         r = roles_of[header]
         cell = table[header].set_axis(rows)
-        got = coerce(cell, r, label_map(config, name), reading=reading_for(
+        text = in_arrow[header].set_axis(rows) if header in in_arrow else cell  # the same values
+        got = coerce(text, r, label_map(config, name), written=cell, reading=reading_for(
             config, name, source=source, decimal_comma_file=decimal_comma, file_dayfirst=dayfirst,
             file_decimal=decimal))
         account.notes += [f"{header!r}: {note}" for note in got.notes]
@@ -218,6 +224,13 @@ def validate(raw, source: str, config, *, segments=(), pseudonym_secret=None,
     account.kept = len(clean)
     account.check()
     return clean, account
+
+
+def _text_in_arrow(table: pd.DataFrame) -> dict:
+    """The table's Python-string columns (pandas ``"string"``) as Arrow-backed text, by header."""
+    if not table.columns.is_unique:
+        return {}
+    return {h: arrow_strings(table[h]) for h in table.columns if table[h].dtype == pd.StringDtype("python")}
 
 
 def _sheet_rows(problems: pd.DataFrame, frame, sheet_rows, raw) -> pd.DataFrame:
