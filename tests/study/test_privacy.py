@@ -195,6 +195,7 @@ def _qualtrics_study(folder):
         "ExternalReference": "external_reference", "Contact me at": "callback",
         "Respondent name": "who"}
     study["sources"]["survey"].pop("personal")
+    study["events"]["path"] = str(SAMPLE / "events")  # the sample's log, read where it is
     study["name"] = "qualtrics_fixture"
     (folder / "study.yml").write_text(yaml.safe_dump(study, sort_keys=False))
     secrets = {"emails": set(planted["RecipientEmail"]), "ips": set(planted["IPAddress"]),
