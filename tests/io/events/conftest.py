@@ -67,3 +67,16 @@ def duckdb_con():
     con.execute("SET TimeZone='UTC'")
     yield con
     con.close()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def engine(request):
+    """The same test on each engine: a fresh DuckDB connection, or the run's SparkSession."""
+    from uxcx.io.events.engines import DuckDBEngine, SparkEngine
+
+    if request.param == "duckdb":
+        opened = DuckDBEngine()
+    else:
+        opened = SparkEngine(session=request.getfixturevalue("spark"))
+    yield opened
+    opened.close()

@@ -14,22 +14,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from uxcx.io.events.clean import EXAMPLE_COLUMNS, clean_log
-from uxcx.io.events.engines import DuckDBEngine, SparkEngine
 from uxcx.io.events.sources import event_source
 from uxcx.study.events_options import EventsConfig
 
 COLUMNS = {"uid": "customer", "t": "timestamp", "ev": "event", "dev": "device"}
 TASKS = {"checkout": {"start": ["cart"], "success": ["order_placed"], "timeout": "30 min"}}
 
-
-@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
-def engine(request):
-    if request.param == "duckdb":
-        opened = DuckDBEngine()
-    else:
-        opened = SparkEngine(session=request.getfixturevalue("spark"))
-    yield opened
-    opened.close()
 
 
 def _config(path, **extra):

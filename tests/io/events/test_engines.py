@@ -12,17 +12,7 @@ import pytest
 
 from uxcx.errors import DataError, StudyError, UxcxError
 from uxcx.io.events import engines
-from uxcx.io.events.engines import DIALECT, DuckDBEngine, SparkEngine, open_engine
-
-
-@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
-def engine(request):
-    if request.param == "duckdb":
-        opened = DuckDBEngine()
-    else:
-        opened = SparkEngine(session=request.getfixturevalue("spark"))
-    yield opened
-    opened.close()
+from uxcx.io.events.engines import DIALECT, DuckDBEngine, open_engine
 
 
 def test_every_fragment_exists_in_both_dialects():

@@ -39,15 +39,6 @@ DAY2 = [
 ]
 
 
-@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
-def engine(request):
-    if request.param == "duckdb":
-        opened = DuckDBEngine()
-    else:
-        opened = SparkEngine(session=request.getfixturevalue("spark"))
-    yield opened
-    opened.close()
-
 
 def _frame(rows):
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
