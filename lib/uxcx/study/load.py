@@ -92,8 +92,8 @@ def load_study(path, *, on_invalid: str | None = None) -> Study:
     >>> folder = tempfile.mkdtemp()
     >>> _ = write_sample(folder)
     >>> study = load_study(f"{folder}/study.yml")
-    >>> sorted(study.frames)
-    ['customers', 'questionnaire', 'survey', 'usability']
+    >>> sorted(study.frames)  # the sample's event log is measured into behaviour and attempts
+    ['attempts', 'behaviour', 'customers', 'questionnaire', 'survey', 'usability']
     >>> s = study.ledger.sources["survey"]
     >>> s.read == s.kept + s.n_dropped
     True

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from uxcx._core.checks import P_ADJUST_METHODS
 from uxcx._core.targets import DEFAULT_TARGETS, TARGET_RANGES
@@ -298,13 +298,6 @@ class StudyFile(_Strict):
     on_invalid: Literal["drop", "stop"] = "drop"
     privacy: Privacy = Field(default_factory=Privacy)
 
-    @model_validator(mode="after")
-    def _some_data(self):
-        if not self.sources and self.events is None:
-            raise ValueError("sources: required key is missing: name at least one source "
-                             f"({', '.join(SOURCE_NAMES)}) or an events: block")
-        return self
-
 
 def read_study(path) -> tuple[StudyFile, Path]:
     """Read and validate a study file without loading its data.
@@ -326,6 +319,9 @@ def read_study(path) -> tuple[StudyFile, Path]:
     except ValidationError as err:
         raise StudyError([redact(_explain(e, raw), secrets) for e in err.errors()], path) from None
     problems = check_files(config, path.parent) + check_links(config)
+    if not config.sources and config.events is None:  # a file, not a settings object, needs data
+        problems.insert(0, "sources: required key is missing: name at least one source "
+                        f"({', '.join(SOURCE_NAMES)}) or an events: block")
     if problems:
         raise StudyError([redact(p, secrets) for p in problems], path)
     return config, path
