@@ -54,7 +54,8 @@ def test_data_quality_json_matches_the_planted_dirt(report):
 def test_ledger_json_reconciles(report):
     out, _, _ = report
     ledger = json.loads((out / "ledger.json").read_text())
-    assert set(ledger["sources"]) == {"usability", "questionnaire", "survey", "customers"}
+    assert set(ledger["sources"]) == {"usability", "questionnaire", "survey", "customers", "events"}
+    assert ledger["sources"]["events"]["unit"] == "event" and ledger["sources"]["events"]["read"] > 10**6
     for s in ledger["sources"].values():
         assert s["read"] == s["kept"] + s["dropped"]
         assert sum(s["reasons"].values()) == s["dropped"]
