@@ -40,7 +40,7 @@ report: $(VENV)/.installed $(if $(filter data/sample/study.yml,$(STUDY)),$(SAMPL
 test: $(VENV)/.installed-dev    ## the whole test suite
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-lab: $(VENV)/.installed         ## JupyterLab on notebooks/ with the kit's kernel
+lab: $(VENV)/.installed $(SAMPLE_EVENTS) ## JupyterLab on notebooks/ with the kit's kernel (the sample study with its event log)
 	$(BIN)/jupyter lab notebooks/
 
 sample: $(VENV)/.installed      ## regenerate the sample study in data/sample/
