@@ -272,3 +272,37 @@ def engine(request):
         opened = SparkEngine(session=request.getfixturevalue("spark"))
     yield opened
     opened.close()
+
+
+_SAMPLE_STUDY = ROOT / "data" / "sample" / "study.yml"
+
+
+def cut_sample(folder, sources: dict, *, segments=(), targets=None) -> str:
+    """A study of the sample's files: ``sources`` maps a source to the headers kept (None: all).
+
+    The pages' tests cut the sample down to the shapes other studies have (a survey alone, task
+    rows without times); the study has no event log.
+    """
+    doc = yaml.safe_load(_SAMPLE_STUDY.read_text(encoding="utf-8"))
+    kept = {}
+    for name, headers in sources.items():
+        source = doc["sources"][name]
+        source["path"] = str((_SAMPLE_STUDY.parent / source["path"]).resolve())
+        if headers is not None:  # a copy of the file with those columns only
+            cut = folder / f"{name}.csv"
+            import pandas as pd  # noqa: PLC0415 - only the cut studies need it here
+
+            pd.read_csv(source["path"], dtype=str)[headers].to_csv(cut, index=False)
+            source["path"] = str(cut)
+            source["columns"] = {h: r for h, r in source["columns"].items() if h in headers}
+            roles = set(source["columns"].values())
+            source["values"] = {r: m for r, m in source.get("values", {}).items() if r in roles}
+            source["personal"] = [r for r in source.get("personal", []) if r in roles]
+        kept[name] = source
+    study = {"name": "cut", "sources": kept,
+             "links": [p for p in doc["links"] if all(s.split(".")[0] in sources for s in p)],
+             "analysis": {**doc["analysis"], "segments": list(segments)},
+             "measures": {"targets": targets or {}}}
+    path = folder / "study.yml"
+    path.write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
+    return str(path)

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 import uxcx
-from conftest import ROOT
+from conftest import ROOT, cut_sample
 from uxcx.errors import SmallSampleWarning, StudyError
 from uxcx.report.page_customer_experience import CustomerExperience
 
@@ -34,31 +33,6 @@ def _page(study, out_dir="", order=SECTIONS, **params) -> CustomerExperience:
         for name in order:
             getattr(page, name)()
     return page
-
-
-def _cut(folder, sources: dict, *, segments=(), targets=None) -> str:
-    """A study of the sample's files: ``sources`` maps a source to the headers kept (None: all)."""
-    doc = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
-    kept = {}
-    for name, headers in sources.items():
-        source = doc["sources"][name]
-        source["path"] = str((SAMPLE.parent / source["path"]).resolve())
-        if headers is not None:  # a copy of the file with those columns only
-            cut = folder / f"{name}.csv"
-            pd.read_csv(source["path"], dtype=str)[headers].to_csv(cut, index=False)
-            source["path"] = str(cut)
-            source["columns"] = {h: r for h, r in source["columns"].items() if h in headers}
-            roles = set(source["columns"].values())
-            source["values"] = {r: m for r, m in source.get("values", {}).items() if r in roles}
-            source["personal"] = [r for r in source.get("personal", []) if r in roles]
-        kept[name] = source
-    study = {"name": "cut", "sources": kept,
-             "links": [p for p in doc["links"] if all(s.split(".")[0] in sources for s in p)],
-             "analysis": {**doc["analysis"], "segments": list(segments)},
-             "measures": {"targets": targets or {}}}
-    path = folder / "study.yml"
-    path.write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +101,7 @@ def test_parameters_choose_the_segment_period_and_alternative(sample):
 # --- cut-down studies --------------------------------------------------------------------------
 
 def test_a_survey_of_nps_answers_alone_says_why_each_other_section_is_left_out(tmp_path):
-    page = _page(_cut(tmp_path, {"survey": ["Response ID", "Likelihood to recommend"]}))
+    page = _page(cut_sample(tmp_path, {"survey": ["Response ID", "Likelihood to recommend"]}))
     assert page.by_segment == [] and "segments: none in this survey" in page.describe()
     assert page.sections.skipped == {
         "Rated items": "the survey has no rated items besides NPS",
@@ -145,7 +119,7 @@ def test_a_survey_of_nps_answers_alone_says_why_each_other_section_is_left_out(t
 def test_a_dated_survey_without_nps_tracks_csat_and_tests_its_target(tmp_path):
     headers = ["Response ID", "Submitted", "Region", "Satisfaction", "Loyalty: continue",
                "Loyalty: choose again"]
-    page = _page(_cut(tmp_path, {"survey": headers}, segments=["region"], targets={"csat": 4.0}))
+    page = _page(cut_sample(tmp_path, {"survey": headers}, segments=["region"], targets={"csat": 4.0}))
     assert page.sections.skipped == {"Net Promoter Score": "the survey source has no nps values",
                                      "Segments": "the survey source has no nps values"}
     # the CSAT trend is drawn, not kept; the loyalty items are found by their loyalty_* roles
@@ -154,7 +128,7 @@ def test_a_dated_survey_without_nps_tracks_csat_and_tests_its_target(tmp_path):
 
 
 def test_a_study_without_a_survey_is_refused_with_what_it_needs(tmp_path):
-    study = _cut(tmp_path, {"questionnaire": None})
+    study = cut_sample(tmp_path, {"questionnaire": None})
     with pytest.raises(StudyError, match="needs a CX outcome in a survey source") as err:
         _page(study, order=())
     assert "questionnaire (59 rows" in str(err.value)

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 import uxcx
-from conftest import ROOT
+from conftest import ROOT, cut_sample
 from uxcx.report.page_usability import Usability
 
 SAMPLE = ROOT / "data" / "sample" / "study.yml"
@@ -33,31 +32,6 @@ def _page(study, out_dir="", order=SECTIONS, **params) -> Usability:
         for name in order:
             getattr(page, name)()
     return page
-
-
-def _cut(folder, sources: dict, *, segments=(), targets=None) -> str:
-    """A study of the sample's files: ``sources`` maps a source to the headers kept (None: all)."""
-    doc = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
-    kept = {}
-    for name, headers in sources.items():
-        source = doc["sources"][name]
-        source["path"] = str((SAMPLE.parent / source["path"]).resolve())
-        if headers is not None:  # a copy of the file with those columns only
-            cut = folder / f"{name}.csv"
-            pd.read_csv(source["path"], dtype=str)[headers].to_csv(cut, index=False)
-            source["path"] = str(cut)
-            source["columns"] = {h: r for h, r in source["columns"].items() if h in headers}
-            roles = set(source["columns"].values())
-            source["values"] = {r: m for r, m in source.get("values", {}).items() if r in roles}
-            source["personal"] = [r for r in source.get("personal", []) if r in roles]
-        kept[name] = source
-    study = {"name": "cut", "sources": kept,
-             "links": [p for p in doc["links"] if all(s.split(".")[0] in sources for s in p)],
-             "analysis": {**doc["analysis"], "segments": list(segments)},
-             "measures": {"targets": targets or {}}}
-    path = folder / "study.yml"
-    path.write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +117,7 @@ def test_parameters_choose_the_design_reference_and_alternative():
 # --- cut-down studies --------------------------------------------------------------------------
 
 def test_a_questionnaire_alone_gives_sus_and_umux_lite_and_says_why_the_tasks_are_left_out(tmp_path):
-    page = _page(_cut(tmp_path, {"questionnaire": None}, targets={"sus": 75}))
+    page = _page(cut_sample(tmp_path, {"questionnaire": None}, targets={"sus": 75}))
     no_rows = "this study has no usability rows"
     assert page.sections.skipped == {
         "Task completion": no_rows, "Time on task": no_rows,
@@ -156,7 +130,7 @@ def test_a_questionnaire_alone_gives_sus_and_umux_lite_and_says_why_the_tasks_ar
 
 
 def test_task_rows_without_times_designs_or_questionnaire(tmp_path):
-    study = _cut(tmp_path, {"usability": ["Participant", "Task", "Success", "SEQ"]})
+    study = cut_sample(tmp_path, {"usability": ["Participant", "Task", "Success", "SEQ"]})
     page = _page(study)
     assert page.design is None and page.by_task == ["task"]
     assert page.sections.skipped == {
@@ -173,7 +147,7 @@ def test_task_rows_without_times_designs_or_questionnaire(tmp_path):
 
 
 def test_a_design_segment_without_times_compares_completion_and_seq_only(tmp_path):
-    study = _cut(tmp_path, {"usability": ["Participant", "Design", "Task", "Success", "SEQ"]},
+    study = cut_sample(tmp_path, {"usability": ["Participant", "Design", "Task", "Success", "SEQ"]},
                  segments=["design"])
     page = _page(study)
     assert page.design == "design"  # the first segment with two designs, no measures.design
@@ -183,7 +157,7 @@ def test_a_design_segment_without_times_compares_completion_and_seq_only(tmp_pat
 
 
 def test_a_survey_alone_gives_umux_lite_only(tmp_path):
-    page = _page(_cut(tmp_path, {"survey": None}))
+    page = _page(cut_sample(tmp_path, {"survey": None}))
     assert set(page.results) == {"umux_lite"}
     assert page.sections.skipped["SUS"].startswith("the questionnaire or survey source has no sus_1")
     assert "SEQ and UMUX-Lite" not in page.sections.skipped
