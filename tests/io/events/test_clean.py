@@ -15,6 +15,7 @@ import pytest
 
 from uxcx.io.events.clean import EXAMPLE_COLUMNS, clean_log
 from uxcx.io.events.sources import event_source
+from uxcx.io.events.tasks import measure_tasks
 from uxcx.study.events_options import EventsConfig
 
 COLUMNS = {"uid": "customer", "t": "timestamp", "ev": "event", "dev": "device"}
@@ -31,7 +32,12 @@ def _clean(engine, folder, config):
     source = event_source(config.path, folder, fmt=config.format, columns=list(config.columns))
     engine.read_source("events_raw", source.paths, source.fmt,
                        {h: "r_" + r for h, r in config.columns.items()}, source.kinds)
-    return clean_log(engine, config, source.kinds)
+    log = clean_log(engine, config, source.kinds)
+    # repeats are found where the task step sorts each person's events, as measure_events does
+    measured = measure_tasks(engine, config.tasks, has_session=config.has_session,
+                             properties=list(config.properties), log_end_us=log.log_end_us or 0)
+    log.add_duplicates(engine, config, measured.duplicates, measured.duplicate_people)
+    return log
 
 
 def _us(text: str, zone: str = "UTC") -> int:
@@ -156,7 +162,7 @@ def test_drops_with_reasons_counts_examples_and_notes(engine, tmp_path, fmt):
     assert log.notes[0].startswith("4 events are earlier than the event before them in their file")
     assert log.notes[1] == ("event 'order_placed' (success event of task 'checkout') never occurs in the "
                             "log; did you mean 'order_placd'?")
-    assert log.events == {"cart": 5}
+    assert log.events == {"cart": 6}  # events that passed the checks, the repeat among them
     assert log.log_end_us == _us("2025-01-31 23:59:59", "Europe/Berlin")
     line = 0 if fmt == "csv" else 1  # Parquet rows count from 1 without a header line
     expected = pd.DataFrame([
@@ -172,15 +178,17 @@ def test_drops_with_reasons_counts_examples_and_notes(engine, tmp_path, fmt):
     expected = expected.sort_values(["reason", "row"]).reset_index(drop=True)
     expected["row"] = expected["row"].astype("Int64")
     pd.testing.assert_frame_equal(got, expected)
+    # the events that passed the checks, the repeat (u1's cart at 10:00 on m) still among them
     kept = engine.sql("SELECT person, session, ts_us, event, device FROM clean_events "
                       "ORDER BY person, ts_us, device")
     assert kept.to_dict("list") == {
-        "person": ["u1", "u1", "u1", "u1", "u4", "u5"], "session": [None] * 6,
+        "person": ["u1", "u1", "u1", "u1", "u1", "u4", "u5"], "session": [None] * 7,
         "ts_us": [_us(t, "Europe/Berlin") for t in ("2025-01-10 10:00", "2025-01-10 10:00",
+                                                     "2025-01-10 10:00",
                                                      "2025-01-10 10:05", "2025-01-31 23:59:59",
                                                      "2025-01-10 09:00")] + [_us("2024-12-31 23:30:00")],
-        "event": ["cart", "cart", "order_placd", "cart", "cart", "cart"],
-        "device": ["m", "t", "m", "m", "d", "d"],
+        "event": ["cart", "cart", "cart", "order_placd", "cart", "cart", "cart"],
+        "device": ["m", "m", "t", "m", "m", "d", "d"],
     }
 
 

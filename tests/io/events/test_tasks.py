@@ -49,7 +49,7 @@ class DuckEngine:
         casts = ", ".join(f"CAST({c} AS {'BIGINT' if c == 'ts_us' else 'VARCHAR'}) AS {c}" for c in events)
         self.con.execute(f"CREATE OR REPLACE VIEW clean_events AS SELECT {casts} FROM raw_events")
 
-    def sql(self, query):
+    def sql(self, query, **_):
         return self.con.execute(query).df()
 
     def execute(self, query):
@@ -70,7 +70,7 @@ class SparkEngine:
                 for _, r in events.iterrows()]
         self.spark.createDataFrame(rows, schema).createOrReplaceTempView("clean_events")
 
-    def sql(self, query):
+    def sql(self, query, **_):
         return self.spark.sql(query).toPandas()
 
     def execute(self, query):
@@ -87,8 +87,9 @@ def engine(request, duckdb_con):
 def measure(engine, events, tasks=CHECKOUT, *, has_session=True, properties=(), log_end_us=LOG_END,
             id_role="customer"):
     engine.register(events)
-    return measure_tasks(engine, tasks, has_session=has_session, properties=list(properties),
-                         log_end_us=log_end_us, id_role=id_role)
+    measured = measure_tasks(engine, tasks, has_session=has_session, properties=list(properties),
+                             log_end_us=log_end_us, id_role=id_role)
+    return measured.attempts, measured.people
 
 
 def minutes(stamps: pd.Series) -> list[float]:
@@ -279,6 +280,7 @@ def reference_partition(order, name, timeout, *, has_session, properties, log_en
 
 
 def reference_attempts(events, tasks, *, has_session, properties, log_end_us):
+    events = events.drop_duplicates()  # a repeat of an event is no event
     rows = []
     for name, t in tasks.items():
         kinds = {**{e: 0 for e in t.start}, **{e: 2 for e in t.errors}, **{e: 3 for e in t.success}}

@@ -12,11 +12,13 @@ and else the first of these that applies, in this order:
 - ``outside the study window``: before the first day or after the last day of ``window:``
   (whole days in the study's ``timezone``);
 
-``clean_events`` (computed once: a temporary table on DuckDB, which spills to disk beyond its
-memory limit, a cached view on Spark): the events kept, each distinct (person, session,
-ts_us, event, properties) once, columns ``person, session, ts_us, event, <property>...``
-(text, ``ts_us`` BIGINT UTC microseconds).
-A repeat of an event kept is dropped as ``duplicate event``.
+``clean_events`` (a view): the events kept, columns ``person, session, ts_us, event,
+<property>...`` (text, ``ts_us`` BIGINT UTC microseconds). An event that repeats another
+(same person, session, ts_us, event and properties) is still in it: the task step drops each
+repeat as it sorts each person's events by time, where repeats are neighbours
+(:mod:`uxcx.io.events.tasks`), and counts it as ``duplicate event``. (Dropping repeats there
+costs one more window over a sort the engine makes anyway; a DISTINCT over the whole log first
+cost as much as the task step itself, and kept the whole log in memory or spilled it.)
 
 **Timestamps to UTC microseconds**, by the column's type (the family found by
 :mod:`uxcx.io.events.sources`):
@@ -42,8 +44,9 @@ changes of nearly every zone; a zone with a 30-minute change, Lord Howe Island, 
 half hour after its autumn change 30 minutes early on DuckDB).
 
 :func:`clean_log` then counts, in one aggregate query over ``events_parsed``, the events
-read and dropped by reason; the events kept per name (one more pass, over ``clean_events``),
-so that a duplicate is an event valid but not kept; and notes the events whose time is
+read, dropped by reason and kept per name (``uxcx_event_counts``, one row per name and reason,
+kept in the engine); :meth:`CleanLog.add_duplicates` adds the repeats the task step found, with
+examples read again for their ids only; and it notes the events whose time is
 earlier than the previous event's in the same file (``out of file order``: not dropped, since
 the task rules sort by time; one sort of the log, so by default only in logs of up to
 :data:`ORDER_CHECK_MAX` events). It keeps up to :data:`EXAMPLES` example rows per reason (file
@@ -74,12 +77,19 @@ ISO_PATTERN = ("^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,]
 OFFSET_PATTERN = "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 DIGITS_PATTERN = "^[0-9]{9,19}$"  # an epoch number written as text (a year such as 2025 is none)
 EXAMPLE_COLUMNS = ["file", "row", "reason", "column", "value", "person"]
+COUNTS = "uxcx_event_counts"  # events per name and reason: one row each, kept in the engine
+NAMES_SHOWN = 10_000  # the most frequent names a did-you-mean looks among
 ROLES = ("session", "timestamp", "event")
 
 
 @dataclass
 class CleanLog:
-    """What the cleaning step counted: ``read == kept + sum(dropped.values())``."""
+    """What the cleaning step counted: ``read == kept + sum(dropped.values())``.
+
+    ``duplicate event`` is counted by the task step, which drops the repeats as it sorts each
+    person's events (:func:`uxcx.io.events.tasks.measure_tasks`); until :meth:`add_duplicates`
+    has it, ``kept`` is the events that passed every check, repeats included.
+    """
 
     read: int
     kept: int
@@ -87,12 +97,23 @@ class CleanLog:
     examples: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     log_end_us: int | None = None   # the last kept event's time (None: nothing kept)
-    events: dict[str, int] = field(default_factory=dict)  # task event names found -> events kept
+    events: dict[str, int] = field(default_factory=dict)  # task event names found -> events passing checks
+
+    def add_duplicates(self, engine, config, count: int, people: list[str]) -> None:
+        """Count ``count`` repeats as dropped, with examples of the repeats of ``people`` (raw ids)."""
+        self.kept -= count
+        self.dropped["duplicate event"] = count
+        if count and people:
+            header = {role: col for col, role in config.columns.items()}
+            found = _duplicate_examples(engine, header, list(config.properties), people)
+            shown = [self.examples, found] if len(self.examples) else [found]
+            self.examples = pd.concat(shown, ignore_index=True)
+            self.examples["row"] = self.examples["row"].astype("Int64")
 
 
 def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
               check_order: bool | None = None) -> CleanLog:
-    """Build ``events_parsed`` and ``clean_events`` from the view ``raw`` and count what was dropped.
+    """Build the views ``events_parsed`` and ``clean_events`` from the view ``raw``; count what was dropped.
 
     ``raw`` holds each mapped column under ``r_<role>`` and ``uxcx_path``, ``uxcx_file``,
     ``uxcx_row`` (see :meth:`Engine.read_source`); ``kinds`` is the family of each mapped column
@@ -103,21 +124,32 @@ def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
     props = list(config.properties)
     engine.view("events_parsed", _parsed_sql(engine, config, header, kinds, raw))
     keys = ["person", "session", "ts_us", "event"] + [engine.quote(p) for p in props]
-    # computed once: the count of names below and the task queries read it
-    engine.materialise("clean_events", f"SELECT DISTINCT {', '.join(keys)} FROM events_parsed "
-                       "WHERE reason IS NULL")  # DISTINCT: a quarter faster than GROUP BY on DuckDB
-    counts = engine.sql(_counts_sql()).iloc[0]
-    names = engine.sql("SELECT event, CAST(COUNT(*) AS BIGINT) AS n FROM clean_events GROUP BY event")
+    # a view, not a table: the task step reads the log once more, streaming, and drops the repeats
+    engine.view("clean_events", f"SELECT {', '.join(keys)} FROM events_parsed WHERE reason IS NULL")
+    # one pass: the events of each name kept, and those dropped by reason (a small table)
+    engine.materialise(COUNTS, "SELECT reason, CASE WHEN reason IS NULL THEN event END AS event, "
+                       "CAST(COUNT(*) AS BIGINT) AS n, MAX(ts_us) AS last_us FROM events_parsed "
+                       "GROUP BY reason, CASE WHEN reason IS NULL THEN event END")
+    by_reason = engine.sql(f"SELECT reason, CAST(SUM(n) AS BIGINT) AS n, MAX(last_us) AS last_us "
+                           f"FROM {COUNTS} "
+                           "GROUP BY reason")
+    counted = {(None if pd.isna(r) else r): int(n)
+               for r, n in zip(by_reason["reason"], by_reason["n"], strict=True)}
+    valid = counted.get(None, 0)
+    end = by_reason.loc[by_reason["reason"].isna(), "last_us"]
+    wanted = _task_names(config.tasks)
+    names = engine.sql(f"SELECT event, n FROM {COUNTS} WHERE reason IS NULL AND (event IN "
+                       f"({', '.join(_lit(n) for n in wanted)}) OR event IN (SELECT event FROM {COUNTS} "
+                       "WHERE "
+                       f"reason IS NULL ORDER BY n DESC, event LIMIT {NAMES_SHOWN}))")
     events = dict(zip(names["event"], names["n"].astype(int), strict=True))
-    kept, read = sum(events.values()), int(counts["read"])
-    dropped = {r: int(counts[_slug(r)]) for r in REASONS[:-1]}
-    dropped["duplicate event"] = int(counts["valid"]) - kept
-    examples = _examples(engine, header, keys, dropped)
-    notes = _order_note(engine, read, check_order) + _missing_names(config.tasks, events)
-    wanted = set(_task_names(config.tasks))
-    end = counts["log_end_us"]
-    return CleanLog(read, kept, dropped, examples, notes, None if pd.isna(end) else int(end),
-                    {e: n for e, n in events.items() if e in wanted})
+    dropped = {r: counted.get(r, 0) for r in REASONS[:-1]}
+    dropped["duplicate event"] = 0
+    examples = _examples(engine, header, dropped)
+    notes = _order_note(engine, sum(counted.values()), check_order) + _missing_names(config.tasks, events)
+    return CleanLog(sum(counted.values()), valid, dropped, examples, notes,
+                    None if end.empty or pd.isna(end.iloc[0]) else int(end.iloc[0]),
+                    {e: n for e, n in events.items() if e in set(wanted)})
 
 
 def _order_note(engine, read: int, check_order: bool | None) -> list[str]:
@@ -215,44 +247,35 @@ def _parsed_sql(engine, config, header: dict[str, str], kinds: dict[str, str], r
             f"{outside}ELSE NULL END AS reason FROM ({inner}) parsed")
 
 
-def _slug(reason: str) -> str:
-    return reason.replace(" ", "_")
-
-
-def _counts_sql() -> str:
-    """The one aggregate of the ledger: events read, dropped by reason, valid, and the log's end."""
-    sums = ", ".join(f"CAST(COALESCE(SUM(CASE WHEN reason = '{r}' THEN 1 ELSE 0 END), 0) AS BIGINT) "
-                     f"AS {_slug(r)}" for r in REASONS[:-1])
-    return (f"SELECT CAST(COUNT(*) AS BIGINT) AS read, {sums}, "
-            "CAST(COALESCE(SUM(CASE WHEN reason IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS valid, "
-            "MAX(CASE WHEN reason IS NULL THEN ts_us END) AS log_end_us FROM events_parsed")
-
-
-def _examples(engine, header: dict[str, str], keys: list[str], dropped: dict[str, int]) -> pd.DataFrame:
+def _examples(engine, header: dict[str, str], dropped: dict[str, int]) -> pd.DataFrame:
     """Up to EXAMPLES rows per reason: file name, row, reason, column, value (40 characters), person."""
-    frames = []
-    if any(dropped[r] for r in REASONS[:-1]):
-        column = (f"CASE reason WHEN 'missing id' THEN {_lit(header[_id(header)])} WHEN "
-                  f"'missing event name' THEN {_lit(header['event'])} ELSE {_lit(header['timestamp'])} END")
-        value = ("NULLIF(SUBSTRING(CASE reason WHEN 'missing id' THEN raw_id WHEN 'missing event name' THEN "
-                 "raw_event ELSE raw_ts END, 1, 40), '')")  # Spark reads an empty CSV field as NULL
-        frames.append(engine.sql(
-            f"SELECT file, row, reason, col AS {engine.quote('column')}, value, person FROM ("
-            f"SELECT uxcx_file AS file, uxcx_row AS row, reason, {column} AS col, {value} AS value, person, "
-            "ROW_NUMBER() OVER (PARTITION BY reason ORDER BY uxcx_path, uxcx_row) AS k "
-            f"FROM events_parsed WHERE reason IS NOT NULL) picked WHERE k <= {EXAMPLES} "
-            "ORDER BY reason, file, row"))
-    if dropped["duplicate event"]:
-        frames.append(engine.sql(
-            "SELECT MAX(uxcx_file) AS file, CASE WHEN MIN(uxcx_path) = MAX(uxcx_path) THEN MAX(uxcx_row) END "
-            f"AS row, 'duplicate event' AS reason, {_lit(header['timestamp'])} AS {engine.quote('column')}, "
-            "SUBSTRING(MIN(raw_ts), 1, 40) AS value, person FROM events_parsed WHERE reason IS NULL "
-            f"GROUP BY {', '.join(keys)} HAVING COUNT(*) > 1 ORDER BY file, row LIMIT {EXAMPLES}"))
-    if not frames:
+    if not any(dropped[r] for r in REASONS[:-1]):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in EXAMPLE_COLUMNS})
-    out = pd.concat(frames, ignore_index=True)[EXAMPLE_COLUMNS]
+    column = (f"CASE reason WHEN 'missing id' THEN {_lit(header[_id(header)])} WHEN "
+              f"'missing event name' THEN {_lit(header['event'])} ELSE {_lit(header['timestamp'])} END")
+    value = ("NULLIF(SUBSTRING(CASE reason WHEN 'missing id' THEN raw_id WHEN 'missing event name' THEN "
+             "raw_event ELSE raw_ts END, 1, 40), '')")  # Spark reads an empty CSV field as NULL
+    out = engine.sql(
+        f"SELECT file, row, reason, col AS {engine.quote('column')}, value, person FROM ("
+        f"SELECT uxcx_file AS file, uxcx_row AS row, reason, {column} AS col, {value} AS value, person, "
+        "ROW_NUMBER() OVER (PARTITION BY reason ORDER BY uxcx_path, uxcx_row) AS k "
+        f"FROM events_parsed WHERE reason IS NOT NULL) picked WHERE k <= {EXAMPLES} "
+        "ORDER BY reason, file, row")[EXAMPLE_COLUMNS]
     out["row"] = out["row"].astype("Int64")
     return out
+
+
+def _duplicate_examples(engine, header: dict[str, str], properties: list[str],
+                        people: list[str]) -> pd.DataFrame:
+    """Up to EXAMPLES repeated events of ``people`` (read again for those ids only: a small scan)."""
+    keys = ", ".join(["person", "session", "ts_us", "event", *(engine.quote(p) for p in properties)])
+    return engine.sql(
+        "SELECT MAX(uxcx_file) AS file, CASE WHEN MIN(uxcx_path) = MAX(uxcx_path) THEN MAX(uxcx_row) END "
+        f"AS row, 'duplicate event' AS reason, {_lit(header['timestamp'])} AS {engine.quote('column')}, "
+        "SUBSTRING(MIN(raw_ts), 1, 40) AS value, person FROM events_parsed "
+        "WHERE reason IS NULL AND person IN "
+        f"({', '.join(_lit(p) for p in people)}) GROUP BY {keys} HAVING COUNT(*) > 1 ORDER BY file, row "
+        f"LIMIT {EXAMPLES}")[EXAMPLE_COLUMNS]
 
 
 def _id(header: dict[str, str]) -> str:

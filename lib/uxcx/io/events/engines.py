@@ -49,6 +49,7 @@ from uxcx.errors import DataError, Problem, StudyError, UxcxError
 __all__ = ["Engine", "DuckDBEngine", "SparkEngine", "open_engine", "DIALECT", "SPARK_MASTER_ENV"]
 
 SPARK_MASTER_ENV = "UXCX_SPARK_MASTER"
+ARROW_TEXT = pd.StringDtype("pyarrow")
 _NO_FOLDER = re.compile(r"(file:)?(?:/+[^/\s\"'`]+)+/([^/\s\"'`]+)")
 
 # The only dialect-specific SQL of the event queries. {col}: an expression; {tz}: an IANA zone.
@@ -119,8 +120,13 @@ class Engine:
         """
         raise NotImplementedError
 
-    def sql(self, query: str) -> pd.DataFrame:
-        """Run ``query`` and return its (small) result as a pandas frame."""
+    def sql(self, query: str, *, arrow_text: bool = False) -> pd.DataFrame:
+        """Run ``query`` and return its (small) result as a pandas frame.
+
+        ``arrow_text``: text columns as pandas' Arrow-backed strings (``string[pyarrow]``), not
+        Python objects; for a large result (the attempts), a fifth of the memory and no
+        per-value object to make.
+        """
         raise NotImplementedError
 
     def execute(self, query: str) -> None:
@@ -207,8 +213,11 @@ class DuckDBEngine(Engine):
                     "quote='\"', union_by_name=true)")
         self.view(name, body)
 
-    def sql(self, query):
+    def sql(self, query, *, arrow_text=False):
         try:
+            if arrow_text:
+                return _plain_frame(self.con.sql(query).to_arrow_table().to_pandas(types_mapper=_arrow_text),
+                                    keep_text=True)
             return _plain_frame(self.con.sql(query).df())
         except self._duckdb.Error as err:
             raise self.failure(err, "read the event log") from None
@@ -277,11 +286,15 @@ class SparkEngine(Engine):
         except Exception as err:  # Py4J and pyspark errors share no narrower base
             raise self.failure(err, "read the event log") from None
 
-    def sql(self, query):
+    def sql(self, query, *, arrow_text=False):
         try:
             with warnings.catch_warnings():  # pyspark repeats a failure as a warning, paths and values in it
                 warnings.filterwarnings("ignore", message="toPandas attempted Arrow optimization")
-                return _plain_frame(self.spark.sql(query).toPandas())
+                frame = _plain_frame(self.spark.sql(query).toPandas())
+            if arrow_text:
+                for name in [n for n in frame.columns if frame[n].dtype.kind == "O"]:
+                    frame[name] = frame[name].astype(ARROW_TEXT)
+            return frame
         except Exception as err:
             raise self.failure(err, "read the event log") from None
 
@@ -375,12 +388,21 @@ def _plain(text: str) -> str:
     return str(text).replace("'", "''")
 
 
-def _plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def _arrow_text(kind):
+    import pyarrow as pa
+
+    text = pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+    return ARROW_TEXT if text else None
+
+
+def _plain_frame(frame: pd.DataFrame, *, keep_text: bool = False) -> pd.DataFrame:
     """One set of dtypes from both engines: nullable integers as int64 (float64 if any missing)."""
     for name in frame.columns:
         col = frame[name]
         if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iub":
             frame[name] = col.astype("float64") if col.isna().any() else col.astype("int64")
+        elif keep_text and col.dtype == ARROW_TEXT:
+            continue
         elif col.dtype.kind == "O" or isinstance(col.dtype, pd.StringDtype):
             frame[name] = col.astype(object).where(col.notna(), None)
     return frame

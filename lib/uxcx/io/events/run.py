@@ -103,23 +103,26 @@ def measure_events(config, folder, *, engine: Engine | None = None,
         engine.read_source("events_raw", source.paths, source.fmt,
                            {header: "r_" + role for header, role in config.columns.items()}, source.kinds)
         log = clean_log(engine, config, source.kinds, check_order=check_order)
-        attempts, people = measure_tasks(engine, config.tasks, has_session=config.has_session,
-                                         properties=list(config.properties),
-                                         log_end_us=log.log_end_us if log.log_end_us is not None else 0,
-                                         id_role=config.id_role)
+        measured = measure_tasks(engine, config.tasks, has_session=config.has_session,
+                                 properties=list(config.properties),
+                                 log_end_us=log.log_end_us if log.log_end_us is not None else 0,
+                                 id_role=config.id_role)
+        log.add_duplicates(engine, config, measured.duplicates, measured.duplicate_people)
     finally:
         if own:
             engine.close()
-    notes = source.notes + log.notes + _successes_without_start(config.tasks, log.events, attempts)
-    return EventMeasures(attempts, people, log.read, log.kept, log.dropped, log.examples, notes,
+    attempts = measured.attempts
+    notes = source.notes + log.notes + _successes_without_start(config.tasks, log.events, measured)
+    return EventMeasures(attempts, measured.people, log.read, log.kept, log.dropped, log.examples, notes,
                          engine.dialect, time.perf_counter() - began, len(source.paths))
 
 
-def _successes_without_start(tasks, events: dict[str, int], attempts: pd.DataFrame) -> list[str]:
+def _successes_without_start(tasks, events: dict[str, int], measured) -> list[str]:
     """Success events outside any attempt: each successful attempt takes exactly one success event."""
-    notes = []
+    notes, attempts = [], measured.attempts
     for name, task in tasks.items():
         logged = sum(events.get(e, 0) for e in dict.fromkeys(task.success))
+        logged -= measured.duplicate_successes.get(name, 0)
         used = int(((attempts["task"] == name) & (attempts["outcome"] == "success")).sum())
         if logged > used:
             notes.append(f"task {name!r}: {logged - used:,} success events have no start (outside any "

@@ -8,6 +8,9 @@ the User Experience*, 2nd ed., 2016, ch. 2 and ch. 4: completion rates, task tim
 on successful attempts, errors as a count per attempt). The rules, per person (and session,
 when the log has one), over the events in time order:
 
+* **Repeats.** An event equal to another in person, session, time (to the microsecond), name
+  and every property is a repeat (a logging retry): it is dropped before any rule, and counted
+  (the ledger's ``duplicate event``).
 * **Order.** Events at the same microsecond are ordered start events first, then other
   events, then errors, then successes, then by event name (and then by their properties), so
   a start and a success logged together make an attempt of 0 s, and an error logged with the
@@ -40,13 +43,19 @@ when the log has one), over the events in time order:
 * A success event outside any attempt (before any start, or after an attempt ended) is not an
   attempt (the cleaning step counts it as a note); errors outside an attempt are not counted.
 
-How it scales: the log is read once; each event is tagged with its kind for every task
-(a cross join with the small task list, so the work grows with tasks x events), and one
-window pass per person partition (one sort by time) numbers the attempts with running
-sums. Everything after works on one row per attempt. No self-join of events.
+How it scales: the log is read once, streaming, and sorted twice per person partition, by
+time: a first window marks each repeat (equal events are neighbours when sorted by time and a
+hash of name and properties; each is compared whole with the one before it, so a hash
+collision can at worst leave a repeat unmarked, never drop an event), a second numbers the
+attempts with running sums that skip the repeats. Each event is tagged with its kind for every
+task between the two (a cross join with the small task list, so the work grows with tasks x
+events). Everything after works on one row per attempt; no self-join of events. The repeats
+outside every attempt (before a person's first start) are counted in one row per task with no
+person, which the frames leave out.
 
 The SQL is one text for DuckDB and Spark SQL: window functions with explicit frames, CASE,
-GROUP BY, ``||`` and ``CHR``; no FILTER, QUALIFY, ``::`` casts or quoted identifiers. Event
+GROUP BY, ``hash()`` (a tie order only: the engines' hashes differ, the results do not), ``||`` and
+``CHR``; no FILTER, QUALIFY, ``::`` casts or quoted identifiers. Event
 names come from the study file: they become string literals with quotes and backslashes
 written as ``CHR(39)``/``CHR(92)`` (Spark reads a backslash in a literal as an escape, DuckDB
 does not), and control characters are refused.
@@ -55,13 +64,15 @@ does not), and control characters are refused.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import pandas as pd
 
 from uxcx.errors import StudyError
+from uxcx.io.events.engines import ARROW_TEXT
 
-__all__ = ["task_queries", "measure_tasks", "attempts_frame", "people_frame", "ATTEMPT_TABLE"]
+__all__ = ["task_queries", "measure_tasks", "TaskMeasures", "attempts_frame", "people_frame", "ATTEMPT_TABLE"]
 
 # The relation the attempts are kept in between the two queries of measure_tasks.
 ATTEMPT_TABLE = "uxcx_task_attempts"
@@ -146,7 +157,8 @@ def _micros(task: _Task) -> int:
     return round(task.timeout_s * 1e6)
 
 
-def _attempts_sql(tasks: dict[str, _Task], has_session: bool, properties: list[str], log_end_us: int) -> str:
+def _attempts_sql(tasks: dict[str, _Task], has_session: bool, properties: list[str], log_end_us: int, *,
+                  ordered: bool = True) -> str:
     # One task (the common case): no task column through the sort, its name and time-out are literals.
     single = len(tasks) == 1
     only = next(iter(tasks))
@@ -156,49 +168,85 @@ def _attempts_sql(tasks: dict[str, _Task], has_session: bool, properties: list[s
     carry = "" if single else "task, timeout_us, "
     props = [f"p_{i}" for i in range(len(properties))]
     kind, rank = _kind_case(tasks, single)
-    # Properties matter on start events only: others carry NULL through the sort (less to move).
     raw = "".join(f", e.{p} AS raw_{a}" for p, a in zip(properties, props))
+    raws = "".join(f", raw_{a}" for a in props)
+    # Properties matter on start events only: others carry NULL through the sort (less to move).
     keep = "".join(f", CASE WHEN kind = {START} THEN raw_{a} END AS {a}" for a in props)
     session = "e.session" if has_session else "CAST(NULL AS STRING)"
     part = f"{t_}person, session" if has_session else f"{t_}person"
-    order = "ts_us, kind, name_rank" + "".join(f", {a} NULLS FIRST" for a in props)
-    running = f"OVER (PARTITION BY {part} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    # One sort: a repeat is the neighbour of the event it repeats in this order (the hash of name
+    # and properties last), compared whole with the row before it (a hash collision can at worst
+    # leave a repeat unmarked); every running value below shares the order, so the engine sorts once.
+    hashed = f"hash({', '.join(['e.event', *(f'e.{p}' for p in properties)])})"  # both engines have hash()
+    order = "ts_us, kind, name_rank" + "".join(f", {a} NULLS FIRST" for a in props) + ", uxcx_hash"
+    window = f"OVER (PARTITION BY {part} ORDER BY {order})"
+    same = " AND ".join([f"ts_us = LAG(ts_us) {window}", f"event = LAG(event) {window}",
+                         *(f"raw_{a} IS NOT DISTINCT FROM LAG(raw_{a}) {window}" for a in props)])
+    running = window[:-1] + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    before = window[:-1] + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
     in_time = f"ts_us - attempt_start <= {timeout}"
-    start_props = "".join(f", MAX({a}) AS {a}" for a in props)  # one start per attempt
+    # An event counts for its attempt when it is no repeat, in time, and no success of the attempt
+    # came before it: the steps and errors up to the first success, or all those in time.
+    counted = f"dup = 0 AND {in_time} AND (success_before IS NULL OR success_before < attempt_start)"
+    # one start per attempt (a repeated start brings none)
+    start_props = "".join(f", MAX(CASE WHEN dup = 0 THEN {a} END) AS {a}" for a in props)
+    merged_props = "".join(f", MAX({a}) AS {a}" for a in props)
     session_end = f"WHEN session_last_us - start_us <= {timeout} THEN 'session_end' " if has_session else ""
     by_person = f"PARTITION BY {t_}person ORDER BY start_us, session NULLS FIRST, attempt_no"
     source = "clean_events e" if single else "clean_events e CROSS JOIN task_list t"
     pass_task = "" if single else "t.task, t.timeout_us, "
-    listed = "" if single else f"WITH task_list AS ({_task_list(tasks)}),"
+    listed = "" if single else f"task_list AS ({_task_list(tasks)}),"
     log_end = f"CAST({int(log_end_us)} AS BIGINT)"
+    # The events before a person's (session's) first start are in no attempt: one row per task
+    # (no person) keeps only their repeats' count.
+    person_or_none = "CASE WHEN segment > 0 THEN person END"
+    session_or_none = "CASE WHEN segment > 0 THEN session END"
+    props_out = "".join(", " + a for a in props)
     return f"""
-{listed or 'WITH'}
+WITH {listed}
 tagged AS (
-  SELECT {pass_task}e.person, {session} AS session, e.ts_us, {kind} AS kind, {rank} AS name_rank{raw}
+  SELECT {pass_task}e.person, {session} AS session, e.ts_us, e.event, {kind} AS kind,
+    {rank} AS name_rank{raw},
+    {hashed} AS uxcx_hash
   FROM {source}
 ),
 marked AS (
-  SELECT {carry}person, session, ts_us, kind, name_rank{keep} FROM tagged
+  SELECT {carry}person, session, ts_us, event, kind, name_rank{raws}{keep}, uxcx_hash FROM tagged
 ),
 running AS (
-  SELECT {carry}person, session, ts_us, kind{''.join(', ' + a for a in props)},
-    SUM(CASE WHEN kind = {START} THEN 1 ELSE 0 END) {running} AS attempt_no,
+  SELECT {carry}person, session, ts_us, kind{props_out},
+    CASE WHEN {same} THEN 1 ELSE 0 END AS dup,
+    SUM(CASE WHEN kind = {START} THEN 1 ELSE 0 END) {running} AS segment,
     MAX(CASE WHEN kind = {START} THEN ts_us END) {running} AS attempt_start,
-    SUM(CASE WHEN kind = {ERROR} THEN 1 ELSE 0 END) {running} AS errors_so_far,
-    ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY {order}) AS pos
+    MAX(CASE WHEN kind = {SUCCESS} THEN ts_us END) {before} AS success_before
   FROM marked
 ),
-per_attempt AS (
-  SELECT {carry}person, session, attempt_no,
-    MIN(ts_us) AS start_us, MIN(pos) AS start_pos, MIN(errors_so_far) AS errors_before,
-    MIN(CASE WHEN kind = {SUCCESS} AND {in_time} THEN ts_us END) AS success_us,
-    MIN(CASE WHEN kind = {SUCCESS} AND {in_time} THEN pos END) AS success_pos,
-    MIN(CASE WHEN kind = {SUCCESS} AND {in_time} THEN errors_so_far END) AS errors_at_success,
-    SUM(CASE WHEN {in_time} THEN 1 ELSE 0 END) AS steps_in_time,
-    SUM(CASE WHEN kind = {ERROR} AND {in_time} THEN 1 ELSE 0 END) AS errors_in_time,
-    MAX(ts_us) AS last_us{start_props}
+segments AS (
+  SELECT {carry}{person_or_none} AS person, {session_or_none} AS session, segment,
+    MAX(CASE WHEN kind = {START} THEN dup END) AS repeated_start,
+    MIN(ts_us) AS start_us,
+    MIN(CASE WHEN kind = {SUCCESS} AND dup = 0 AND {in_time} THEN ts_us END) AS success_us,
+    SUM(CASE WHEN {counted} THEN 1 ELSE 0 END) AS steps_in_time,
+    SUM(CASE WHEN kind = {ERROR} AND {counted} THEN 1 ELSE 0 END) AS errors_in_time,
+    MAX(ts_us) AS last_us{start_props},
+    SUM(dup) AS duplicates, SUM(CASE WHEN kind = {SUCCESS} THEN dup ELSE 0 END) AS duplicate_successes,
+    MIN(CASE WHEN dup = 1 THEN person END) AS duplicate_person
   FROM running
-  WHERE attempt_no > 0
+  GROUP BY {carry}{person_or_none}, {session_or_none}, segment
+),
+numbered_segments AS (
+  -- a repeated start opened a segment of its own: it joins the attempt of the start it repeats
+  SELECT s.*, SUM(CASE WHEN repeated_start = 1 THEN 0 ELSE 1 END) OVER (PARTITION BY {part} ORDER BY segment
+    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - CASE WHEN segment = 0 THEN 1 ELSE 0 END AS attempt_no
+  FROM segments s
+),
+per_attempt AS (
+  SELECT {carry}person, session, attempt_no, MIN(start_us) AS start_us, MIN(success_us) AS success_us,
+    SUM(steps_in_time) AS steps_in_time, SUM(errors_in_time) AS errors_in_time, MAX(last_us) AS last_us{
+        merged_props},
+    SUM(duplicates) AS duplicates, SUM(duplicate_successes) AS duplicate_successes,
+    MIN(duplicate_person) AS duplicate_person
+  FROM numbered_segments
   GROUP BY {carry}person, session, attempt_no
 ),
 bounded AS (
@@ -209,6 +257,7 @@ bounded AS (
 ),
 ended AS (
   SELECT b.*, CASE
+    WHEN attempt_no = 0 THEN NULL
     WHEN success_us IS NOT NULL THEN 'success'
     WHEN next_start_us - start_us <= {timeout} THEN 'restarted'
     WHEN start_us + {timeout} > {log_end} THEN 'censored'
@@ -226,12 +275,12 @@ SELECT person, session, {task_out}, attempt, start_us,
   outcome,
   CASE outcome WHEN 'success' THEN 1 WHEN 'censored' THEN NULL ELSE 0 END AS success,
   CASE WHEN outcome = 'success' THEN success_us - start_us END AS time_us,
-  CASE WHEN outcome = 'success' THEN errors_at_success - errors_before ELSE errors_in_time END AS errors,
-  CASE WHEN outcome = 'success' THEN success_pos - start_pos + 1 ELSE steps_in_time END AS steps,
-  CASE WHEN previous IS NOT NULL AND previous <> 'success' THEN 1 ELSE 0 END AS retry{
-      ''.join(', ' + a for a in props)}
-FROM numbered
-ORDER BY {t_}person, attempt"""
+  CAST(errors_in_time AS BIGINT) AS errors, CAST(steps_in_time AS BIGINT) AS steps,
+  CAST(CASE WHEN previous IS NOT NULL AND previous <> 'success' THEN 1 ELSE 0 END AS BIGINT) AS retry{
+      ''.join(', ' + a for a in props)},
+  duplicates, duplicate_successes, duplicate_person
+FROM numbered{f'''
+ORDER BY {t_}person, attempt''' if ordered else ''}"""
 
 
 def _people_sql(source: str, n_properties: int) -> str:
@@ -244,6 +293,7 @@ WITH marked AS (
     MIN(CASE WHEN outcome = 'success' THEN attempt END) OVER (PARTITION BY task, person) AS first_success,
     MAX(CASE WHEN outcome <> 'censored' THEN attempt END) OVER (PARTITION BY task, person) AS last_observed
   FROM {source} a
+  WHERE person IS NOT NULL
 )
 SELECT person, task, COUNT(*) AS attempts,
   SUM(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END) AS successes,
@@ -286,8 +336,11 @@ def task_queries(tasks: dict[str, _Task], *, has_session: bool, properties: list
         ``clean_events(person, session, ts_us, event, <properties>)``; the rules are in the
         module's docstring. Times come out as ``start_us``/``end_us``/``time_us``
         (microseconds) and properties as ``p_0``, ``p_1``, ...; :func:`attempts_frame` and
-        :func:`people_frame` give them their names and types. ``"people"`` repeats the
-        attempts query inside it; :func:`measure_tasks` runs it once instead.
+        :func:`people_frame` give them their names and types. The attempts also carry
+        ``duplicates``, ``duplicate_successes`` and ``duplicate_person`` (the repeats dropped
+        inside each), and one row per task with no person counts those before any attempt.
+        ``"people"`` repeats the attempts query inside it; :func:`measure_tasks` runs it once
+        instead.
 
     Examples
     --------
@@ -314,9 +367,25 @@ class _Engine(Protocol):
     def execute(self, query: str) -> None: ...
 
 
+@dataclass
+class TaskMeasures:
+    """What :func:`measure_tasks` found: the two frames, and the repeated events it left out.
+
+    ``duplicates`` counts the events dropped as repeats of an event kept (the log's, counted once
+    whatever the number of tasks); ``duplicate_successes`` those of each task's success events;
+    ``duplicate_people`` up to five ids with a repeat (raw ids, for the ledger's examples).
+    """
+
+    attempts: pd.DataFrame
+    people: pd.DataFrame
+    duplicates: int = 0
+    duplicate_successes: dict[str, int] = field(default_factory=dict)
+    duplicate_people: list[str] = field(default_factory=list)
+
+
 def measure_tasks(engine: _Engine, tasks: dict[str, _Task], *, has_session: bool, properties: list[str],
-                  log_end_us: int, id_role: str = "person") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run the task queries on ``engine`` over its view ``clean_events``: (attempts, people).
+                  log_end_us: int, id_role: str = "person") -> TaskMeasures:
+    """Run the task queries on ``engine`` over its view ``clean_events``.
 
     The attempts are computed once and kept in the engine (``ATTEMPT_TABLE``: a temporary
     table in DuckDB, a cached view in Spark), then fetched and summarised per person from
@@ -325,15 +394,29 @@ def measure_tasks(engine: _Engine, tasks: dict[str, _Task], *, has_session: bool
     """
     properties = list(properties)
     _check(tasks, properties)
-    attempts_sql = _attempts_sql(tasks, has_session, properties, log_end_us)
+    attempts_sql = _attempts_sql(tasks, has_session, properties, log_end_us, ordered=False)
     keep, drop = _KEEP[engine.dialect]
     engine.execute(keep.format(name=ATTEMPT_TABLE, query=attempts_sql))
     try:
-        attempts = engine.sql(f"SELECT * FROM {ATTEMPT_TABLE} ORDER BY task, person, attempt")
+        shown = ", ".join(["person", "session", "task", "attempt", "start_us", "end_us", "outcome", "success",
+                           "time_us", "errors", "steps", "retry",
+                           *(f"p_{i}" for i in range(len(properties)))])
+        attempts = engine.sql(f"SELECT {shown} FROM {ATTEMPT_TABLE} WHERE person IS NOT NULL "
+                              "ORDER BY task, person, attempt", arrow_text=True)
         people = engine.sql(_people_sql(ATTEMPT_TABLE, len(properties)))
+        repeats = engine.sql(f"SELECT task, CAST(SUM(duplicates) AS BIGINT) AS n, "
+                             "CAST(SUM(duplicate_successes) "
+                             f"AS BIGINT) AS successes FROM {ATTEMPT_TABLE} GROUP BY task")
+        who = engine.sql(f"SELECT DISTINCT duplicate_person AS person FROM {ATTEMPT_TABLE} "
+                         "WHERE duplicate_person IS NOT NULL ORDER BY person LIMIT 5")
     finally:
         engine.execute(drop.format(name=ATTEMPT_TABLE))
-    return attempts_frame(attempts, properties), people_frame(people, properties, id_role=id_role)
+    # every task sees every event, so each task's count is the log's
+    total = int(repeats["n"].max()) if len(repeats) else 0
+    by_task = {t: int(n) for t, n in zip(repeats["task"], repeats["successes"], strict=True)}
+    return TaskMeasures(attempts_frame(attempts, properties),
+                        people_frame(people, properties, id_role=id_role), total, by_task,
+                        [str(p) for p in who["person"]])
 
 
 def _timestamps(micros: pd.Series) -> pd.Series:
@@ -349,17 +432,24 @@ def _share(values: pd.Series) -> pd.Series:
 
 
 def attempts_frame(raw: pd.DataFrame, properties: list[str]) -> pd.DataFrame:
-    """The attempts query's result with names and types: ids text, counts int64, times UTC."""
+    """The attempts query's result with names and types: text Arrow-backed, counts int64, times UTC.
+
+    The query's rows with no person (each task's count of repeats outside any attempt) are left
+    out. Text is ``string[pyarrow]``: at a hundred million events the attempts are millions of
+    rows, whose ids as Python strings would take most of the memory.
+    """
+    if raw["person"].isna().any():
+        raw = raw[raw["person"].notna()]
     out = pd.DataFrame({
-        "person": raw["person"].astype("string"), "session": raw["session"].astype("string"),
-        "task": raw["task"].astype("string"), "attempt": _whole(raw["attempt"]),
+        "person": raw["person"].astype(ARROW_TEXT), "session": raw["session"].astype(ARROW_TEXT),
+        "task": raw["task"].astype(ARROW_TEXT), "attempt": _whole(raw["attempt"]),
         "start": _timestamps(raw["start_us"]), "end": _timestamps(raw["end_us"]),
-        "outcome": raw["outcome"].astype("string"), "success": _share(raw["success"]),
+        "outcome": raw["outcome"].astype(ARROW_TEXT), "success": _share(raw["success"]),
         "time_s": _share(raw["time_us"]) / 1e6, "errors": _whole(raw["errors"]),
         "steps": _whole(raw["steps"]), "retry": _whole(raw["retry"]),
     })
     for i, name in enumerate(properties):
-        out[name] = raw[f"p_{i}"].astype("string")
+        out[name] = raw[f"p_{i}"].astype(ARROW_TEXT)
     return out.reset_index(drop=True)
 
 
