@@ -7,8 +7,9 @@ page_view, product_viewed, search, login and the checkout task's cart_viewed (st
 order_placed (success), payment_error and form_error (errors); a device per session. Then, each
 in its own process (so that its peak resident memory is its own, ``ru_maxrss``), one run of:
 
-- ``uxcx.io.events.measure_events`` on DuckDB (``memory_limit: 4GB``, both cores): reading,
-  cleaning with the ledger's counts (drops, duplicates, out-of-order note) and the task queries;
+- ``uxcx.io.events.measure_events`` on DuckDB (``memory_limit`` from ``--memory-limit``, default
+  2500MB, both cores): reading, cleaning with the ledger's counts (drops, duplicates, out-of-order
+  note) and the task queries;
 - the same on Spark local mode (``local[2]``); its JVM's memory is the JVM's (not counted);
 - pandas, vectorised (sort, groupby-cumsum, shift: what an analyst would write): the same rules
   (:mod:`uxcx.io.events.tasks`) on the same columns, duplicates dropped first.
@@ -98,11 +99,11 @@ def write_log(n: int) -> Path:
     return folder
 
 
-def run_engine(kind: str, folder: Path) -> tuple[pd.DataFrame, dict]:
+def run_engine(kind: str, folder: Path, memory_limit: str = "4GB") -> tuple[pd.DataFrame, dict]:
     from uxcx.io.events import measure_events
     from uxcx.study.events_options import EventsConfig
 
-    config = EventsConfig(path=str(folder), columns=COLUMNS, engine=kind, memory_limit="4GB",
+    config = EventsConfig(path=str(folder), columns=COLUMNS, engine=kind, memory_limit=memory_limit,
                           spark={"master": "local[2]"} if kind == "spark" else None,
                           tasks={"checkout": {"start": CHECKOUT.start, "success": CHECKOUT.success,
                                               "errors": CHECKOUT.errors, "timeout": TIMEOUT_S}})
@@ -187,25 +188,25 @@ def people_from_attempts(a: pd.DataFrame) -> pd.DataFrame:
     return people.reset_index()
 
 
-def child(kind: str, folder: Path, out: Path) -> None:
+def child(kind: str, folder: Path, out: Path, memory_limit: str) -> None:
     if kind != "pandas":
         import uxcx.io.events  # noqa: F401  (the kit's import is not the engine's time)
     began = time.perf_counter()
-    people, counts = run_pandas(folder) if kind == "pandas" else run_engine(kind, folder)
+    people, counts = run_pandas(folder) if kind == "pandas" else run_engine(kind, folder, memory_limit)
     seconds = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB -> GiB
     people.to_parquet(out)
     print(json.dumps({"seconds": seconds, "peak_gib": peak, **counts}))
 
 
-def spawn(kind: str, folder: Path, cap_gb: float | None = None) -> dict:
+def spawn(kind: str, folder: Path, cap_gb: float | None = None, memory_limit: str = "4GB") -> dict:
     out = WORK / f"people_{kind}_{folder.name}.parquet"
     limit = None
     if cap_gb:  # a safety net: the allocator fails instead of the machine swapping
         def limit():
             cap = int(cap_gb * 2**30)
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    proc = subprocess.run([sys.executable, __file__, "--child", kind, str(folder), str(out)],
+    proc = subprocess.run([sys.executable, __file__, "--child", kind, str(folder), str(out), memory_limit],
                           capture_output=True, text=True, preexec_fn=limit)
     if proc.returncode != 0:
         return {"failed": (proc.stderr.strip().splitlines() or ["?"])[-1][:200]}
@@ -252,10 +253,12 @@ def main() -> None:
     parser.add_argument("--spark", type=float, nargs="*", default=[1e7])
     parser.add_argument("--pandas", type=float, nargs="*", default=[1e6, 1e7])
     parser.add_argument("--pandas-cap-gb", type=float, default=16.0)
-    parser.add_argument("--child", nargs=3, metavar=("KIND", "FOLDER", "OUT"))
+    parser.add_argument("--memory-limit", default="2500MB",
+                        help="DuckDB's memory_limit (it spills beyond); the rest of the peak is the frames")
+    parser.add_argument("--child", nargs=4, metavar=("KIND", "FOLDER", "OUT", "MEMORY_LIMIT"))
     args = parser.parse_args()
     if args.child:
-        return child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        return child(args.child[0], Path(args.child[1]), Path(args.child[2]), args.child[3])
     print(f"Machine at start: {machine()}\n")
     print("| events | engine | seconds | peak RSS GiB | events/s | attempts | pandas / this | values |")
     print("|---:|---|---:|---:|---:|---:|---:|---|")
@@ -264,7 +267,7 @@ def main() -> None:
         began = time.perf_counter()
         folder = write_log(n)
         print(f"<!-- {n:,} events written in {time.perf_counter() - began:.0f} s -->", flush=True)
-        runs = {"duckdb": spawn("duckdb", folder)}
+        runs = {"duckdb": spawn("duckdb", folder, memory_limit=args.memory_limit)}
         if n in {int(s) for s in args.spark}:
             runs["spark"] = spawn("spark", folder)
         if n in {int(s) for s in args.pandas}:

@@ -199,3 +199,12 @@ def test_examples_keep_five_per_reason_and_no_folder(engine, tmp_path):
     assert log.dropped["missing id"] == 8 and log.kept == 0 and log.log_end_us is None
     assert log.examples["row"].tolist() == [2, 3, 4, 5, 6]
     assert not log.examples["file"].str.contains("/").any()
+
+
+def test_a_repeat_is_shown_for_an_id_with_quotes_and_backslashes(engine, tmp_path):
+    odd = "o'b\\x"  # the id becomes an SQL literal when the repeats' examples are read again
+    rows = [(odd, "2025-01-10 10:00:00", "cart", "m")] * 2 + [("u2", "2025-01-10 10:00:00", "cart", "m")]
+    pd.DataFrame(rows, columns=["uid", "t", "ev", "dev"]).to_csv(tmp_path / "log.csv", index=False)
+    log = _clean(engine, tmp_path, _config("log.csv"))
+    assert (log.read, log.kept, log.dropped["duplicate event"]) == (3, 2, 1)
+    assert log.examples[["reason", "row", "person"]].values.tolist() == [["duplicate event", 3, odd]]

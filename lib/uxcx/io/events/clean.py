@@ -58,6 +58,7 @@ event names that never occur among the events kept, with a did-you-mean.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -131,8 +132,7 @@ def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
                        "CAST(COUNT(*) AS BIGINT) AS n, MAX(ts_us) AS last_us FROM events_parsed "
                        "GROUP BY reason, CASE WHEN reason IS NULL THEN event END")
     by_reason = engine.sql(f"SELECT reason, CAST(SUM(n) AS BIGINT) AS n, MAX(last_us) AS last_us "
-                           f"FROM {COUNTS} "
-                           "GROUP BY reason")
+                           f"FROM {COUNTS} GROUP BY reason")
     counted = {(None if pd.isna(r) else r): int(n)
                for r, n in zip(by_reason["reason"], by_reason["n"], strict=True)}
     valid = counted.get(None, 0)
@@ -140,8 +140,7 @@ def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
     wanted = _task_names(config.tasks)
     names = engine.sql(f"SELECT event, n FROM {COUNTS} WHERE reason IS NULL AND (event IN "
                        f"({', '.join(_lit(n) for n in wanted)}) OR event IN (SELECT event FROM {COUNTS} "
-                       "WHERE "
-                       f"reason IS NULL ORDER BY n DESC, event LIMIT {NAMES_SHOWN}))")
+                       f"WHERE reason IS NULL ORDER BY n DESC, event LIMIT {NAMES_SHOWN}))")
     events = dict(zip(names["event"], names["n"].astype(int), strict=True))
     dropped = {r: counted.get(r, 0) for r in REASONS[:-1]}
     dropped["duplicate event"] = 0
@@ -283,7 +282,15 @@ def _id(header: dict[str, str]) -> str:
 
 
 def _lit(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
+    """``text`` as a literal DuckDB and Spark read alike: quotes, backslashes, control characters as CHR.
+
+    >>> _lit("it's")
+    "'it' || CHR(39) || 's'"
+    """
+    parts = re.split(r"(['\\\x00-\x1f\x7f])", str(text))
+    pieces = [f"CHR({ord(p)})" if len(p) == 1 and (p in "'\\" or ord(p) < 32 or ord(p) == 127) else f"'{p}'"
+              for p in parts if p != ""]
+    return " || ".join(pieces) or "''"
 
 
 def _task_names(tasks) -> list[str]:

@@ -216,8 +216,11 @@ class DuckDBEngine(Engine):
     def sql(self, query, *, arrow_text=False):
         try:
             if arrow_text:
-                return _plain_frame(self.con.sql(query).to_arrow_table().to_pandas(types_mapper=_arrow_text),
-                                    keep_text=True)
+                table = self.con.sql(query).to_arrow_table()
+                # self_destruct: each column's Arrow buffers are freed once converted (no second copy)
+                frame = table.to_pandas(types_mapper=_arrow_text, self_destruct=True, split_blocks=True)
+                del table
+                return _plain_frame(frame, keep_text=True)
             return _plain_frame(self.con.sql(query).df())
         except self._duckdb.Error as err:
             raise self.failure(err, "read the event log") from None

@@ -401,9 +401,12 @@ def measure_tasks(engine: _Engine, tasks: dict[str, _Task], *, has_session: bool
         shown = ", ".join(["person", "session", "task", "attempt", "start_us", "end_us", "outcome", "success",
                            "time_us", "errors", "steps", "retry",
                            *(f"p_{i}" for i in range(len(properties)))])
-        attempts = engine.sql(f"SELECT {shown} FROM {ATTEMPT_TABLE} WHERE person IS NOT NULL "
-                              "ORDER BY task, person, attempt", arrow_text=True)
-        people = engine.sql(_people_sql(ATTEMPT_TABLE, len(properties)))
+        # the people first: the engine's sort of the attempts then has no frame beside it; each
+        # result is typed as it arrives, so that no raw frame lives beside a typed one
+        people = people_frame(engine.sql(_people_sql(ATTEMPT_TABLE, len(properties))), properties,
+                              id_role=id_role)
+        attempts = attempts_frame(engine.sql(f"SELECT {shown} FROM {ATTEMPT_TABLE} WHERE person IS NOT NULL "
+                                             "ORDER BY task, person, attempt", arrow_text=True), properties)
         repeats = engine.sql(f"SELECT task, CAST(SUM(duplicates) AS BIGINT) AS n, "
                              "CAST(SUM(duplicate_successes) "
                              f"AS BIGINT) AS successes FROM {ATTEMPT_TABLE} GROUP BY task")
@@ -414,8 +417,7 @@ def measure_tasks(engine: _Engine, tasks: dict[str, _Task], *, has_session: bool
     # every task sees every event, so each task's count is the log's
     total = int(repeats["n"].max()) if len(repeats) else 0
     by_task = {t: int(n) for t, n in zip(repeats["task"], repeats["successes"], strict=True)}
-    return TaskMeasures(attempts_frame(attempts, properties),
-                        people_frame(people, properties, id_role=id_role), total, by_task,
+    return TaskMeasures(attempts, people, total, by_task,
                         [str(p) for p in who["person"]])
 
 
