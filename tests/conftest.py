@@ -264,7 +264,8 @@ def duckdb_con():
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def engine(request):
     """The same test on each engine: a fresh DuckDB connection, or the run's SparkSession."""
-    from uxcx.io.events.engines import DuckDBEngine, SparkEngine
+    from uxcx.io.events.engines import DuckDBEngine
+    from uxcx.io.events.spark_engine import SparkEngine
 
     if request.param == "duckdb":
         opened = DuckDBEngine()

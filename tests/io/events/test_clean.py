@@ -15,7 +15,7 @@ import pytest
 
 from uxcx.io.events.clean import EXAMPLE_COLUMNS, clean_log
 from uxcx.io.events.sources import event_source
-from uxcx.io.events.tasks import measure_tasks
+from uxcx.io.events.task_frames import measure_tasks
 from uxcx.study.events_options import EventsConfig
 
 COLUMNS = {"uid": "customer", "t": "timestamp", "ev": "event", "dev": "device"}

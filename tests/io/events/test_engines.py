@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from uxcx.errors import DataError, StudyError, UxcxError
-from uxcx.io.events import engines
+from uxcx.io.events import spark_engine
 from uxcx.io.events.engines import DIALECT, DuckDBEngine, open_engine
 
 
@@ -49,7 +49,7 @@ def test_spark_without_pyspark_says_how_to_install(monkeypatch):
 def test_spark_without_java_says_so(monkeypatch):
     if importlib.util.find_spec("pyspark") is None:
         pytest.skip("pyspark is not installed: the pyspark message comes first (tested above)")
-    monkeypatch.setattr(engines.shutil, "which", lambda name: None)
+    monkeypatch.setattr(spark_engine.shutil, "which", lambda name: None)
     monkeypatch.delenv("JAVA_HOME", raising=False)
     with pytest.raises(StudyError, match="needs a Java runtime"):
         open_engine("spark")

@@ -12,8 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from uxcx.errors import DataError, StudyError
-from uxcx.io.events.engines import DuckDBEngine, SparkEngine
+from uxcx.io.events.engines import DuckDBEngine
 from uxcx.io.events.run import EventMeasures, measure_events
+from uxcx.io.events.spark_engine import SparkEngine
 from uxcx.study.events_options import EventsConfig
 
 COLUMNS = {"user_id": "customer", "session_id": "session", "event_time": "timestamp", "event_name": "event",

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from uxcx.errors import StudyError
-from uxcx.io.events.tasks import attempts_frame, literal, measure_tasks, people_frame, task_queries
+from uxcx.io.events.task_frames import attempts_frame, measure_tasks, people_frame
+from uxcx.io.events.tasks import literal, task_queries
 
 MIN = 60_000_000  # one minute in microseconds
 T0 = 1_750_000_000 * 1_000_000  # 2025-06-15 15:06:40 UTC, in microseconds

@@ -88,7 +88,7 @@ class CleanLog:
     """What the cleaning step counted: ``read == kept + sum(dropped.values())``.
 
     ``duplicate event`` is counted by the task step, which drops the repeats as it sorts each
-    person's events (:func:`uxcx.io.events.tasks.measure_tasks`); until :meth:`add_duplicates`
+    person's events (:func:`uxcx.io.events.task_frames.measure_tasks`); until :meth:`add_duplicates`
     has it, ``kept`` is the events that passed every check, repeats included.
     """
 

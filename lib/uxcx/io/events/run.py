@@ -18,7 +18,7 @@ import pandas as pd
 from uxcx.io.events.clean import clean_log
 from uxcx.io.events.engines import Engine, open_engine
 from uxcx.io.events.sources import event_source
-from uxcx.io.events.tasks import measure_tasks
+from uxcx.io.events.task_frames import measure_tasks
 
 __all__ = ["EventMeasures", "measure_events"]
 
