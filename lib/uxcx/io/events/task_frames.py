@@ -14,7 +14,7 @@ from typing import Protocol
 import pandas as pd
 
 from uxcx.io.events.engines import ARROW_TEXT
-from uxcx.io.events.tasks import ATTEMPT_TABLE, KEEP, _attempts_sql, _check, _people_sql, _Task
+from uxcx.io.events.tasks import ATTEMPT_TABLE, KEEP, TaskRules, attempts_sql, check_tasks, people_sql
 
 __all__ = ["measure_tasks", "TaskMeasures", "attempts_frame", "people_frame"]
 
@@ -43,8 +43,8 @@ class TaskMeasures:
     duplicate_people: list[str] = field(default_factory=list)
 
 
-def measure_tasks(engine: _Engine, tasks: dict[str, _Task], *, has_session: bool, properties: list[str],
-                  log_end_us: int, id_role: str = "person") -> TaskMeasures:
+def measure_tasks(engine: _Engine, tasks: dict[str, TaskRules], *, has_session: bool,
+                  properties: list[str], log_end_us: int, id_role: str = "person") -> TaskMeasures:
     """Run the task queries on ``engine`` over its view ``clean_events``.
 
     The attempts are computed once and kept in the engine (``ATTEMPT_TABLE``: a temporary
@@ -53,17 +53,17 @@ def measure_tasks(engine: _Engine, tasks: dict[str, _Task], *, has_session: bool
     :func:`people_frame`; the person's id column of ``people`` is named ``id_role``.
     """
     properties = list(properties)
-    _check(tasks, properties)
-    attempts_sql = _attempts_sql(tasks, has_session, properties, log_end_us, ordered=False)
+    check_tasks(tasks, properties)
+    query = attempts_sql(tasks, has_session, properties, log_end_us, ordered=False)
     keep, drop = KEEP[engine.dialect]
-    engine.execute(keep.format(name=ATTEMPT_TABLE, query=attempts_sql))
+    engine.execute(keep.format(name=ATTEMPT_TABLE, query=query))
     try:
         shown = ", ".join(["person", "session", "task", "attempt", "start_us", "end_us", "outcome", "success",
                            "time_us", "errors", "steps", "retry",
                            *(f"p_{i}" for i in range(len(properties)))])
         # the people first: the engine's sort of the attempts then has no frame beside it; each
         # result is typed as it arrives, so that no raw frame lives beside a typed one
-        people = people_frame(engine.sql(_people_sql(ATTEMPT_TABLE, len(properties))), properties,
+        people = people_frame(engine.sql(people_sql(ATTEMPT_TABLE, len(properties))), properties,
                               id_role=id_role)
         attempts = attempts_frame(engine.sql(f"SELECT {shown} FROM {ATTEMPT_TABLE} WHERE person IS NOT NULL "
                                              "ORDER BY task, person, attempt", arrow_text=True), properties)

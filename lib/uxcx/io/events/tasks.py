@@ -68,7 +68,8 @@ from typing import Protocol
 
 from uxcx.errors import StudyError
 
-__all__ = ["task_queries", "literal", "ATTEMPT_TABLE", "KEEP"]
+__all__ = ["task_queries", "attempts_sql", "people_sql", "check_tasks", "literal", "TaskRules",
+           "ATTEMPT_TABLE", "KEEP"]
 
 # The relation the attempts are kept in between the two queries of measure_tasks.
 ATTEMPT_TABLE = "uxcx_task_attempts"
@@ -84,7 +85,7 @@ KEEP = {"duckdb": ("CREATE OR REPLACE TEMP TABLE {name} AS {query}", "DROP TABLE
          "spark": ("CACHE TABLE {name} AS {query}", "DROP VIEW IF EXISTS {name}")}
 
 
-class _Task(Protocol):
+class TaskRules(Protocol):
     start: list[str]
     success: list[str]
     errors: list[str]
@@ -109,7 +110,7 @@ def _in_list(names: list[str]) -> str:
     return "(" + ", ".join(literal(n) for n in dict.fromkeys(names)) + ")"
 
 
-def _check(tasks: dict[str, _Task], properties: list[str]) -> None:
+def check_tasks(tasks: dict[str, TaskRules], properties: list[str]) -> None:
     if not tasks:
         raise StudyError("events: tasks: name at least one task (its start, success and error events)")
     for name, task in tasks.items():
@@ -130,7 +131,7 @@ def _check(tasks: dict[str, _Task], properties: list[str]) -> None:
                          f"columns ({', '.join(sorted(_TAKEN))}) or are not lower-case names: rename them")
 
 
-def _kind_case(tasks: dict[str, _Task], single: bool) -> tuple[str, str]:
+def _kind_case(tasks: dict[str, TaskRules], single: bool) -> tuple[str, str]:
     """The kind of each event for its task, and its name's rank among the task's names of that kind."""
     kinds, ranks = [], []
     for name, task in tasks.items():
@@ -143,18 +144,18 @@ def _kind_case(tasks: dict[str, _Task], single: bool) -> tuple[str, str]:
     return (f"CASE {' '.join(kinds)} ELSE {OTHER} END", f"CASE {' '.join(ranks)} ELSE 0 END")
 
 
-def _task_list(tasks: dict[str, _Task]) -> str:
+def _task_list(tasks: dict[str, TaskRules]) -> str:
     rows = [f"SELECT {literal(name)} AS task, CAST({_micros(task)} AS BIGINT) AS timeout_us"
             for name, task in tasks.items()]
     return " UNION ALL ".join(rows)
 
 
-def _micros(task: _Task) -> int:
+def _micros(task: TaskRules) -> int:
     return round(task.timeout_s * 1e6)
 
 
-def _attempts_sql(tasks: dict[str, _Task], has_session: bool, properties: list[str], log_end_us: int, *,
-                  ordered: bool = True) -> str:
+def attempts_sql(tasks: dict[str, TaskRules], has_session: bool, properties: list[str],
+                 log_end_us: int, *, ordered: bool = True) -> str:
     # One task (the common case): no task column through the sort, its name and time-out are literals.
     single = len(tasks) == 1
     only = next(iter(tasks))
@@ -279,7 +280,7 @@ FROM numbered{f'''
 ORDER BY {t_}person, attempt''' if ordered else ''}"""
 
 
-def _people_sql(source: str, n_properties: int) -> str:
+def people_sql(source: str, n_properties: int) -> str:
     props = [f"p_{i}" for i in range(n_properties)]
     first_props = "".join(f", MAX(CASE WHEN attempt = 1 THEN {a} END) AS {a}" for a in props)
     of_first_success = "CASE WHEN attempt = first_success THEN {} END"
@@ -308,7 +309,7 @@ GROUP BY task, person
 ORDER BY task, person"""
 
 
-def task_queries(tasks: dict[str, _Task], *, has_session: bool, properties: list[str],
+def task_queries(tasks: dict[str, TaskRules], *, has_session: bool, properties: list[str],
                  log_end_us: int) -> dict[str, str]:
     """The SQL of the per-attempt and per-person task measures, reading the view ``clean_events``.
 
@@ -348,8 +349,8 @@ def task_queries(tasks: dict[str, _Task], *, has_session: bool, properties: list
     (['attempts', 'people'], True)
     """
     properties = list(properties)
-    _check(tasks, properties)
-    attempts = _attempts_sql(tasks, has_session, properties, log_end_us)
-    people = f"WITH task_attempts AS ({attempts}\n)" + _people_sql("task_attempts", len(properties)).replace(
+    check_tasks(tasks, properties)
+    attempts = attempts_sql(tasks, has_session, properties, log_end_us)
+    people = f"WITH task_attempts AS ({attempts}\n)" + people_sql("task_attempts", len(properties)).replace(
         "WITH marked AS", ",\nmarked AS", 1)
     return {"attempts": attempts, "people": people}
