@@ -44,7 +44,8 @@ import pandas as pd
 
 from uxcx.errors import DataError, Problem, StudyError, UxcxError
 
-__all__ = ["Engine", "DuckDBEngine", "open_engine", "DIALECT", "SPARK_MASTER_ENV", "ARROW_TEXT"]
+__all__ = ["Engine", "DuckDBEngine", "open_engine", "DIALECT", "SPARK_MASTER_ENV", "ARROW_TEXT",
+           "column_aliases", "plain_frame"]
 
 SPARK_MASTER_ENV = "UXCX_SPARK_MASTER"
 ARROW_TEXT = pd.StringDtype("pyarrow")
@@ -190,7 +191,7 @@ class DuckDBEngine(Engine):
             self.con.execute(f"SET threads={int(threads)}")
 
     def read_source(self, name, paths, fmt, columns, kinds=None):
-        columns = _aliases(columns)
+        columns = column_aliases(columns)
         self._remember(paths, columns)
         files = "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
         picked = ", ".join(f"{self.quote(c)} AS {self.quote(a)}" for c, a in columns.items())
@@ -214,8 +215,8 @@ class DuckDBEngine(Engine):
                 # self_destruct: each column's Arrow buffers are freed once converted (no second copy)
                 frame = table.to_pandas(types_mapper=_arrow_text, self_destruct=True, split_blocks=True)
                 del table
-                return _plain_frame(frame, keep_text=True)
-            return _plain_frame(self.con.sql(query).df())
+                return plain_frame(frame, keep_text=True)
+            return plain_frame(self.con.sql(query).df())
         except self._duckdb.Error as err:
             raise self.failure(err, "read the event log") from None
 
@@ -266,7 +267,7 @@ def open_engine(kind: str = "duckdb", *, master: str | None = None, memory_limit
     raise StudyError(f"events: engine must be duckdb or spark, got {str(kind)[:40]!r}")
 
 
-def _aliases(columns) -> dict[str, str]:
+def column_aliases(columns) -> dict[str, str]:
     return dict(columns) if isinstance(columns, dict) else {c: c for c in columns}
 
 
@@ -281,7 +282,7 @@ def _arrow_text(kind):
     return ARROW_TEXT if text else None
 
 
-def _plain_frame(frame: pd.DataFrame, *, keep_text: bool = False) -> pd.DataFrame:
+def plain_frame(frame: pd.DataFrame, *, keep_text: bool = False) -> pd.DataFrame:
     """One set of dtypes from both engines: nullable integers as int64 (float64 if any missing)."""
     for name in frame.columns:
         col = frame[name]

@@ -16,7 +16,7 @@ import shutil
 import warnings
 
 from uxcx.errors import StudyError
-from uxcx.io.events.engines import ARROW_TEXT, SPARK_MASTER_ENV, Engine, _aliases, _plain_frame
+from uxcx.io.events.engines import ARROW_TEXT, SPARK_MASTER_ENV, Engine, column_aliases, plain_frame
 
 __all__ = ["SparkEngine"]
 
@@ -43,7 +43,7 @@ class SparkEngine(Engine):
     def read_source(self, name, paths, fmt, columns, kinds=None):
         from pyspark.sql import functions as F
 
-        columns = _aliases(columns)
+        columns = column_aliases(columns)
         self._remember(paths, columns)
         try:
             if fmt == "parquet":
@@ -77,7 +77,7 @@ class SparkEngine(Engine):
         try:
             with warnings.catch_warnings():  # pyspark repeats a failure as a warning, paths and values in it
                 warnings.filterwarnings("ignore", message="toPandas attempted Arrow optimization")
-                frame = _plain_frame(self.spark.sql(query).toPandas())
+                frame = plain_frame(self.spark.sql(query).toPandas())
             if arrow_text:
                 for name in [n for n in frame.columns if frame[n].dtype.kind == "O"]:
                     frame[name] = frame[name].astype(ARROW_TEXT)
