@@ -16,9 +16,9 @@ and else the first of these that applies, in this order:
 <property>...`` (text, ``ts_us`` BIGINT UTC microseconds). An event that repeats another
 (same person, session, ts_us, event and properties) is still in it: the task step drops each
 repeat as it sorts each person's events by time, where repeats are neighbours
-(:mod:`uxcx.io.events.tasks`), and counts it as ``duplicate event``. (Dropping repeats there
-costs one more window over a sort the engine makes anyway; a DISTINCT over the whole log first
-cost as much as the task step itself, and kept the whole log in memory or spilled it.)
+(:mod:`uxcx.io.events.tasks`), and counts it as ``duplicate event``. (Found there, in the one
+sort the rules need anyway, repeats cost a comparison with the row before; a DISTINCT over the
+whole log first cost as much as the task step itself, and held the whole log or spilled it.)
 
 **Timestamps to UTC microseconds**, by the column's type (the family found by
 :mod:`uxcx.io.events.sources`):
@@ -58,12 +58,13 @@ event names that never occur among the events kept, with a did-you-mean.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+from uxcx.io.events.engines import sql_literal
 
 __all__ = ["CleanLog", "clean_log", "ts_us_sql", "window_us", "REASONS", "EXAMPLES", "ISO_PATTERN",
            "ORDER_CHECK_MAX"]
@@ -139,14 +140,15 @@ def clean_log(engine, config, kinds: dict[str, str], *, raw: str = "events_raw",
     end = by_reason.loc[by_reason["reason"].isna(), "last_us"]
     wanted = _task_names(config.tasks)
     names = engine.sql(f"SELECT event, n FROM {COUNTS} WHERE reason IS NULL AND (event IN "
-                       f"({', '.join(_lit(n) for n in wanted)}) OR event IN (SELECT event FROM {COUNTS} "
+                       f"({', '.join(sql_literal(n) for n in wanted)}) "
+                       f"OR event IN (SELECT event FROM {COUNTS} "
                        f"WHERE reason IS NULL ORDER BY n DESC, event LIMIT {NAMES_SHOWN}))")
     events = dict(zip(names["event"], names["n"].astype(int), strict=True))
     dropped = {r: counted.get(r, 0) for r in REASONS[:-1]}
-    dropped["duplicate event"] = 0
-    examples = _examples(engine, header, dropped)
-    notes = _order_note(engine, sum(counted.values()), check_order) + _missing_names(config.tasks, events)
-    return CleanLog(sum(counted.values()), valid, dropped, examples, notes,
+    dropped["duplicate event"] = 0  # found by the task step: CleanLog.add_duplicates
+    read = sum(counted.values())
+    notes = _order_note(engine, read, check_order) + _missing_names(config.tasks, events)
+    return CleanLog(read, valid, dropped, _examples(engine, header, dropped), notes,
                     None if end.empty or pd.isna(end.iloc[0]) else int(end.iloc[0]),
                     {e: n for e, n in events.items() if e in set(wanted)})
 
@@ -250,8 +252,9 @@ def _examples(engine, header: dict[str, str], dropped: dict[str, int]) -> pd.Dat
     """Up to EXAMPLES rows per reason: file name, row, reason, column, value (40 characters), person."""
     if not any(dropped[r] for r in REASONS[:-1]):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in EXAMPLE_COLUMNS})
-    column = (f"CASE reason WHEN 'missing id' THEN {_lit(header[_id(header)])} WHEN "
-              f"'missing event name' THEN {_lit(header['event'])} ELSE {_lit(header['timestamp'])} END")
+    column = (f"CASE reason WHEN 'missing id' THEN {sql_literal(header[_id(header)])} "
+              f"WHEN 'missing event name' THEN {sql_literal(header['event'])} "
+              f"ELSE {sql_literal(header['timestamp'])} END")
     value = ("NULLIF(SUBSTRING(CASE reason WHEN 'missing id' THEN raw_id WHEN 'missing event name' THEN "
              "raw_event ELSE raw_ts END, 1, 40), '')")  # Spark reads an empty CSV field as NULL
     out = engine.sql(
@@ -270,27 +273,14 @@ def _duplicate_examples(engine, header: dict[str, str], properties: list[str],
     keys = ", ".join(["person", "session", "ts_us", "event", *(engine.quote(p) for p in properties)])
     return engine.sql(
         "SELECT MAX(uxcx_file) AS file, CASE WHEN MIN(uxcx_path) = MAX(uxcx_path) THEN MAX(uxcx_row) END "
-        f"AS row, 'duplicate event' AS reason, {_lit(header['timestamp'])} AS {engine.quote('column')}, "
-        "SUBSTRING(MIN(raw_ts), 1, 40) AS value, person FROM events_parsed "
-        "WHERE reason IS NULL AND person IN "
-        f"({', '.join(_lit(p) for p in people)}) GROUP BY {keys} HAVING COUNT(*) > 1 ORDER BY file, row "
-        f"LIMIT {EXAMPLES}")[EXAMPLE_COLUMNS]
+        f"AS row, 'duplicate event' AS reason, {sql_literal(header['timestamp'])} "
+        f"AS {engine.quote('column')}, SUBSTRING(MIN(raw_ts), 1, 40) AS value, person FROM events_parsed "
+        f"WHERE reason IS NULL AND person IN ({', '.join(sql_literal(p) for p in people)}) "
+        f"GROUP BY {keys} HAVING COUNT(*) > 1 ORDER BY file, row LIMIT {EXAMPLES}")[EXAMPLE_COLUMNS]
 
 
 def _id(header: dict[str, str]) -> str:
     return next(r for r in header if r not in ROLES and r in ("customer", "participant"))
-
-
-def _lit(text: str) -> str:
-    """``text`` as a literal DuckDB and Spark read alike: quotes, backslashes, control characters as CHR.
-
-    >>> _lit("it's")
-    "'it' || CHR(39) || 's'"
-    """
-    parts = re.split(r"(['\\\x00-\x1f\x7f])", str(text))
-    pieces = [f"CHR({ord(p)})" if len(p) == 1 and (p in "'\\" or ord(p) < 32 or ord(p) == 127) else f"'{p}'"
-              for p in parts if p != ""]
-    return " || ".join(pieces) or "''"
 
 
 def _task_names(tasks) -> list[str]:

@@ -45,10 +45,11 @@ import pandas as pd
 from uxcx.errors import DataError, Problem, StudyError, UxcxError
 
 __all__ = ["Engine", "DuckDBEngine", "open_engine", "DIALECT", "SPARK_MASTER_ENV", "ARROW_TEXT",
-           "column_aliases", "plain_frame"]
+           "column_aliases", "plain_frame", "sql_literal"]
 
 SPARK_MASTER_ENV = "UXCX_SPARK_MASTER"
 ARROW_TEXT = pd.StringDtype("pyarrow")
+_SPECIAL = re.compile(r"(['\\\x00-\x1f\x7f])")  # written as CHR(n) in a literal
 _NO_FOLDER = re.compile(r"(file:)?(?:/+[^/\s\"'`]+)+/([^/\s\"'`]+)")
 
 # The only dialect-specific SQL of the event queries. {col}: an expression; {tz}: an IANA zone.
@@ -214,7 +215,6 @@ class DuckDBEngine(Engine):
                 table = self.con.sql(query).to_arrow_table()
                 # self_destruct: each column's Arrow buffers are freed once converted (no second copy)
                 frame = table.to_pandas(types_mapper=_arrow_text, self_destruct=True, split_blocks=True)
-                del table
                 return plain_frame(frame, keep_text=True)
             return plain_frame(self.con.sql(query).df())
         except self._duckdb.Error as err:
@@ -273,6 +273,20 @@ def column_aliases(columns) -> dict[str, str]:
 
 def _plain(text: str) -> str:
     return str(text).replace("'", "''")
+
+
+def sql_literal(text: str) -> str:
+    """``text`` as a string literal DuckDB and Spark read alike.
+
+    Quotes, backslashes (Spark reads one in a literal as an escape, DuckDB does not) and
+    control characters are written as ``CHR(n)``.
+
+    >>> sql_literal("it's")
+    "'it' || CHR(39) || 's'"
+    """
+    parts = _SPECIAL.split(str(text))
+    pieces = [f"CHR({ord(p)})" if _SPECIAL.fullmatch(p) else f"'{p}'" for p in parts if p != ""]
+    return " || ".join(pieces) or "''"
 
 
 def _arrow_text(kind):

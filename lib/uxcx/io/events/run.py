@@ -111,10 +111,9 @@ def measure_events(config, folder, *, engine: Engine | None = None,
     finally:
         if own:
             engine.close()
-    attempts = measured.attempts
     notes = source.notes + log.notes + _successes_without_start(config.tasks, log.events, measured)
-    return EventMeasures(attempts, measured.people, log.read, log.kept, log.dropped, log.examples, notes,
-                         engine.dialect, time.perf_counter() - began, len(source.paths))
+    return EventMeasures(measured.attempts, measured.people, log.read, log.kept, log.dropped, log.examples,
+                         notes, engine.dialect, time.perf_counter() - began, len(source.paths))
 
 
 def _successes_without_start(tasks, events: dict[str, int], measured) -> list[str]:

@@ -22,7 +22,7 @@ __all__ = ["measure_tasks", "TaskMeasures", "attempts_frame", "people_frame"]
 class _Engine(Protocol):
     dialect: str
 
-    def sql(self, query: str) -> pd.DataFrame: ...
+    def sql(self, query: str, *, arrow_text: bool = False) -> pd.DataFrame: ...
 
     def execute(self, query: str) -> None: ...
 
@@ -49,8 +49,9 @@ def measure_tasks(engine: _Engine, tasks: dict[str, TaskRules], *, has_session: 
 
     The attempts are computed once and kept in the engine (``ATTEMPT_TABLE``: a temporary
     table in DuckDB, a cached view in Spark), then fetched and summarised per person from
-    there, so the log is read once. The frames are typed by :func:`attempts_frame` and
-    :func:`people_frame`; the person's id column of ``people`` is named ``id_role``.
+    there, so the log is read once; the repeats the query dropped are counted from there too.
+    The frames are typed by :func:`attempts_frame` and :func:`people_frame`; the person's id
+    column of ``people`` is named ``id_role``.
     """
     properties = list(properties)
     check_tasks(tasks, properties)
@@ -68,8 +69,8 @@ def measure_tasks(engine: _Engine, tasks: dict[str, TaskRules], *, has_session: 
         attempts = attempts_frame(engine.sql(f"SELECT {shown} FROM {ATTEMPT_TABLE} WHERE person IS NOT NULL "
                                              "ORDER BY task, person, attempt", arrow_text=True), properties)
         repeats = engine.sql(f"SELECT task, CAST(SUM(duplicates) AS BIGINT) AS n, "
-                             "CAST(SUM(duplicate_successes) "
-                             f"AS BIGINT) AS successes FROM {ATTEMPT_TABLE} GROUP BY task")
+                             f"CAST(SUM(duplicate_successes) AS BIGINT) AS successes FROM {ATTEMPT_TABLE} "
+                             "GROUP BY task")
         who = engine.sql(f"SELECT DISTINCT duplicate_person AS person FROM {ATTEMPT_TABLE} "
                          "WHERE duplicate_person IS NOT NULL ORDER BY person LIMIT 5")
     finally:

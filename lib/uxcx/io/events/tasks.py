@@ -43,15 +43,18 @@ when the log has one), over the events in time order:
 * A success event outside any attempt (before any start, or after an attempt ended) is not an
   attempt (the cleaning step counts it as a note); errors outside an attempt are not counted.
 
-How it scales: the log is read once, streaming, and sorted twice per person partition, by
-time: a first window marks each repeat (equal events are neighbours when sorted by time and a
-hash of name and properties; each is compared whole with the one before it, so a hash
-collision can at worst leave a repeat unmarked, never drop an event), a second numbers the
-attempts with running sums that skip the repeats. Each event is tagged with its kind for every
-task between the two (a cross join with the small task list, so the work grows with tasks x
-events). Everything after works on one row per attempt; no self-join of events. The repeats
-outside every attempt (before a person's first start) are counted in one row per task with no
-person, which the frames leave out.
+How it scales: the log is read once, streaming, and sorted once per person partition (and
+task), by time. Each event is tagged with its kind for every task (a cross join with the small
+task list, so the work grows with tasks x events). One window over that sort marks each repeat
+(equal events are neighbours when sorted by time and a hash of name and properties; each is
+compared whole with the one before it, so a hash collision can at worst leave a repeat
+unmarked, never drop an event) and keeps the running values: the segments opened by start
+events, the last start and the last success before each event. Steps and errors count the
+events of a segment that are no repeat, in time and before its first success; a segment opened
+by a repeated start joins the attempt before it. Everything after works on one row per
+segment or attempt; no self-join of events. The repeats outside every attempt (before a
+person's first start) are counted in one row per task with no person, which the frames leave
+out.
 
 The SQL is one text for DuckDB and Spark SQL: window functions with explicit frames, CASE,
 GROUP BY, ``hash()`` (a tie order only: the engines' hashes differ, the results do not), ``||`` and
@@ -67,6 +70,7 @@ import re
 from typing import Protocol
 
 from uxcx.errors import StudyError
+from uxcx.io.events.engines import sql_literal
 
 __all__ = ["task_queries", "attempts_sql", "people_sql", "check_tasks", "literal", "TaskRules",
            "ATTEMPT_TABLE", "KEEP"]
@@ -101,9 +105,7 @@ def literal(text: str) -> str:
     if not isinstance(text, str) or _CONTROL.search(text):
         raise StudyError(f"event and task names are printable text; got {str(text)[:40]!r} (a control "
                          "character such as a tab or line break): write the name as the log has it")
-    parts = re.split(r"(['\\])", text)
-    pieces = [f"CHR({ord(p)})" if p in ("'", "\\") else f"'{p}'" for p in parts if p != ""]
-    return " || ".join(pieces) or "''"
+    return sql_literal(text)
 
 
 def _in_list(names: list[str]) -> str:
